@@ -1,0 +1,64 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// Layers depend downward only (see docs/architecture.md):
+/// workbench → WorkbenchCLI → Cells → (Engine, WorkbookModel, Frame, Stats, Learn, Tracking, Plotting, Reporting, Basketball)
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+  name: "Workbench",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "workbench", targets: ["workbench"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+    .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+  ],
+  targets: [
+    .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+    // Science and I/O libraries: no knowledge of workbooks or the terminal.
+    .target(name: "Frame", dependencies: ["CZlib"], swiftSettings: strict),
+    .target(name: "Stats", swiftSettings: strict),
+    .target(name: "Learn", swiftSettings: strict),
+    .target(name: "Plotting", dependencies: [.product(name: "Subprocess", package: "swift-subprocess")], swiftSettings: strict),
+    .target(name: "Reporting", swiftSettings: strict),
+    .target(name: "Tracking", swiftSettings: strict),
+    .target(name: "Basketball", dependencies: ["Stats", "Learn"], swiftSettings: strict),
+
+    // Workbook format and execution engine.
+    .target(name: "WorkbookModel", dependencies: ["Yams"], swiftSettings: strict),
+    .target(
+      name: "Engine",
+      dependencies: ["WorkbookModel", "Frame", "CSQLite", .product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: strict),
+
+    // One file per cell kind, binding specs to the libraries above.
+    .target(
+      name: "Cells",
+      dependencies: ["Engine", "WorkbookModel", "Frame", "Stats", "Learn", "Plotting", "Reporting", "Tracking", "Basketball", "CSQLite"],
+      swiftSettings: strict),
+
+    .target(
+      name: "WorkbenchCLI",
+      dependencies: ["Cells", "Engine", "WorkbookModel", "Reporting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      swiftSettings: strict),
+    .executableTarget(name: "workbench", dependencies: ["WorkbenchCLI"], swiftSettings: strict),
+
+    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+    .testTarget(name: "FrameTests", dependencies: ["Frame", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "StatsTests", dependencies: ["Stats", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "LearnTests", dependencies: ["Learn", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "BasketballTests", dependencies: ["Basketball", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "WorkbookModelTests", dependencies: ["WorkbookModel", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "Cells", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
+  ],
+  swiftLanguageModes: [.v6]
+)

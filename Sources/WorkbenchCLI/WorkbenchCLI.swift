@@ -1,0 +1,1 @@
+// WorkbenchCLI module.

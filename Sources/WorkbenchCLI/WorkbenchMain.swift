@@ -1,0 +1,3 @@
+public enum WorkbenchMain {
+  public static func main() {}
+}

@@ -1,0 +1,2 @@
+import WorkbenchCLI
+WorkbenchMain.main()

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the system packages Workbench needs (Debian/Ubuntu). Idempotent: does nothing when all are present.
+set -euo pipefail
+packages=(libsqlite3-dev libcurl4-openssl-dev zlib1g-dev gnuplot-nox)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
