@@ -10,6 +10,8 @@ let package = Package(
   platforms: [.macOS(.v14)],
   products: [
     .executable(name: "workbench", targets: ["workbench"]),
+    // Libraries exported for the benchmark package in bench/ (not a stable API).
+    .library(name: "WorkbenchLibraries", targets: ["Frame", "Stats", "Learn", "Plotting", "Tracking", "Basketball", "Simulation"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +31,7 @@ let package = Package(
     .target(name: "Reporting", swiftSettings: strict),
     .target(name: "Tracking", swiftSettings: strict),
     .target(name: "Basketball", dependencies: ["Stats", "Learn"], swiftSettings: strict),
+    .target(name: "Simulation", dependencies: ["Learn"], swiftSettings: strict),
 
     // Workbook format and execution engine.
     .target(name: "WorkbookModel", dependencies: ["Yams"], swiftSettings: strict),
@@ -40,7 +43,7 @@ let package = Package(
     // One file per cell kind, binding specs to the libraries above.
     .target(
       name: "Cells",
-      dependencies: ["Engine", "WorkbookModel", "Frame", "Stats", "Learn", "Plotting", "Reporting", "Tracking", "Basketball", "CSQLite"],
+      dependencies: ["Engine", "WorkbookModel", "Frame", "Stats", "Learn", "Plotting", "Reporting", "Tracking", "Basketball", "Simulation", "CSQLite"],
       swiftSettings: strict),
 
     .target(
@@ -58,6 +61,7 @@ let package = Package(
     .testTarget(name: "BasketballTests", dependencies: ["Basketball", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "WorkbookModelTests", dependencies: ["WorkbookModel", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "Cells", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
   ],
   swiftLanguageModes: [.v6]
