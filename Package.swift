@@ -37,7 +37,7 @@ let package = Package(
     .target(name: "WorkbookModel", dependencies: ["Yams"], swiftSettings: strict),
     .target(
       name: "Engine",
-      dependencies: ["WorkbookModel", "Frame", "CSQLite", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: ["WorkbookModel", "Frame", "Reporting", "CSQLite", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: strict),
 
     // One file per cell kind, binding specs to the libraries above.

@@ -1,3 +1,78 @@
+import ArgumentParser
+import Cells
+import Engine
+import Foundation
+import WorkbookModel
+
+/// Entry point used by the thin `workbench` executable.
 public enum WorkbenchMain {
-  public static func main() {}
+  /// Parses arguments, runs the command and exits with 0 (success), 1 (a cell failed / verify differs)
+  /// or 2 (usage or workbook error).
+  public static func main() async {
+    do {
+      var command = try WorkbenchCommand.parseAsRoot()
+      if var async = command as? any AsyncParsableCommand {
+        try await async.run()
+      } else {
+        try command.run()
+      }
+      exit(0)
+    } catch let exit as ExitCode {
+      Foundation.exit(exit.rawValue)
+    } catch let diagnostics as Diagnostics {
+      let t = Terminal.standardError
+      for d in diagnostics.items { printError(d.severity == .error ? t.red(d.description) : t.yellow(d.description)) }
+      Foundation.exit(2)
+    } catch {
+      let code = WorkbenchCommand.exitCode(for: error)
+      if code == .success {
+        WorkbenchCommand.exit(withError: error)
+      }
+      let message = WorkbenchCommand.fullMessage(for: error)
+      if !message.isEmpty { printError(message) }
+      let isUsage = code == .validationFailure || error is ValidationError
+      Foundation.exit(isUsage ? 2 : (code.rawValue == 1 ? 1 : 2))
+    }
+  }
+}
+
+struct WorkbenchCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "workbench",
+    abstract: "Run declarative, cached, reproducible workbooks for sports-analytics MLOps.",
+    discussion: "Exit codes: 0 success, 1 a cell failed or verify found a difference, 2 usage or workbook error.",
+    version: workbenchVersion,
+    subcommands: [Run.self, Status.self, Explain.self, Verify.self, Clean.self, GC.self, Schema.self])
+}
+
+/// Options shared by the commands that open a workbook.
+struct WorkbookArguments: ParsableArguments {
+  @Argument(help: "The workbook file (YAML).")
+  var workbook: String
+
+  @Option(name: .customLong("param"), help: ArgumentHelp("Override a param: --param name=value (typed like its default).", valueName: "name=value"))
+  var params: [String] = []
+
+  func overrides() throws -> [ParamOverride] {
+    try params.map {
+      guard let o = ParamOverride(argument: $0), !o.name.isEmpty else {
+        throw ValidationError("--param expects name=value, got `\($0)`")
+      }
+      return o
+    }
+  }
+
+  func engine() throws -> Engine {
+    let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    let env = ProcessInfo.processInfo.environment
+    let stateDir = env["WORKBENCH_STATE_DIR"].map { URL(fileURLWithPath: $0, relativeTo: root) }
+    return try Engine(layout: ProjectLayout(root: root, stateDirectory: stateDir), registry: CellRegistry.standard)
+  }
+
+  func load(_ engine: Engine) throws -> ValidatedWorkbook {
+    let wb = try engine.load(workbookAt: workbook, overrides: try overrides())
+    let t = Terminal.standardError
+    for w in wb.warnings { printError(t.yellow(w.description)) }
+    return wb
+  }
 }

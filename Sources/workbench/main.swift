@@ -1,2 +1,3 @@
 import WorkbenchCLI
-WorkbenchMain.main()
+
+await WorkbenchMain.main()

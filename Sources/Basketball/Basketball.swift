@@ -1,1 +1,0 @@
-// Basketball module.

@@ -1,0 +1,100 @@
+import Foundation
+
+/// A number that a generated text may state: its value as displayed (percentages in percent units, e.g. 18.5),
+/// the number of decimals shown and whether it is a percentage.
+public struct GroundingFact: Sendable, Codable, Equatable, Hashable {
+  public var label: String
+  public var value: Double
+  public var decimals: Int
+  public var isPercent: Bool
+
+  public init(label: String, value: Double, decimals: Int, isPercent: Bool = false) {
+    self.label = label
+    self.value = value
+    self.decimals = decimals
+    self.isPercent = isPercent
+  }
+}
+
+/// Everything a phrasing model may use: the numbers (with their rounding) and the real names (players, teams,
+/// coaches). Built by ``FactSheet`` while the deterministic text is written, so the two always agree.
+public struct GroundingFacts: Sendable, Codable, Equatable {
+  public var numbers: [GroundingFact]
+  public var names: [String]
+
+  public init(numbers: [GroundingFact] = [], names: [String] = []) {
+    self.numbers = numbers
+    self.names = names
+  }
+
+  /// Compact JSON (sorted keys) given to the language model.
+  public func json() -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    guard let data = try? encoder.encode(self) else { return "{}" }
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  public mutating func merge(_ other: GroundingFacts) {
+    var seen = Set(numbers)
+    for n in other.numbers where !seen.contains(n) { numbers.append(n); seen.insert(n) }
+    for name in other.names where !names.contains(name) { names.append(name) }
+  }
+}
+
+/// Formats numbers for report text in English ("18.5 %") or French ("18,5 %") and records each one as a
+/// ``GroundingFact``. Deterministic: fixed decimals, no locale lookup.
+public struct FactSheet: Sendable {
+  public var language: ReportLanguage
+  public private(set) var facts = GroundingFacts()
+
+  public init(language: ReportLanguage) { self.language = language }
+
+  /// `value` with `decimals` decimals ("−" written as "-"; decimal comma in French).
+  public static func format(_ value: Double, decimals: Int, language: ReportLanguage, signed: Bool = false) -> String {
+    let d = max(0, min(decimals, 6))
+    var v = value
+    if !v.isFinite { v = 0 }
+    // Round half away from zero at the shown precision, and avoid "-0.0".
+    let scale = pow(10.0, Double(d))
+    var r = (abs(v) * scale).rounded(.toNearestOrAwayFromZero) / scale
+    if v < 0 { r = -r }
+    if r == 0 { r = 0 }
+    var text = String(format: "%.\(d)f", r)
+    if language == .french { text = text.replacingOccurrences(of: ".", with: ",") }
+    if signed && r > 0 { text = "+" + text }
+    return text
+  }
+
+  /// A plain number, recorded as a fact.
+  public mutating func number(_ value: Double, decimals: Int = 0, label: String, signed: Bool = false) -> String {
+    let text = Self.format(value, decimals: decimals, language: language, signed: signed)
+    facts.numbers.append(GroundingFact(label: label, value: Self.parseDisplayed(text), decimals: decimals))
+    return text
+  }
+
+  public mutating func int(_ value: Int, label: String, signed: Bool = false) -> String {
+    number(Double(value), decimals: 0, label: label, signed: signed)
+  }
+
+  /// A fraction shown as a percentage: 0.185 → "18.5 %" (French "18,5 %").
+  public mutating func percent(_ fraction: Double, decimals: Int = 1, label: String) -> String {
+    let text = Self.format(100 * fraction, decimals: decimals, language: language)
+    facts.numbers.append(GroundingFact(label: label, value: Self.parseDisplayed(text), decimals: decimals, isPercent: true))
+    return text + " %"
+  }
+
+  /// A value already in percent units (a threshold such as 15) shown as "15.0 %".
+  public mutating func percentValue(_ value: Double, decimals: Int = 1, label: String) -> String {
+    percent(value / 100, decimals: decimals, label: label)
+  }
+
+  public mutating func name(_ name: String) -> String {
+    if !facts.names.contains(name) { facts.names.append(name) }
+    return name
+  }
+
+  static func parseDisplayed(_ text: String) -> Double {
+    Double(text.replacingOccurrences(of: ",", with: ".").replacingOccurrences(of: "+", with: "")) ?? 0
+  }
+}

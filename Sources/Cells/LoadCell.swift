@@ -1,0 +1,131 @@
+import Engine
+import Foundation
+import Frame
+import Reporting
+import WorkbookModel
+
+/// `load`: reads a CSV/TSV file (plain or gzip), or every such file of a folder or glob, into a table.
+enum LoadCell {
+  static let descriptor = KindDescriptor(
+    name: "load", version: 1,
+    summary: "Read CSV/TSV files (plain or gzip; a file, a folder or a glob) into a typed table.",
+    options: [
+      OptionSpec("source", .inputPath, required: true,
+                 doc: "A file, a folder (every file in it) or a glob such as `data/*.csv.gz`; relative to the project root."),
+      OptionSpec("format", .choice(["auto", "csv", "tsv"]), default: "auto",
+                 doc: "File format; `auto` picks TSV for .tsv/.tab names, otherwise CSV."),
+      OptionSpec("delimiter", .string, doc: "Field separator (one character) overriding the format's."),
+      OptionSpec("schema", .dictionary(.choice(["int", "float", "string", "bool"])),
+                 doc: "Column types that override inference, e.g. `{Game ID: string}`."),
+      OptionSpec("bad_rows", .choice(["fail", "skip", "quarantine"]), default: "fail",
+                 doc: "Malformed rows: stop (`fail`), drop and count them (`skip`), or drop them into the `rejected` table (`quarantine`)."),
+      OptionSpec("null_values", .list(.string), doc: "Text values read as null (default: empty, NA, NaN, nan, null, NULL, N/A)."),
+      OptionSpec("source_column", .boolean, doc: "Add a `source_file` column (default: true when several files are read)."),
+    ])
+
+  static let implementation = CellImplementation(descriptor: descriptor) { context in
+    let o = context.options
+    let source = try o.requiredString("source")
+    let files = try InputFiles.expand(source, root: context.projectRoot, location: o.location(of: "source"))
+    var csv = CSVOptions()
+    csv.badRows = BadRowPolicy(rawValue: try o.string("bad_rows") ?? "fail") ?? .fail
+    if let nulls = try o.strings("null_values") { csv.nullTokens = nulls }
+    if let schema = o["schema"]?.objectValue {
+      for (column, type) in schema {
+        guard let t = type.stringValue.flatMap(DataType.init(rawValue:)) else {
+          throw CellError("schema type for `\(column)` must be int, float, string or bool", at: o.location(of: "schema"))
+        }
+        csv.schema[column] = t
+      }
+    }
+    let format = try o.string("format") ?? "auto"
+    if let d = try o.string("delimiter") {
+      guard d.utf8.count == 1 else { throw CellError("`delimiter` must be one character", at: o.location(of: "delimiter")) }
+      csv.delimiter = d.utf8.first
+    }
+
+    var frames: [Frame] = []
+    var rejected: [(file: String, row: BadRow)] = []
+    var perFile: [JSONValue] = []
+    var warnings: [String] = []
+    for (i, file) in files.enumerated() {
+      let display = Self.display(file, root: context.projectRoot)
+      var options = csv
+      if options.delimiter == nil {
+        let lower = file.lowercased()
+        if format == "tsv" || (format == "auto" && (lower.hasSuffix(".tsv") || lower.hasSuffix(".tsv.gz") || lower.hasSuffix(".tab"))) {
+          options.delimiter = UInt8(ascii: "\t")
+        } else if format == "csv" {
+          options.delimiter = UInt8(ascii: ",")
+        }
+      }
+      let result: CSVReadResult
+      do {
+        result = try CSVReader.read(path: file, options: options)
+      } catch let error as ReadError {
+        var e = error
+        e.source = display
+        throw CellError(e.description, at: o.location(of: "source"))
+      }
+      frames.append(result.frame)
+      rejected += result.badRows.map { (display, $0) }
+      for r in result.renamedColumns {
+        warnings.append("\(display): column \(r.position + 1) `\(r.original)` renamed to `\(r.name)`")
+      }
+      perFile.append(.object([
+        "file": .string(display), "rows": .int(result.frame.rowCount), "bad_rows": .int(result.badRows.count),
+      ]))
+      context.progress(Double(i + 1) / Double(files.count), display)
+    }
+    let addSource = try o.bool("source_column") ?? (files.count > 1)
+    var table: Frame
+    if files.count == 1 && !addSource {
+      table = frames[0]
+    } else {
+      table = try TableOps.concatenate(frames, sourceNames: addSource ? files.map { Self.display($0, root: context.projectRoot) } : nil)
+    }
+    let policy = csv.badRows
+    if !rejected.isEmpty {
+      warnings.append("\(rejected.count) malformed row(s) \(policy == .skip ? "skipped" : "quarantined in table `rejected`") — first at \(rejected[0].file):\(rejected[0].row.line): \(rejected[0].row.reason)")
+    }
+    var tables: [(name: String, frame: Frame)] = [("table", table)]
+    let rejectedFrame = try Frame(columns: [
+      Column(name: "file", strings: rejected.map(\.file)),
+      Column(name: "line", ints: rejected.map { Int64($0.row.line) }),
+      Column(name: "reason", strings: rejected.map(\.row.reason)),
+      Column(name: "text", strings: rejected.map(\.row.text)),
+    ])
+    if policy == .quarantine { tables.append(("rejected", rejectedFrame)) }
+
+    let result: JSONValue = .object([
+      "rows": .int(table.rowCount),
+      "columns": TableOps.schemaJSON(table),
+      "files": .array(perFile),
+      "bad_rows": .object([
+        "policy": .string(policy.rawValue), "count": .int(rejected.count),
+        "skipped": .int(policy == .skip ? rejected.count : 0),
+        "quarantined": .int(policy == .quarantine ? rejected.count : 0),
+        "lines": .array(rejected.prefix(1000).map { .object(["file": .string($0.file), "line": .int($0.row.line), "reason": .string($0.row.reason)]) }),
+      ]),
+    ])
+    var report: [ReportBlock] = [
+      .facts([
+        .init("rows", TableOps.formatCount(table.rowCount)), .init("columns", String(table.columns.count)),
+        .init("files", files.count == 1 ? Self.display(files[0], root: context.projectRoot) : "\(files.count) files"),
+        .init("malformed rows", rejected.isEmpty ? "none" : "\(rejected.count) (\(policy.rawValue))"),
+      ]),
+      TableOps.schemaBlock(table),
+      TableOps.previewBlock(table, rows: 5),
+    ]
+    if policy == .skip, !rejected.isEmpty {
+      report.append(.table(caption: "Skipped rows (first 20)", columns: ["file", "line", "reason"],
+                           rows: rejected.prefix(20).map { [$0.file, String($0.row.line), $0.row.reason] }, note: nil))
+    }
+    return CellOutput(result: result, tables: tables, report: report, warnings: warnings)
+  }
+
+  static func display(_ path: String, root: URL) -> String {
+    let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
+    return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+  }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import WorkbookModel
+
+/// The content-addressed store: `blobs/<2 hex>/<sha256>` and `manifests/<2 hex>/<key>.json`.
+///
+/// Blobs are immutable and named by their SHA-256, written atomically; a manifest is written last, so an
+/// entry is either complete or absent. Reads verify content: a blob whose bytes no longer match its name is
+/// reported as corrupt (the caller treats that as a cache miss), never returned.
+public struct CacheStore: Sendable {
+  public let root: URL
+  let state: StateDatabase
+
+  public init(root: URL, state: StateDatabase) throws {
+    self.root = root
+    self.state = state
+    try FileManager.default.createDirectory(at: root.appendingPathComponent("blobs"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(at: root.appendingPathComponent("manifests"), withIntermediateDirectories: true)
+  }
+
+  func blobPath(_ digest: String) -> String {
+    root.appendingPathComponent("blobs/\(digest.prefix(2))/\(digest)").path
+  }
+
+  func manifestPath(_ key: String) -> String {
+    root.appendingPathComponent("manifests/\(key.prefix(2))/\(key).json").path
+  }
+
+  /// Stores bytes, returning their digest. Existing intact blobs are not rewritten.
+  @discardableResult
+  public func putBlob(_ bytes: [UInt8]) throws -> String {
+    let digest = Digest.sha256(bytes)
+    let path = blobPath(digest)
+    if let s = FileSystem.statSignature(path), s.size == Int64(bytes.count),
+       state.cachedDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode) == digest
+    {
+      return digest
+    }
+    try FileSystem.writeAtomically(bytes, to: path)
+    if let s = FileSystem.statSignature(path) {
+      state.recordDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode, digest: digest)
+    }
+    return digest
+  }
+
+  /// Reads a blob and checks its content against its name.
+  public func blob(_ digest: String) throws(CacheCorruption) -> [UInt8] {
+    let path = blobPath(digest)
+    guard let bytes = try? FileSystem.readBytes(path) else {
+      throw CacheCorruption(path: path, problem: "is missing")
+    }
+    guard Digest.sha256(bytes) == digest else {
+      state.forgetDigest(path: path)
+      throw CacheCorruption(path: path, problem: "does not match its digest (corrupted)")
+    }
+    return bytes
+  }
+
+  /// Cheap integrity check: stat the blob and compare with the signature recorded when it was written or last
+  /// verified; re-hash only when the signature changed (any write to the file changes its mtime).
+  public func verifyBlob(_ digest: String, size: Int) -> CacheCorruption? {
+    let path = blobPath(digest)
+    guard let s = FileSystem.statSignature(path) else { return CacheCorruption(path: path, problem: "is missing") }
+    guard s.size == Int64(size) else { return CacheCorruption(path: path, problem: "has the wrong size (corrupted)") }
+    if state.cachedDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode) == digest { return nil }
+    guard (try? Digest.sha256(fileAt: path)) == digest else {
+      state.forgetDigest(path: path)
+      return CacheCorruption(path: path, problem: "does not match its digest (corrupted)")
+    }
+    state.recordDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode, digest: digest)
+    return nil
+  }
+
+  public func putManifest(_ manifest: Manifest) throws {
+    try FileSystem.writeAtomically(manifest.json.serializedBytes(), to: manifestPath(manifest.key))
+  }
+
+  /// The manifest for `key`, or nil when absent. A malformed manifest is reported as corruption.
+  public func manifest(_ key: String) throws(CacheCorruption) -> Manifest? {
+    let path = manifestPath(key)
+    guard FileSystem.exists(path) else { return nil }
+    guard let bytes = try? FileSystem.readBytes(path), let json = try? JSONValue.parse(bytes),
+          let m = try? Manifest(json: json), m.key == key
+    else { throw CacheCorruption(path: path, problem: "is not a valid manifest") }
+    return m
+  }
+
+  /// Checks every artifact of a manifest; returns the first problem.
+  public func verify(_ manifest: Manifest) -> CacheCorruption? {
+    for a in manifest.artifacts { if let p = verifyBlob(a.digest, size: a.size) { return p } }
+    return nil
+  }
+
+  public func removeManifest(_ key: String) { FileSystem.removeItem(manifestPath(key)) }
+
+  /// Deletes manifests whose keys are not in `keep` and blobs no kept manifest references. Returns counts/bytes.
+  public func collectGarbage(keep: Set<String>) -> (manifests: Int, blobs: Int, bytes: Int64) {
+    var keptBlobs = Set<String>()
+    var removedManifests = 0, removedBlobs = 0
+    var freed: Int64 = 0
+    let manifestsDir = root.appendingPathComponent("manifests").path
+    for path in FileSystem.filesUnder(manifestsDir) where path.hasSuffix(".json") {
+      let key = String((path as NSString).lastPathComponent.dropLast(5))
+      if keep.contains(key), let m = try? manifest(key) {
+        keptBlobs.formUnion(m.artifacts.map(\.digest))
+      } else {
+        freed += FileSystem.statSignature(path)?.size ?? 0
+        FileSystem.removeItem(path)
+        removedManifests += 1
+      }
+    }
+    for path in FileSystem.filesUnder(root.appendingPathComponent("blobs").path) {
+      let name = (path as NSString).lastPathComponent
+      if !keptBlobs.contains(name) {
+        freed += FileSystem.statSignature(path)?.size ?? 0
+        FileSystem.removeItem(path)
+        state.forgetDigest(path: path)
+        removedBlobs += 1
+      }
+    }
+    return (removedManifests, removedBlobs, freed)
+  }
+}
+
+/// A cache entry that cannot be trusted. Treated as a miss with a warning, never as a result.
+public struct CacheCorruption: Error, Sendable, CustomStringConvertible {
+  public var path: String
+  public var problem: String
+  public var description: String { "cache entry \(path) \(problem); recomputing" }
+}

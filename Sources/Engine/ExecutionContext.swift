@@ -1,0 +1,390 @@
+import Foundation
+import Frame
+import Reporting
+import WorkbookModel
+
+/// One execution of a workbook (a run, or the scratch re-execution of `verify`): schedules cells as their
+/// dependencies finish, at most `jobs` at a time, and turns each into a ``CellRecord``.
+final class ExecutionContext: Sendable {
+  let engine: Engine
+  let workbook: ValidatedWorkbook
+  let store: CacheStore
+  let state: StateDatabase
+  let materialize: Bool
+  let force: Bool
+  let verification: Bool
+  let environment: [String: String]
+  let runId: Int64?
+  let observer: any RunObserver
+
+  init(engine: Engine, workbook: ValidatedWorkbook, store: CacheStore, state: StateDatabase, materialize: Bool,
+       force: Bool, verification: Bool, environment: [String: String], runId: Int64?, observer: any RunObserver) {
+    self.engine = engine
+    self.workbook = workbook
+    self.store = store
+    self.state = state
+    self.materialize = materialize
+    self.force = force
+    self.verification = verification
+    self.environment = environment
+    self.runId = runId
+    self.observer = observer
+  }
+
+  func execute(selected: Set<String>, jobs: Int) async throws -> [CellRecord] {
+    var finished: [String: CellRecord] = [:]
+    var pending = workbook.order
+    var running = 0
+    await withTaskGroup(of: CellRecord.self) { group in
+      while !pending.isEmpty || running > 0 {
+        var progressed = true
+        while progressed {
+          progressed = false
+          guard let index = pending.firstIndex(where: { id in
+            workbook.cell(id)!.dependencies.allSatisfy { finished[$0] != nil }
+          }) else { break }
+          let id = pending[index]
+          let cell = workbook.cell(id)!
+          if !selected.contains(id) {
+            pending.remove(at: index)
+            finished[id] = CellRecord(id: id, kind: cell.kind.name, status: .skipped, reason: "not selected (--cell)")
+            progressed = true
+            continue
+          }
+          if let bad = cell.dependencies.first(where: { finished[$0]!.status == .failed || finished[$0]!.status == .skipped }) {
+            pending.remove(at: index)
+            let upstream = finished[bad]!
+            let why = upstream.status == .failed ? "upstream cell `\(bad)` failed" : "upstream cell `\(bad)` was skipped"
+            let record = CellRecord(id: id, kind: cell.kind.name, status: .skipped, reason: why)
+            finished[id] = record
+            record.log(to: state, run: runId)
+            observer.cellFinished(record)
+            progressed = true
+            continue
+          }
+          guard running < jobs else { break }
+          pending.remove(at: index)
+          let upstream = Dictionary(uniqueKeysWithValues: cell.dependencies.map { ($0, finished[$0]!) })
+          running += 1
+          progressed = true
+          group.addTask { await self.runCell(cell, upstream: upstream) }
+        }
+        guard running > 0 else { continue }
+        if let record = await group.next() {
+          running -= 1
+          finished[record.id] = record
+          record.log(to: state, run: runId)
+          observer.cellFinished(record)
+        }
+      }
+    }
+    return workbook.cells.map { finished[$0.id]! }
+  }
+
+  // MARK: One cell
+
+  struct Prepared {
+    var options: CellOptions
+    var components: KeyComponents
+    var key: String
+  }
+
+  func runCell(_ cell: PlannedCell, upstream: [String: CellRecord]) async -> CellRecord {
+    let kind = cell.kind.name
+    var warnings: [String] = []
+    let prepared: Prepared
+    do {
+      guard let p = try prepare(cell, upstream: upstream) else {
+        return CellRecord(id: cell.id, kind: kind, status: .skipped, reason: "condition `when` is false")
+      }
+      prepared = p
+    } catch {
+      return CellRecord(id: cell.id, kind: kind, status: .failed, reason: Self.describe(error))
+    }
+
+    if !force {
+      do {
+        if let manifest = try store.manifest(prepared.key) {
+          if let problem = store.verify(manifest) {
+            warnings.append(problem.description)
+            observer.warning("\(cell.id): \(problem.description)")
+            store.removeManifest(prepared.key)
+          } else {
+            if materialize { try? OutputWriter(engine: engine).materialize(manifest, workbook: workbook.workbook.name) }
+            if !verification { state.setState(workbook: workbook.workbook.name, cell: cell.id, key: manifest.key, outputDigest: manifest.outputDigest) }
+            return CellRecord(id: cell.id, kind: kind, status: .cached, key: manifest.key, outputDigest: manifest.outputDigest,
+                              durationMs: 0, warnings: manifest.warnings, manifest: manifest)
+          }
+        }
+      } catch {
+        warnings.append(error.description)
+        observer.warning("\(cell.id): \(error.description)")
+        store.removeManifest(prepared.key)
+      }
+    }
+
+    observer.cellStarted(cell.id, kind: kind)
+    guard let implementation = engine.registry.implementations[kind] else {
+      return CellRecord(id: cell.id, kind: kind, status: .failed, reason: "no implementation for kind `\(kind)`")
+    }
+    let scratch = engine.layout.stateDirectory.appendingPathComponent("tmp/\(cell.id)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    defer { FileSystem.removeItem(scratch.path) }
+    let upstreamAccess = upstreamAccessors(upstream)
+    let observer = self.observer
+    let context = CellContext(
+      cellId: cell.id, kind: kind, options: prepared.options, params: prepared.components.params, workbookName: workbook.workbook.name,
+      projectRoot: engine.layout.root, scratchDirectory: scratch, cacheDirectory: engine.layout.cacheDirectory,
+      toolVersions: prepared.components.tools, environment: environment, isVerification: verification,
+      upstream: { id in
+        guard let u = upstreamAccess[id] else {
+          throw CellError("cell `\(id)` is not an input of this cell", hint: "reference it in an option so it becomes a dependency")
+        }
+        return u
+      },
+      progress: { c, f, d in observer.progress(cell: c, fraction: f, detail: d) })
+
+    let clock = ContinuousClock()
+    let start = clock.now
+    let output: CellOutput
+    do {
+      output = try await implementation.run(context)
+    } catch {
+      let ms = Self.milliseconds(clock.now - start)
+      return CellRecord(id: cell.id, kind: kind, status: .failed, key: prepared.key, durationMs: ms,
+                        reason: Self.describe(error), warnings: warnings)
+    }
+    let ms = Self.milliseconds(clock.now - start)
+    do {
+      let manifest = try store(output, cell: cell, prepared: prepared, durationMs: ms)
+      if materialize { try OutputWriter(engine: engine).materialize(manifest, workbook: workbook.workbook.name) }
+      if !verification {
+        state.setState(workbook: workbook.workbook.name, cell: cell.id, key: manifest.key, outputDigest: manifest.outputDigest)
+      }
+      return CellRecord(id: cell.id, kind: kind, status: .executed, key: manifest.key, outputDigest: manifest.outputDigest,
+                        durationMs: ms, warnings: warnings + output.warnings, manifest: manifest)
+    } catch {
+      return CellRecord(id: cell.id, kind: kind, status: .failed, key: prepared.key, durationMs: ms,
+                        reason: "could not store outputs: \(Self.describe(error))", warnings: warnings)
+    }
+  }
+
+  /// Stores every output as a blob and writes the manifest last.
+  func store(_ output: CellOutput, cell: PlannedCell, prepared: Prepared, durationMs: Int) throws -> Manifest {
+    var artifacts: [ArtifactRecord] = []
+    var names = Set<String>()
+    func add(_ name: String, _ role: ArtifactRecord.Role, _ bytes: [UInt8], rows: Int? = nil) throws {
+      guard OutputNames.isSafe(name) else {
+        throw CellError("cell produced an output with an unsafe name `\(name)`",
+                        hint: "output names are plain file names (letters, digits, `.`, `_`, `-`) inside the cell's folder")
+      }
+      guard names.insert(name).inserted else { throw CellError("cell produced two outputs named `\(name)`") }
+      let digest = try store.putBlob(bytes)
+      artifacts.append(ArtifactRecord(name: name, role: role, digest: digest, size: bytes.count, rows: rows))
+    }
+    try add("result.json", .result, output.result.serializedBytes())
+    let report = try JSONEncoder.sorted.encode(output.report)
+    try add("report.json", .report, [UInt8](report))
+    for t in output.tables { try add(t.name + OutputNames.tableSuffix, .table, FrameCodec.encode(t.frame), rows: t.frame.rowCount) }
+    for f in output.files { try add(f.name, .file, f.bytes) }
+    let manifest = Manifest(key: prepared.key, cell: cell.id, workbook: workbook.workbook.name,
+                            components: prepared.components, artifacts: artifacts,
+                            outputDigest: Manifest.outputDigest(of: artifacts), warnings: output.warnings,
+                            durationMs: durationMs)
+    try store.putManifest(manifest)
+    return manifest
+  }
+
+  func upstreamAccessors(_ upstream: [String: CellRecord]) -> [String: UpstreamOutput] {
+    var out: [String: UpstreamOutput] = [:]
+    let store = self.store
+    for (id, record) in upstream {
+      guard let m = record.manifest else { continue }
+      let result = (try? store.blob(m.artifact("result.json")?.digest ?? "")).flatMap { try? JSONValue.parse($0) } ?? .object([:])
+      out[id] = UpstreamOutput(
+        result: result,
+        tableNames: m.tables.map { String($0.name.dropLast(OutputNames.tableSuffix.count)) },
+        fileNames: m.files.map(\.name),
+        loadTable: { name in
+          guard let a = m.artifact(name + OutputNames.tableSuffix) else { throw CellError("cell `\(id)` has no table `\(name)`") }
+          let bytes = try store.blob(a.digest)
+          do { return try FrameCodec.decode(bytes) } catch {
+            throw CellError("table `\(name)` of cell `\(id)` cannot be decoded: \(error)", hint: "run `workbench clean` and rerun")
+          }
+        },
+        loadFile: { name in
+          guard let a = m.artifact(name), a.role == .file else { throw CellError("cell `\(id)` has no output file `\(name)`") }
+          return try store.blob(a.digest)
+        })
+    }
+    return out
+  }
+
+  // MARK: Key
+
+  /// Resolves options and computes the cache key; nil when the `when:` condition is false.
+  func prepare(_ cell: PlannedCell, upstream: [String: CellRecord]) throws -> Prepared? {
+    var results: [String: JSONValue] = [:]
+    func lookup(_ ref: TemplateReference) throws -> JSONValue {
+      if ref.path.isEmpty {
+        guard let v = workbook.params[ref.root] else { throw CellError("undefined param `\(ref.root)`", at: ref.location) }
+        return v
+      }
+      if results[ref.root] == nil {
+        guard let m = upstream[ref.root]?.manifest, let a = m.artifact("result.json") else {
+          throw CellError("cell `\(ref.root)` has no result", at: ref.location)
+        }
+        results[ref.root] = try JSONValue.parse(try store.blob(a.digest))
+      }
+      let root = results[ref.root]!
+      guard let v = root.value(atPath: ref.path) else {
+        // Suggest the keys available at the deepest level that exists.
+        var node = root
+        var i = 0
+        while i < ref.path.count, let next = node.value(atPath: [ref.path[i]]) { node = next; i += 1 }
+        let keys = node.objectValue.map { Array($0.keys) } ?? []
+        throw CellError("`${\(ref.text)}`: the result of cell `\(ref.root)` has no field `\(ref.path[min(i, ref.path.count - 1)])`",
+                        at: ref.location,
+                        hint: Suggest.hint(for: ref.path[min(i, ref.path.count - 1)], in: keys)
+                          ?? (keys.isEmpty ? nil : "fields: \(keys.sorted().prefix(12).joined(separator: ", "))"))
+      }
+      return v
+    }
+
+    if let condition = cell.condition {
+      var failure: (any Error)?
+      let ok: Bool
+      do {
+        ok = try condition.evaluate { ref in
+          do { return try lookup(ref) } catch { failure = error; return nil }
+        }
+      } catch {
+        if let failure { throw failure }
+        throw CellError("`when`: \(error.message)", at: cell.spec.when?.location)
+      }
+      if !ok { return nil }
+    }
+
+    var values: [String: JSONValue] = [:]
+    var locations: [String: SourceLocation] = [:]
+    for o in cell.spec.options {
+      values[o.key] = try resolve(o.value, lookup: lookup)
+      locations[o.key] = o.value.location
+    }
+    var defaults: [String: JSONValue] = [:]
+    for spec in cell.kind.options { if let d = spec.defaultValue { defaults[spec.name] = d } }
+
+    // Input files.
+    var files: [String: String] = [:]
+    for node in cell.inputPaths {
+      let resolved = try resolve(node, lookup: lookup)
+      let paths: [String] = resolved.arrayValue?.compactMap(\.stringValue) ?? resolved.stringValue.map { [$0] } ?? []
+      for p in paths where !p.isEmpty && !p.contains("://") {
+        for file in try InputFiles.expand(p, root: engine.layout.root, location: node.location) {
+          files[Engine.displayPath(file, root: engine.layout.root)] = try state.digest(ofFile: file)
+        }
+      }
+    }
+
+    // Canonical spec: options as written, minus those equal to their default; `when` as text.
+    var canonical: [String: JSONValue] = [:]
+    for o in cell.spec.options {
+      let json = o.value.json
+      if let d = cell.kind.option(named: o.key)?.defaultValue, d == json { continue }
+      canonical[o.key] = json
+    }
+    var spec: [String: JSONValue] = ["options": .object(canonical)]
+    if let when = cell.spec.when { spec["when"] = when.json }
+
+    let components = KeyComponents(
+      scheme: cacheSchemeVersion, kind: cell.kind.name, kindVersion: cell.kind.version, spec: .object(spec),
+      params: Dictionary(uniqueKeysWithValues: cell.paramsUsed.map { ($0, workbook.params[$0] ?? .null) }),
+      upstream: Dictionary(uniqueKeysWithValues: cell.dependencies.compactMap { d in upstream[d]?.outputDigest.map { (d, $0) } }),
+      files: files,
+      tools: Dictionary(uniqueKeysWithValues: cell.kind.tools.map { ($0, engine.tools.version(of: $0)) }))
+    let options = CellOptions(values: values, locations: locations, cellLocation: cell.spec.location, defaults: defaults)
+    return Prepared(options: options, components: components, key: components.key)
+  }
+
+  /// Substitutes `${…}` references: a string that is exactly one reference takes the referenced value's type.
+  func resolve(_ node: SpecNode, lookup: (TemplateReference) throws -> JSONValue) throws -> JSONValue {
+    switch node.value {
+    case .string(let s) where s.contains("$"):
+      let template = try Template.parse(s, at: node.location, quoted: node.quoted)
+      if let ref = template.soleReference { return try lookup(ref) }
+      var out = ""
+      for part in template.parts {
+        switch part {
+        case .literal(let l): out += l
+        case .reference(let r): out += try lookup(r).displayText
+        }
+      }
+      return .string(out)
+    case .list(let l): return .array(try l.map { try resolve($0, lookup: lookup) })
+    case .map(let m):
+      var o: [String: JSONValue] = [:]
+      for e in m { o[e.key] = try resolve(e.value, lookup: lookup) }
+      return .object(o)
+    default: return node.json
+    }
+  }
+
+  static func milliseconds(_ d: Duration) -> Int {
+    Int(d.components.seconds) * 1000 + Int(d.components.attoseconds / 1_000_000_000_000_000)
+  }
+
+  static func describe(_ error: any Error) -> String {
+    if let d = error as? Diagnostics { return d.items.map(\.description).joined(separator: "; ") }
+    return String(describing: error)
+  }
+}
+
+extension CellRecord {
+  func log(to state: StateDatabase, run: Int64?) {
+    guard let run else { return }
+    state.recordExecution(run: run, cell: id, kind: kind, status: status.rawValue, key: key, outputDigest: outputDigest,
+                          durationMs: durationMs, reason: reason)
+  }
+}
+
+/// Naming rules for cell outputs (they become files under `outputs/<workbook>/cells/<id>/`).
+public enum OutputNames {
+  public static let tableSuffix = ".wbf"
+  /// Plain names only: no separators, no `..`, not hidden, bounded length.
+  public static func isSafe(_ name: String) -> Bool {
+    !name.isEmpty && name.count <= 200 && !name.hasPrefix(".")
+      && name.allSatisfy { ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "." || $0 == "_" || $0 == "-" }
+  }
+}
+
+/// Expands input paths: a file, a folder (every non-hidden file under it) or a glob.
+public enum InputFiles {
+  public static func expand(_ path: String, root: URL, location: SourceLocation?) throws -> [String] {
+    let absolute = path.hasPrefix("/") ? path : root.appendingPathComponent(path).path
+    if FileSystem.isGlob(path) {
+      let matches = FileSystem.glob(absolute)
+      guard !matches.isEmpty else {
+        throw CellError("no file matches `\(path)`", at: location, hint: "check the pattern (relative to \(root.path))")
+      }
+      return matches
+    }
+    guard let s = FileSystem.statSignature(absolute) else {
+      throw CellError("input `\(path)` does not exist", at: location,
+                      hint: "paths are relative to the project root \(root.path); pass another with --param")
+    }
+    if s.isDirectory {
+      let files = FileSystem.filesUnder(absolute)
+      guard !files.isEmpty else { throw CellError("folder `\(path)` has no files", at: location) }
+      return files
+    }
+    return [absolute]
+  }
+}
+
+extension JSONEncoder {
+  static var sorted: JSONEncoder {
+    let e = JSONEncoder()
+    e.outputFormatting = [.sortedKeys]
+    return e
+  }
+}

@@ -1,0 +1,89 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// File-system helpers with the guarantees the cache needs: atomic replacement and cheap change detection.
+public enum FileSystem {
+  /// Writes `bytes` to `path` atomically: a temp file in the same directory, fsync, then rename.
+  public static func writeAtomically(_ bytes: some Collection<UInt8>, to path: String) throws {
+    let url = URL(fileURLWithPath: path)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard fd >= 0 else { throw EngineError("cannot write `\(path)`: \(String(cString: strerror(errno)))") }
+    var ok = true
+    let array = Array(bytes)
+    array.withUnsafeBytes { buf in
+      var offset = 0
+      while offset < buf.count {
+        let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
+        if n <= 0 { if errno == EINTR { continue }; ok = false; break }
+        offset += n
+      }
+    }
+    if ok { ok = fsync(fd) == 0 }
+    close(fd)
+    guard ok, rename(tmp, path) == 0 else {
+      let message = String(cString: strerror(errno))
+      unlink(tmp)
+      throw EngineError("cannot write `\(path)`: \(message)", hint: "check free disk space and permissions")
+    }
+  }
+
+  public static func writeAtomically(_ text: String, to path: String) throws {
+    try writeAtomically(Array(text.utf8), to: path)
+  }
+
+  /// `(size, mtime in ns, inode)`, or nil when the path does not exist.
+  public static func statSignature(_ path: String) -> (size: Int64, mtimeNs: Int64, inode: Int64, isDirectory: Bool)? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    #if canImport(Darwin)
+    let ns = Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
+    #else
+    let ns = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+    #endif
+    return (Int64(st.st_size), ns, Int64(st.st_ino), (st.st_mode & S_IFMT) == S_IFDIR)
+  }
+
+  public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+  public static func readBytes(_ path: String) throws -> [UInt8] {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw EngineError("cannot read `\(path)`")
+    }
+    return [UInt8](data)
+  }
+
+  /// Expands a glob pattern (sorted matches); a pattern without wildcards returns itself if it exists.
+  public static func glob(_ pattern: String) -> [String] {
+    var g = glob_t()
+    defer { globfree(&g) }
+    guard Glibc.glob(pattern, 0, nil, &g) == 0 else { return [] }
+    var out: [String] = []
+    for i in 0..<Int(g.gl_pathc) { if let p = g.gl_pathv[i] { out.append(String(cString: p)) } }
+    return out.sorted()
+  }
+
+  public static func isGlob(_ s: String) -> Bool { s.contains("*") || s.contains("?") || s.contains("[") }
+
+  /// Regular files under a directory, recursively, sorted by relative path; hidden files skipped.
+  public static func filesUnder(_ directory: String) -> [String] {
+    guard let e = FileManager.default.enumerator(atPath: directory) else { return [] }
+    var out: [String] = []
+    while let rel = e.nextObject() as? String {
+      if rel.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+      let full = (directory as NSString).appendingPathComponent(rel)
+      if let s = statSignature(full), !s.isDirectory { out.append(full) }
+    }
+    return out.sorted()
+  }
+
+  public static func removeItem(_ path: String) {
+    try? FileManager.default.removeItem(atPath: path)
+  }
+}

@@ -1,0 +1,357 @@
+/// The best split found for a node.
+struct TreeSplit {
+  var feature: Int = -1
+  /// Numeric: bins `≤ bin` go left.
+  var bin: UInt8 = 0
+  var missingLeft = false
+  /// Categorical: bitset of the categories that go left (4 words), nil for numeric splits.
+  var categoryWords: [UInt64]? = nil
+  var gain: Double = 0
+  var leftG = 0.0, leftH = 0.0, leftC = 0.0
+}
+
+/// Hyper-parameters of one histogram tree, in gradient/hessian form.
+///
+/// Every tree here minimises a second-order loss: each row carries a gradient `g` and hessian `h`; a leaf
+/// outputs `−G/(H+λ)` and a split gains `G_L²/(H_L+λ) + G_R²/(H_R+λ) − G²/(H+λ)` (LightGBM's gain; XGBoost's is
+/// half of it). With `g = −w·y`, `h = w`, `λ = 0` this is exactly a CART tree: leaf = weighted mean of `y`,
+/// gain = weighted squared-error reduction, which for 0/1 targets is half the Gini impurity decrease.
+struct GrowerSettings: Sendable {
+  var maxDepth: Int = Int.max
+  var maxLeaves: Int = Int.max
+  var minSamplesLeaf: Int = 1
+  var minChildWeight: Double = 0
+  var lambda: Double = 0
+  var minGain: Double = 0
+  /// Features examined per split (0 = all features allowed for the tree), sampled without replacement.
+  var featuresPerSplit: Int = 0
+  var catSmooth: Double = 0
+  var minDataPerCategory: Int = 1
+  /// Stop splitting nodes whose 0/1 targets are all equal (forest classification, `g = −w·y`, `h = w`).
+  var stopWhenPure: Bool = false
+  var histogramThreads: Int = 1
+}
+
+/// Where the training rows of one leaf ended up in the grower's row order.
+struct LeafRange { var node: Int; var begin: Int; var end: Int }
+
+/// Grows one tree on binned data with per-feature gradient histograms.
+///
+/// Nodes are expanded best-first (largest gain first) when `maxLeaves` is finite — LightGBM's leaf-wise
+/// growth — and depth-first otherwise; without a leaf limit both give the same tree as level-wise growth.
+/// A child's histogram is built on the smaller child only and obtained for the larger one by subtracting
+/// from the parent's (the "histogram subtraction trick"). Histograms of large nodes are built in parallel
+/// over features; each feature's histogram is summed sequentially in row order, so results never depend on
+/// the thread count.
+final class TreeGrower {
+  let bins: UnsafePointer<UInt8>
+  let n: Int
+  let binner: FeatureBinner
+  let settings: GrowerSettings
+  /// Rows of the tree's sample with their gradients and hessians, permuted together as nodes split.
+  let rows: UnsafeMutablePointer<Int32>
+  let g: UnsafeMutablePointer<Double>
+  let h: UnsafeMutablePointer<Double>
+  let m: Int
+  private let scratchRows: UnsafeMutablePointer<Int32>
+  private let scratchG: UnsafeMutablePointer<Double>
+  private let scratchH: UnsafeMutablePointer<Double>
+  private var pool: [[UnsafeMutablePointer<Double>]]
+  private var allocated: [UnsafeMutablePointer<Double>] = []
+
+  private struct Pending {
+    var node: Int
+    var begin: Int
+    var end: Int
+    var depth: Int
+    var G: Double, H: Double, C: Double
+    var hist: [UnsafeMutablePointer<Double>?]
+    var split: TreeSplit?
+  }
+
+  /// `sampleRows`, `gradients`, `hessians` have one entry per sampled row (gradients already ordered like the rows).
+  init(bins: UnsafePointer<UInt8>, rowCount: Int, binner: FeatureBinner, settings: GrowerSettings,
+       sampleRows: [Int32], gradients: [Double], hessians: [Double]) {
+    self.bins = bins
+    self.n = rowCount
+    self.binner = binner
+    self.settings = settings
+    m = sampleRows.count
+    let rows = UnsafeMutablePointer<Int32>.allocate(capacity: max(m, 1))
+    let g = UnsafeMutablePointer<Double>.allocate(capacity: max(m, 1))
+    let h = UnsafeMutablePointer<Double>.allocate(capacity: max(m, 1))
+    for i in 0..<m { rows[i] = sampleRows[i]; g[i] = gradients[i]; h[i] = hessians[i] }
+    self.rows = rows; self.g = g; self.h = h
+    scratchRows = .allocate(capacity: max(m, 1)); scratchG = .allocate(capacity: max(m, 1)); scratchH = .allocate(capacity: max(m, 1))
+    pool = Array(repeating: [], count: binner.featureCount)
+  }
+
+  deinit {
+    rows.deallocate(); g.deallocate(); h.deallocate()
+    scratchRows.deallocate(); scratchG.deallocate(); scratchH.deallocate()
+    for p in allocated { p.deallocate() }
+  }
+
+  private func histogramSize(_ f: Int) -> Int { (binner.valueBinCounts[f] + 1) * 3 }
+
+  private func acquire(_ f: Int) -> UnsafeMutablePointer<Double> {
+    if let p = pool[f].popLast() { return p }
+    let p = UnsafeMutablePointer<Double>.allocate(capacity: histogramSize(f))
+    allocated.append(p)
+    return p
+  }
+
+  private func release(_ hist: [UnsafeMutablePointer<Double>?]) {
+    for (f, p) in hist.enumerated() { if let p { pool[f].append(p) } }
+  }
+
+  /// Sums (g, h, count) per bin of feature `f` over rows `begin..<end` into `dst`.
+  private func build(_ f: Int, _ begin: Int, _ end: Int, into dst: UnsafeMutablePointer<Double>) {
+    dst.update(repeating: 0, count: histogramSize(f))
+    let col = bins + f * n
+    var i = begin
+    while i < end {
+      let b = Int(col[Int(rows[i])]) &* 3
+      dst[b] += g[i]; dst[b + 1] += h[i]; dst[b + 2] += 1
+      i += 1
+    }
+  }
+
+  private func buildAll(_ features: [Int], _ begin: Int, _ end: Int, into hist: inout [UnsafeMutablePointer<Double>?]) {
+    var targets: [(Int, UnsafeMutablePointer<Double>)] = []
+    for f in features where hist[f] == nil {
+      let p = acquire(f)
+      hist[f] = p
+      targets.append((f, p))
+    }
+    let threads = (end - begin) * targets.count >= 65_536 ? settings.histogramThreads : 1
+    let box = UncheckedBox(targets)
+    TreeParallel.forEach(targets.count, threads: threads) { k in
+      let (f, p) = box.value[k]
+      self.build(f, begin, end, into: p)
+    }
+  }
+
+  private func leafValue(_ G: Double, _ H: Double) -> Double {
+    let d = H + settings.lambda
+    return d > 0 ? -G / d : 0
+  }
+
+  private func sampleFeatures(_ allowed: [Int], _ generator: inout SeededGenerator) -> [Int] {
+    let k = settings.featuresPerSplit
+    guard k > 0, k < allowed.count else { return allowed }
+    var pool = allowed
+    for i in 0..<k { pool.swapAt(i, i + generator.nextInt(below: pool.count - i)) }
+    return pool[0..<k].sorted()
+  }
+
+  private func isSplittable(depth: Int, C: Double, G: Double, H: Double) -> Bool {
+    guard depth < settings.maxDepth, C >= Double(2 * max(settings.minSamplesLeaf, 1)),
+          H >= 2 * settings.minChildWeight else { return false }
+    if settings.stopWhenPure && (G == 0 || G == -H) { return false }
+    return true
+  }
+
+  /// Best split of a node over `features` (ties: lowest feature, then lowest bin, win).
+  private func findSplit(_ features: [Int], hist: [UnsafeMutablePointer<Double>?], G: Double, H: Double, C: Double) -> TreeSplit? {
+    let lambda = settings.lambda
+    let minLeaf = Double(max(settings.minSamplesLeaf, 1))
+    let minHess = settings.minChildWeight
+    let parentScore = G * G / (H + lambda)
+    var best = TreeSplit()
+    // Splits of a constant node can show a rounding-level "gain"; require a little more than that.
+    best.gain = settings.minGain + 1e-12 * (abs(parentScore) + 1)
+    var found = false
+    @inline(__always) func consider(_ lg: Double, _ lh: Double, _ lc: Double) -> Double? {
+      let rc = C - lc, rh = H - lh
+      guard lc >= minLeaf, rc >= minLeaf, lh >= minHess, rh >= minHess else { return nil }
+      let rg = G - lg
+      return lg * lg / (lh + lambda) + rg * rg / (rh + lambda) - parentScore
+    }
+    for f in features {
+      guard let hp = hist[f] else { continue }
+      let vb = binner.valueBinCounts[f]
+      let mg = hp[vb * 3], mh = hp[vb * 3 + 1], mc = hp[vb * 3 + 2]
+      if binner.isCategorical[f] {
+        var cats: [(ratio: Double, c: Int)] = []
+        for c in 0..<vb where hp[c * 3 + 2] >= Double(max(settings.minDataPerCategory, 1)) {
+          cats.append((hp[c * 3] / (hp[c * 3 + 1] + settings.catSmooth), c))
+        }
+        guard cats.count >= 2 else { continue }
+        cats.sort { $0.ratio != $1.ratio ? $0.ratio < $1.ratio : $0.c < $1.c }
+        var lg = 0.0, lh = 0.0, lc = 0.0
+        for k in 0..<(cats.count - 1) {
+          let c = cats[k].c
+          lg += hp[c * 3]; lh += hp[c * 3 + 1]; lc += hp[c * 3 + 2]
+          if let gain = consider(lg, lh, lc), gain > best.gain {
+            var words = [UInt64](repeating: 0, count: 4)
+            for j in 0...k { let cj = cats[j].c; words[cj >> 6] |= 1 << UInt64(cj & 63) }
+            best = TreeSplit(feature: f, bin: 0, missingLeft: false, categoryWords: words, gain: gain,
+                             leftG: lg, leftH: lh, leftC: lc)
+            found = true
+          }
+        }
+      } else {
+        var lg = 0.0, lh = 0.0, lc = 0.0
+        for t in 0..<vb {
+          let cb = hp[t * 3 + 2]
+          lg += hp[t * 3]; lh += hp[t * 3 + 1]; lc += cb
+          if t == vb - 1 {
+            // Everything non-missing left, missing right: only meaningful when there are missing values.
+            if mc > 0, let gain = consider(lg, lh, lc), gain > best.gain {
+              best = TreeSplit(feature: f, bin: UInt8(t), missingLeft: false, categoryWords: nil, gain: gain,
+                               leftG: lg, leftH: lh, leftC: lc)
+              found = true
+            }
+            break
+          }
+          if cb == 0 { continue }
+          if let gain = consider(lg, lh, lc), gain > best.gain {
+            best = TreeSplit(feature: f, bin: UInt8(t), missingLeft: false, categoryWords: nil, gain: gain,
+                             leftG: lg, leftH: lh, leftC: lc)
+            found = true
+          }
+          if mc > 0, let gain = consider(lg + mg, lh + mh, lc + mc), gain > best.gain {
+            best = TreeSplit(feature: f, bin: UInt8(t), missingLeft: true, categoryWords: nil, gain: gain,
+                             leftG: lg + mg, leftH: lh + mh, leftC: lc + mc)
+            found = true
+          }
+        }
+        // No missing value in this node: unseen missing values follow the larger child.
+        if found, best.feature == f, mc == 0 { best.missingLeft = best.leftC >= C - best.leftC }
+      }
+    }
+    return found ? best : nil
+  }
+
+  /// Stable in-place partition of rows `begin..<end` by `split`; returns the first right index.
+  private func partition(_ begin: Int, _ end: Int, _ split: TreeSplit) -> Int {
+    let f = split.feature
+    let col = bins + f * n
+    let missing = binner.valueBinCounts[f]
+    let threshold = Int(split.bin)
+    let missingLeft = split.missingLeft
+    let words = split.categoryWords ?? [0, 0, 0, 0]
+    let categorical = split.categoryWords != nil
+    var l = begin, r = 0
+    for i in begin..<end {
+      let row = rows[i]
+      let b = Int(col[Int(row)])
+      let goLeft: Bool
+      if b == missing { goLeft = missingLeft }
+      else if categorical { goLeft = words[b >> 6] & (1 << UInt64(b & 63)) != 0 }
+      else { goLeft = b <= threshold }
+      if goLeft {
+        rows[l] = row; g[l] = g[i]; h[l] = h[i]; l += 1
+      } else {
+        scratchRows[r] = row; scratchG[r] = g[i]; scratchH[r] = h[i]; r += 1
+      }
+    }
+    (rows + l).update(from: scratchRows, count: r)
+    (g + l).update(from: scratchG, count: r)
+    (h + l).update(from: scratchH, count: r)
+    return l
+  }
+
+  /// Grows the tree over features `allowed` (sorted); `generator` drives per-split feature sampling.
+  func grow(allowed: [Int], generator: inout SeededGenerator) -> (tree: DecisionTree, leaves: [LeafRange]) {
+    var tree = DecisionTree()
+    var G = 0.0, H = 0.0
+    for i in 0..<m { G += g[i]; H += h[i] }
+    let C = Double(m)
+    let root = tree.addLeaf(value: leafValue(G, H))
+    var leafRanges: [LeafRange] = []
+    var pending: [Pending] = []
+    let featureCount = binner.featureCount
+    let bestFirst = settings.maxLeaves < Int.max
+
+    var rootPending = Pending(node: root, begin: 0, end: m, depth: 0, G: G, H: H, C: C,
+                              hist: Array(repeating: nil, count: featureCount), split: nil)
+    if isSplittable(depth: 0, C: C, G: G, H: H) {
+      let features = sampleFeatures(allowed, &generator)
+      buildAll(features, 0, m, into: &rootPending.hist)
+      rootPending.split = findSplit(features, hist: rootPending.hist, G: G, H: H, C: C)
+    }
+    if rootPending.split == nil {
+      release(rootPending.hist)
+      return (tree, [LeafRange(node: root, begin: 0, end: m)])
+    }
+    pending.append(rootPending)
+    var leaves = 1
+
+    while !pending.isEmpty {
+      if leaves >= settings.maxLeaves {
+        for p in pending { leafRanges.append(LeafRange(node: p.node, begin: p.begin, end: p.end)); release(p.hist) }
+        break
+      }
+      var pick = pending.count - 1
+      if bestFirst {
+        for k in 0..<pending.count {
+          let a = pending[k], b = pending[pick]
+          if a.split!.gain > b.split!.gain || (a.split!.gain == b.split!.gain && a.node < b.node) { pick = k }
+        }
+      }
+      let parent = pending.remove(at: pick)
+      let split = parent.split!
+      let mid = partition(parent.begin, parent.end, split)
+      let lG = split.leftG, lH = split.leftH, lC = Double(mid - parent.begin)
+      let rG = parent.G - lG, rH = parent.H - lH, rC = Double(parent.end - mid)
+      let leftNode = tree.addLeaf(value: leafValue(lG, lH))
+      let rightNode = tree.addLeaf(value: leafValue(rG, rH))
+      let f = split.feature
+      let rawThreshold: Double
+      if split.categoryWords != nil {
+        rawThreshold = 0
+      } else if Int(split.bin) < binner.upperEdges[f].count {
+        rawThreshold = binner.upperEdges[f][Int(split.bin)]
+      } else {
+        rawThreshold = .infinity
+      }
+      tree.setSplit(node: parent.node, feature: f, split: split, threshold: rawThreshold, left: leftNode, right: rightNode)
+      leaves += 1
+
+      let depth = parent.depth + 1
+      var kids = [
+        Pending(node: leftNode, begin: parent.begin, end: mid, depth: depth, G: lG, H: lH, C: lC,
+                hist: Array(repeating: nil, count: featureCount), split: nil),
+        Pending(node: rightNode, begin: mid, end: parent.end, depth: depth, G: rG, H: rH, C: rC,
+                hist: Array(repeating: nil, count: featureCount), split: nil),
+      ]
+      let splittable = kids.map { isSplittable(depth: $0.depth, C: $0.C, G: $0.G, H: $0.H) }
+      let features = splittable.map { $0 ? sampleFeatures(allowed, &generator) : [] }
+      let small = lC <= rC ? 0 : 1, large = 1 - small
+      var smallNeeds = features[small]
+      if splittable[large] {
+        for f in features[large] where parent.hist[f] != nil && !smallNeeds.contains(f) { smallNeeds.append(f) }
+      }
+      buildAll(smallNeeds, kids[small].begin, kids[small].end, into: &kids[small].hist)
+      var parentHist = parent.hist
+      if splittable[large] {
+        var direct: [Int] = []
+        for f in features[large] {
+          if let p = parentHist[f], let s = kids[small].hist[f] {
+            for k in 0..<histogramSize(f) { p[k] -= s[k] }
+            kids[large].hist[f] = p
+            parentHist[f] = nil
+          } else {
+            direct.append(f)
+          }
+        }
+        buildAll(direct, kids[large].begin, kids[large].end, into: &kids[large].hist)
+      }
+      release(parentHist)
+      for k in [1, 0] {
+        if splittable[k] {
+          kids[k].split = findSplit(features[k], hist: kids[k].hist, G: kids[k].G, H: kids[k].H, C: kids[k].C)
+        }
+        if kids[k].split == nil {
+          leafRanges.append(LeafRange(node: kids[k].node, begin: kids[k].begin, end: kids[k].end))
+          release(kids[k].hist)
+        } else if splittable[k] {
+          pending.append(kids[k])
+        }
+      }
+    }
+    return (tree, leafRanges)
+  }
+}

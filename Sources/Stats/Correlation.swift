@@ -1,0 +1,121 @@
+/// Correlation matrices like pandas `DataFrame.corr(method=…)` with pairwise-complete observations:
+/// each pair of columns uses the rows where both are non-missing (NaN = missing).
+///
+/// A pair with fewer than `minPeriods` complete rows, or with zero variance in either column over
+/// those rows, gets NaN (pandas behaviour).
+public enum Correlation {
+  public enum Method: String, Sendable, Codable, CaseIterable {
+    /// Pearson's r.
+    case pearson
+    /// Spearman's ρ: Pearson's r of average ranks, ranks computed over each pair's complete rows.
+    case spearman
+  }
+
+  /// The k × k correlation matrix of `columns` (all of equal length), row-major as `[[Double]]`.
+  public static func matrix(
+    _ columns: [[Double]], method: Method = .pearson, minPeriods: Int = 1, names: [String]? = nil
+  ) throws -> [[Double]] {
+    let k = columns.count
+    guard k > 0 else { throw StatsError.empty(what: "correlation input", hint: "pass at least one column") }
+    let n = columns[0].count
+    for (i, c) in columns.enumerated() where c.count != n {
+      throw StatsError.lengthMismatch(what: "column `\(names?[safe: i] ?? "#\(i)")`", expected: n, actual: c.count)
+    }
+    guard n > 0 else { throw StatsError.empty(what: "correlation input", hint: "the columns have no rows") }
+    let hasMissing = columns.map { $0.contains { $0.isNaN } }
+    // Columns without NaN are prepared once (ranked for Spearman) and centred for a fast path.
+    let prepared: [[Double]?] = columns.enumerated().map { i, c in
+      guard !hasMissing[i] else { return nil }
+      return method == .spearman ? Ranks.average(c) : c
+    }
+    let centred: [(values: [Double], sumSquares: Double)?] = prepared.map { p in
+      guard let p else { return nil }
+      return centre(p)
+    }
+    var result = [[Double]](repeating: [Double](repeating: .nan, count: k), count: k)
+    for i in 0..<k {
+      for j in 0...i {
+        let r: Double
+        if let a = centred[i], let b = centred[j] {
+          r = n < minPeriods ? .nan : ratio(dot(a.values, b.values), a.sumSquares, b.sumSquares)
+        } else {
+          r = pairwise(columns[i], columns[j], method: method, minPeriods: minPeriods)
+        }
+        result[i][j] = r
+        result[j][i] = r
+      }
+    }
+    return result
+  }
+
+  /// Correlation of every column with `target` (pairwise complete), e.g. each feature vs "made".
+  public static func withTarget(
+    _ columns: [[Double]], target: [Double], method: Method = .pearson, minPeriods: Int = 1, names: [String]? = nil
+  ) throws -> [Double] {
+    guard !target.isEmpty else { throw StatsError.empty(what: "target", hint: "the target column has no rows") }
+    return try columns.enumerated().map { i, c in
+      guard c.count == target.count else {
+        throw StatsError.lengthMismatch(what: "column `\(names?[safe: i] ?? "#\(i)")`", expected: target.count, actual: c.count)
+      }
+      return pairwise(c, target, method: method, minPeriods: minPeriods)
+    }
+  }
+
+  /// Correlation of two columns over the rows where both are non-missing.
+  public static func pairwise(_ x: [Double], _ y: [Double], method: Method = .pearson, minPeriods: Int = 1) -> Double {
+    let n = min(x.count, y.count)
+    var a = [Double](), b = [Double]()
+    a.reserveCapacity(n)
+    b.reserveCapacity(n)
+    for i in 0..<n where !x[i].isNaN && !y[i].isNaN {
+      a.append(x[i])
+      b.append(y[i])
+    }
+    guard a.count >= max(minPeriods, 1) else { return .nan }
+    if method == .spearman {
+      a = Ranks.average(a)
+      b = Ranks.average(b)
+    }
+    let ca = centre(a), cb = centre(b)
+    return ratio(dot(ca.values, cb.values), ca.sumSquares, cb.sumSquares)
+  }
+
+  static func ratio(_ sxy: Double, _ sxx: Double, _ syy: Double) -> Double {
+    let divisor = (sxx * syy).squareRoot()
+    return divisor != 0 ? sxy / divisor : .nan
+  }
+
+  /// Values minus their (compensated) mean, and the compensated sum of squared deviations.
+  static func centre(_ v: [Double]) -> (values: [Double], sumSquares: Double) {
+    var sum = CompensatedSum()
+    v.withUnsafeBufferPointer { for x in $0 { sum.add(x) } }
+    let mean = sum.value / Double(v.count)
+    var squares = CompensatedSum()
+    let c = [Double](unsafeUninitializedCapacity: v.count) { out, count in
+      v.withUnsafeBufferPointer { src in
+        for i in 0..<src.count {
+          let d = src[i] - mean
+          out[i] = d
+          squares.add(d * d)
+        }
+      }
+      count = v.count
+    }
+    return (c, squares.value)
+  }
+
+  /// Compensated dot product.
+  static func dot(_ a: [Double], _ b: [Double]) -> Double {
+    var s = CompensatedSum()
+    a.withUnsafeBufferPointer { pa in
+      b.withUnsafeBufferPointer { pb in
+        for i in 0..<Swift.min(pa.count, pb.count) { s.add(pa[i] * pb[i]) }
+      }
+    }
+    return s.value
+  }
+}
+
+extension Array {
+  subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

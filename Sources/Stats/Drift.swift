@@ -1,0 +1,158 @@
+/// The outcome of one drift test on one column.
+public struct DriftResult: Sendable, Equatable, Codable {
+  public var test: DriftTest
+  public var score: Double
+  public var threshold: Double
+  public var drifted: Bool
+  /// True when `score` is a p-value (drift when small).
+  public var lowerScoreMeansDrift: Bool
+  /// Non-missing reference and current values used.
+  public var referenceCount: Int
+  public var currentCount: Int
+  /// Distinct non-missing values over both samples (what Evidently's default selection looks at).
+  public var uniqueValues: Int
+}
+
+/// Per-column drift between a reference and a current sample, as Evidently 0.7's data-drift metric does it.
+public enum Drift {
+  /// Drops missing values, picks `test` (or Evidently's default for the column), computes the score and the
+  /// verdict. Throws when a sample has no value left, when the two samples are of different kinds, or when
+  /// the test does not apply (KS and Wasserstein need a numerical column).
+  public static func evaluate(
+    reference: DriftColumn, current: DriftColumn, test: DriftTest? = nil, threshold: Double? = nil,
+    column: String = "column"
+  ) throws -> DriftResult {
+    let prepared = try Prepared(reference: reference, current: current, column: column)
+    let choice = test.map { DriftTestChoice(test: $0, threshold: threshold) }
+      ?? {
+        var c = defaultDriftTest(
+          referenceCount: prepared.referenceCount, uniqueValues: prepared.uniqueValues,
+          isCategorical: prepared.isCategorical)
+        if let threshold { c.threshold = threshold }
+        return c
+      }()
+    let score = try prepared.score(choice.test, column: column)
+    return DriftResult(
+      test: choice.test, score: score, threshold: choice.threshold,
+      drifted: choice.test.isDrift(score: score, threshold: choice.threshold),
+      lowerScoreMeansDrift: choice.test.lowerScoreMeansDrift, referenceCount: prepared.referenceCount,
+      currentCount: prepared.currentCount, uniqueValues: prepared.uniqueValues)
+  }
+
+  /// The score of `test` alone (no verdict), after dropping missing values.
+  public static func score(_ test: DriftTest, reference: DriftColumn, current: DriftColumn, column: String = "column") throws -> Double {
+    try Prepared(reference: reference, current: current, column: column).score(test, column: column)
+  }
+
+  /// Cleaned, sorted (numbers) or counted (strings) samples shared by every test.
+  struct Prepared {
+    enum Data {
+      case numbers(reference: [Double], current: [Double])
+      case strings(reference: [String], current: [String])
+    }
+    var data: Data
+    var isCategorical: Bool
+    var referenceCount: Int
+    var currentCount: Int
+    var uniqueValues: Int
+    var referenceUnique: Int
+
+    init(reference: DriftColumn, current: DriftColumn, column: String) throws {
+      let ref = reference.cleaned(), cur = current.cleaned()
+      guard ref.count > 0 else {
+        throw StatsError.empty(what: "reference column `\(column)` for drift", hint: "it has no non-missing value; drop the column or fix the reference table")
+      }
+      guard cur.count > 0 else {
+        throw StatsError.empty(what: "current column `\(column)` for drift", hint: "it has no non-missing value; drop the column or fix the current table")
+      }
+      referenceCount = ref.count
+      currentCount = cur.count
+      switch (ref, cur) {
+      case (.numbers(let r, let rc), .numbers(let c, let cc)) where rc == cc:
+        var rs = r, cs = c
+        RadixSort.sort(&rs)
+        RadixSort.sort(&cs)
+        data = .numbers(reference: rs, current: cs)
+        isCategorical = rc
+        referenceUnique = Self.distinctSorted(rs)
+        uniqueValues = Self.distinctMerged(rs, cs)
+      case (.strings(let r), .strings(let c)):
+        data = .strings(reference: r, current: c)
+        isCategorical = true
+        let rset = Set(r)
+        referenceUnique = rset.count
+        uniqueValues = rset.union(c).count
+      default:
+        throw StatsError.unsupported(what: "drift of column `\(column)`", reason: "reference and current hold different kinds of values (numerical vs categorical); declare the column the same way in both tables")
+      }
+    }
+
+    func score(_ test: DriftTest, column: String) throws -> Double {
+      switch (test, data) {
+      case (.ks, .numbers(let r, let c)):
+        guard !isCategorical else { throw notNumerical(test, column) }
+        return KolmogorovSmirnov.test(sorted: r, sorted: c).pValue
+      case (.wasserstein, .numbers(let r, let c)):
+        guard !isCategorical else { throw notNumerical(test, column) }
+        return DriftStatistics.normedWasserstein(sortedReference: r, sortedCurrent: c)
+      case (.ks, .strings), (.wasserstein, .strings):
+        throw notNumerical(test, column)
+      case (.chisquare, .numbers(let r, let c)):
+        let counts = CategoryCounts(reference: r, current: c)
+        return DriftStatistics.chiSquarePValue(referenceCounts: counts.reference, currentCounts: counts.current)
+      case (.chisquare, .strings(let r, let c)):
+        let counts = CategoryCounts(reference: r, current: c)
+        return DriftStatistics.chiSquarePValue(referenceCounts: counts.reference, currentCounts: counts.current)
+      case (.z, .numbers(let r, let c)):
+        return DriftStatistics.proportionZTestPValue(reference: r.map { $0 + 0 }, current: c.map { $0 + 0 }, less: <)
+      case (.z, .strings(let r, let c)):
+        return DriftStatistics.proportionZTestPValue(reference: r, current: c, less: PythonOrder.less)
+      case (.jensenshannon, _):
+        let (p, q) = shares()
+        return DriftStatistics.jensenShannonDistance(p, q)
+      case (.psi, _):
+        let (p, q) = shares()
+        return DriftStatistics.populationStabilityIndex(DriftStatistics.fillZeroes(p), DriftStatistics.fillZeroes(q))
+      }
+    }
+
+    /// Evidently `get_binned_data` (before `feel_zeroes`): Sturges histogram for a numerical feature with
+    /// more than 20 distinct reference values, otherwise the share of each category.
+    func shares() -> ([Double], [Double]) {
+      switch data {
+      case .numbers(let r, let c):
+        if !isCategorical && referenceUnique > 20 {
+          let s = DriftStatistics.sturgesShares(reference: r, current: c)
+          return (s.reference, s.current)
+        }
+        let counts = CategoryCounts(reference: r, current: c)
+        return (counts.reference.map { Double($0) / Double(r.count) }, counts.current.map { Double($0) / Double(c.count) })
+      case .strings(let r, let c):
+        let counts = CategoryCounts(reference: r, current: c)
+        return (counts.reference.map { Double($0) / Double(r.count) }, counts.current.map { Double($0) / Double(c.count) })
+      }
+    }
+
+    func notNumerical(_ test: DriftTest, _ column: String) -> StatsError {
+      .unsupported(what: "\(test.rawValue) drift test on column `\(column)`", reason: "it needs a numerical column; use chisquare, z, jensenshannon or psi for categorical data")
+    }
+
+    static func distinctSorted(_ v: [Double]) -> Int {
+      guard !v.isEmpty else { return 0 }
+      var count = 1
+      for i in 1..<v.count where v[i] != v[i - 1] { count += 1 }
+      return count
+    }
+
+    static func distinctMerged(_ a: [Double], _ b: [Double]) -> Int {
+      var i = 0, j = 0, count = 0
+      var last = Double.nan
+      while i < a.count || j < b.count {
+        let v: Double
+        if j >= b.count || (i < a.count && a[i] <= b[j]) { v = a[i]; i += 1 } else { v = b[j]; j += 1 }
+        if count == 0 || v != last { count += 1; last = v }
+      }
+      return count
+    }
+  }
+}

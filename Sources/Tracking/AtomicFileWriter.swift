@@ -1,0 +1,88 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Crash-safe writes for the file store: every file and every new directory is first built in a staging folder
+/// beside the store root (outside MLflow's view) and then moved into place with one `rename(2)`.
+/// A crash therefore never leaves a half-written `meta.yaml`, param or tag file inside the store.
+struct AtomicFileWriter: Sendable {
+  /// `<parent of root>/.<root name>.staging`: same file system as the store, never scanned by MLflow.
+  let stagingDirectory: URL
+
+  init(root: URL) {
+    stagingDirectory = root.deletingLastPathComponent()
+      .appendingPathComponent(".\(root.lastPathComponent).staging", isDirectory: true)
+  }
+
+  private func freshStagingURL() throws -> URL {
+    do {
+      try FileManager.default.createDirectory(at: stagingDirectory, withIntermediateDirectories: true)
+    } catch {
+      throw TrackingError.io(path: stagingDirectory.path, reason: "cannot create staging folder: \(error.localizedDescription)")
+    }
+    return stagingDirectory.appendingPathComponent(UUID().uuidString.lowercased())
+  }
+
+  /// Writes `data` to `destination` atomically (replacing an existing file), creating parent folders.
+  func write(_ data: Data, to destination: URL) throws {
+    let temp = try freshStagingURL()
+    do {
+      try data.write(to: temp)
+    } catch {
+      throw TrackingError.io(path: destination.path, reason: "cannot write: \(error.localizedDescription)")
+    }
+    try ensureDirectory(destination.deletingLastPathComponent())
+    try move(temp, to: destination, replacing: true)
+  }
+
+  func write(_ text: String, to destination: URL) throws { try write(Data(text.utf8), to: destination) }
+
+  /// Builds a directory in staging with `build`, then renames it to `destination` (which must not exist).
+  func createDirectory(at destination: URL, build: (URL) throws -> Void) throws {
+    let temp = try freshStagingURL()
+    do {
+      try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+      try build(temp)
+      try ensureDirectory(destination.deletingLastPathComponent())
+      try move(temp, to: destination, replacing: false)
+    } catch {
+      try? FileManager.default.removeItem(at: temp)
+      throw error
+    }
+  }
+
+  func ensureDirectory(_ url: URL) throws {
+    do {
+      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    } catch {
+      throw TrackingError.io(path: url.path, reason: "cannot create folder: \(error.localizedDescription)")
+    }
+  }
+
+  private func move(_ source: URL, to destination: URL, replacing: Bool) throws {
+    if !replacing && FileManager.default.fileExists(atPath: destination.path) {
+      throw TrackingError.io(path: destination.path, reason: "already exists")
+    }
+    if rename(source.path, destination.path) != 0 {
+      let code = errno
+      // Staging and store on different file systems: fall back to a copy (still never a partial meta.yaml
+      // in place for files, because the copy goes to a sibling temp name first).
+      if code == EXDEV {
+        let sibling = destination.deletingLastPathComponent().appendingPathComponent(".tmp-\(UUID().uuidString)")
+        do {
+          try FileManager.default.copyItem(at: source, to: sibling)
+          try? FileManager.default.removeItem(at: source)
+        } catch {
+          throw TrackingError.io(path: destination.path, reason: "cannot copy across file systems: \(error)")
+        }
+        if rename(sibling.path, destination.path) == 0 { return }
+      }
+      try? FileManager.default.removeItem(at: source)
+      throw TrackingError.io(path: destination.path, reason: "rename failed: \(String(cString: strerror(code)))")
+    }
+  }
+}

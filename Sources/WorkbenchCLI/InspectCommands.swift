@@ -1,0 +1,169 @@
+import ArgumentParser
+import Cells
+import Engine
+import Foundation
+import WorkbookModel
+
+struct Status: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show which cells are fresh and why the others would rerun (executes nothing).")
+
+  @OptionGroup var workbook: WorkbookArguments
+  @Flag(help: "Machine-readable output.") var json = false
+
+  func run() async throws {
+    let engine = try workbook.engine()
+    let wb = try workbook.load(engine)
+    let report = engine.status(wb)
+    if json {
+      let value: JSONValue = .object([
+        "workbook": .string(wb.workbook.name),
+        "cells": .array(report.map { f in
+          .object(["id": .string(f.id), "kind": .string(f.kind), "state": .string(f.state.rawValue),
+                   "reasons": .array(f.reasons.map(JSONValue.string)), "key": f.key.map(JSONValue.string) ?? .null,
+                   "recorded_key": f.recordedKey.map(JSONValue.string) ?? .null])
+        }),
+      ])
+      printOut(value.serialized().trimmingCharacters(in: .newlines))
+      return
+    }
+    let t = Terminal.standardOutput
+    let width = report.map(\.id.count).max() ?? 4
+    for f in report {
+      let state: String
+      switch f.state {
+      case .fresh: state = t.green("fresh  ")
+      case .stale: state = t.yellow("stale  ")
+      case .skipped: state = t.dim("skipped")
+      case .error: state = t.red("error  ")
+      }
+      let pad = String(repeating: " ", count: max(0, width - f.id.count))
+      printOut("\(state) \(f.id)\(pad)  \(t.dim(f.kind))" + (f.reasons.isEmpty ? "" : "  " + f.reasons.joined(separator: "; ")))
+    }
+  }
+}
+
+struct Explain: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Explain one cell's cache key: every component in clear, and what changed since its last run.")
+
+  @OptionGroup var workbook: WorkbookArguments
+  @Argument(help: "The cell id.") var cell: String
+  @Flag(help: "Machine-readable output.") var json = false
+
+  func run() async throws {
+    let engine = try workbook.engine()
+    let wb = try workbook.load(engine)
+    guard wb.cell(cell) != nil else {
+      throw Diagnostics([.error("no cell `\(cell)` in \(wb.workbook.file)", hint: Suggest.hint(for: cell, in: wb.cells.map(\.id)))])
+    }
+    guard let f = engine.status(wb).first(where: { $0.id == cell }) else { return }
+    if json {
+      printOut(JSONValue.object([
+        "id": .string(f.id), "kind": .string(f.kind), "state": .string(f.state.rawValue),
+        "reasons": .array(f.reasons.map(JSONValue.string)), "key": f.key.map(JSONValue.string) ?? .null,
+        "components": f.components?.json ?? .null, "recorded_key": f.recordedKey.map(JSONValue.string) ?? .null,
+        "recorded_components": f.recordedComponents?.json ?? .null,
+      ]).serialized().trimmingCharacters(in: .newlines))
+      return
+    }
+    printOut("cell \(f.id) (\(f.kind)): \(f.state.rawValue)" + (f.reasons.isEmpty ? "" : " — " + f.reasons.joined(separator: "; ")))
+    if let c = f.components {
+      printOut("key \(f.key ?? "?")")
+      printOut("  scheme        \(c.scheme)")
+      printOut("  kind          \(c.kind) v\(c.kindVersion)")
+      printOut("  spec          \(c.spec.serialized(pretty: false))")
+      for (k, v) in c.params.sorted(by: { $0.key < $1.key }) { printOut("  param         \(k) = \(v.displayText)") }
+      for (k, v) in c.upstream.sorted(by: { $0.key < $1.key }) { printOut("  upstream      \(k) \(v.prefix(16))…") }
+      for (k, v) in c.files.sorted(by: { $0.key < $1.key }) { printOut("  input file    \(k) \(v.prefix(16))…") }
+      for (k, v) in c.tools.sorted(by: { $0.key < $1.key }) { printOut("  tool          \(k): \(v)") }
+    }
+    if let r = f.recordedKey { printOut("recorded key \(r)" + (r == f.key ? " (same)" : "")) } else { printOut("never run") }
+    if let m = f.manifest {
+      printOut("outputs (digest \(m.outputDigest.prefix(16))…):")
+      for a in m.artifacts { printOut("  \(a.name)  \(a.size) bytes\(a.rows.map { ", \($0) rows" } ?? "")") }
+    }
+  }
+}
+
+struct Verify: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Re-execute every cell in a scratch cache and check the outputs are byte-identical to the recorded ones.")
+
+  @OptionGroup var workbook: WorkbookArguments
+  @Option(help: "How many independent cells may run at once.") var jobs: Int = 1
+  @Flag(help: "Machine-readable output.") var json = false
+
+  func run() async throws {
+    let engine = try workbook.engine()
+    let wb = try workbook.load(engine)
+    let results = try await engine.verify(wb, jobs: max(1, jobs), observer: ConsoleObserver(quiet: true))
+    let bad = results.filter { $0.verdict != .identical && $0.verdict != .skipped }
+    if json {
+      printOut(JSONValue.object([
+        "workbook": .string(wb.workbook.name), "reproducible": .bool(bad.isEmpty),
+        "cells": .array(results.map { v in
+          .object(["id": .string(v.id), "verdict": .string(v.verdict.rawValue),
+                   "recorded_digest": v.recordedDigest.map(JSONValue.string) ?? .null,
+                   "reproduced_digest": v.reproducedDigest.map(JSONValue.string) ?? .null,
+                   "differing_outputs": .array(v.differingOutputs.map(JSONValue.string)),
+                   "detail": v.detail.map(JSONValue.string) ?? .null])
+        }),
+      ]).serialized().trimmingCharacters(in: .newlines))
+    } else {
+      let t = Terminal.standardOutput
+      for v in results {
+        let mark: String
+        switch v.verdict {
+        case .identical: mark = t.green("identical ")
+        case .differs: mark = t.red("DIFFERS   ")
+        case .failed: mark = t.red("FAILED    ")
+        case .skipped: mark = t.dim("skipped   ")
+        case .unrecorded: mark = t.yellow("unrecorded")
+        }
+        var line = "\(mark) \(v.id)"
+        if !v.differingOutputs.isEmpty { line += "  outputs: " + v.differingOutputs.joined(separator: ", ") }
+        if let d = v.detail { line += "  " + t.dim(d) }
+        printOut(line)
+      }
+      printOut(bad.isEmpty ? t.green("reproducible: every output is byte-identical") : t.red("not reproducible: \(bad.count) cell(s) differ or failed"))
+    }
+    if !bad.isEmpty { throw ExitCode(1) }
+  }
+}
+
+struct Clean: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Delete a workbook's outputs folder and recorded state (cache entries stay until `gc`).")
+  @OptionGroup var workbook: WorkbookArguments
+
+  func run() async throws {
+    let engine = try workbook.engine()
+    let wb = try workbook.load(engine)
+    engine.clean(workbook: wb.workbook.name)
+    printError("removed \(Engine.relative(engine.layout.outputs(workbook: wb.workbook.name).path, to: engine.layout.root)) and the recorded state of `\(wb.workbook.name)`")
+  }
+}
+
+struct GC: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "gc", abstract: "Delete cache entries that no workbook's last good state uses.")
+
+  func run() async throws {
+    let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    let env = ProcessInfo.processInfo.environment
+    let stateDir = env["WORKBENCH_STATE_DIR"].map { URL(fileURLWithPath: $0, relativeTo: root) }
+    let engine = try Engine(layout: ProjectLayout(root: root, stateDirectory: stateDir), registry: CellRegistry.standard)
+    let r = engine.collectGarbage()
+    printError("removed \(r.manifests) manifest(s) and \(r.blobs) blob(s), \(r.bytes / 1024) KiB freed")
+  }
+}
+
+struct Schema: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Print the JSON Schema of the workbook format (for editors and yaml-language-server).")
+
+  func run() throws {
+    printOut(WorkbookSchema.jsonSchema(kinds: CellRegistry.standard.descriptors).serialized().trimmingCharacters(in: .newlines))
+  }
+}

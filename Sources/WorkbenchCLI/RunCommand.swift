@@ -1,0 +1,69 @@
+import ArgumentParser
+import Engine
+import Foundation
+import WorkbookModel
+
+struct Run: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run a workbook: execute stale cells, reuse cached ones, write outputs/<workbook>/.")
+
+  @OptionGroup var workbook: WorkbookArguments
+
+  @Option(name: .customLong("cell"), help: "Run only this cell and what it depends on (repeatable).")
+  var cells: [String] = []
+
+  @Flag(help: "Re-execute cells even when a cached result exists.")
+  var force = false
+
+  @Option(help: "How many independent cells may run at once.")
+  var jobs: Int = 1
+
+  @Flag(help: "Print the run summary (run.json) on standard output.")
+  var json = false
+
+  @Flag(name: .shortAndLong, help: "Only report failures.")
+  var quiet = false
+
+  func validate() throws {
+    guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+  }
+
+  func run() async throws {
+    let engine = try workbook.engine()
+    let wb = try workbook.load(engine)
+    for c in cells where wb.cell(c) == nil {
+      throw Diagnostics([.error("--cell \(c): no such cell", hint: Suggest.hint(for: c, in: wb.cells.map(\.id)))])
+    }
+    var options = RunOptions()
+    options.overrides = try workbook.overrides()
+    options.selectedCells = cells
+    options.force = force
+    options.jobs = jobs
+    options.command = CommandLine.arguments.dropFirst().joined(separator: " ")
+    let summary = try await engine.run(wb, options: options, observer: ConsoleObserver(quiet: quiet || json))
+    let out = summary.outputsDirectory
+    if json {
+      let data = (try? Data(contentsOf: out.appendingPathComponent("run.json"))) ?? Data()
+      FileHandle.standardOutput.write(data)
+    } else if !quiet {
+      let t = Terminal.standardError
+      let counts = Dictionary(grouping: summary.records, by: \.status).mapValues(\.count)
+      var parts = ["\(counts[.executed] ?? 0) executed", "\(counts[.cached] ?? 0) cached"]
+      if let f = counts[.failed] { parts.append(t.red("\(f) failed")) }
+      if let s = counts[.skipped] { parts.append("\(s) skipped") }
+      let shown = Engine.relative(out.appendingPathComponent("index.html").path, to: engine.layout.root)
+      printError("\(wb.workbook.name): " + parts.joined(separator: ", ") + " — report: \(shown)")
+      if summary.exitCode != 0, let failed = summary.records.first(where: { $0.status == .failed }) {
+        printError("fix the problem, then rerun: cached cells are reused (e.g. `workbench run \(workbook.workbook) --cell \(failed.id)`)")
+      }
+    }
+    if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+  }
+}
+
+extension Engine {
+  static func relative(_ path: String, to root: URL) -> String {
+    let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
+    return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+  }
+}

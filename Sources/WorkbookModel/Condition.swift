@@ -1,0 +1,205 @@
+/// A `when:` condition: references, literals, comparisons and boolean logic.
+///
+/// Grammar: `expr := or; or := and ('or' and)*; and := not ('and' not)*; not := 'not' not | cmp;`
+/// `cmp := atom (('=='|'!='|'<'|'<='|'>'|'>=') atom)?; atom := ${ref} | number | 'text' | true | false | null | (expr)`.
+public indirect enum Condition: Sendable, Hashable {
+  case literal(JSONValue)
+  case reference(TemplateReference)
+  case not(Condition)
+  case and(Condition, Condition)
+  case or(Condition, Condition)
+  case compare(Condition, String, Condition)
+
+  public var references: [TemplateReference] {
+    switch self {
+    case .literal: []
+    case .reference(let r): [r]
+    case .not(let c): c.references
+    case .and(let a, let b), .or(let a, let b), .compare(let a, _, let b): a.references + b.references
+    }
+  }
+
+  /// Parses a `when:` node: a boolean literal or an expression string.
+  public static func parse(_ node: SpecNode) throws(Diagnostics) -> Condition {
+    switch node.value {
+    case .bool(let b): return .literal(.bool(b))
+    case .string(let s):
+      var parser = ConditionParser(text: s, location: node.location, quoted: node.quoted)
+      return try parser.parse()
+    default:
+      throw Diagnostics([.error("`when` must be true/false or an expression like `${drift.dataset_drift}`", at: node.location)])
+    }
+  }
+
+  /// Evaluates the condition; `lookup` returns the value of a reference (nil when it does not exist).
+  public func evaluate(_ lookup: (TemplateReference) -> JSONValue?) throws(ConditionError) -> Bool {
+    let v = try value(lookup)
+    guard case .bool(let b) = v else {
+      throw ConditionError(message: "the condition gives \(v.displayText), not true/false")
+    }
+    return b
+  }
+
+  func value(_ lookup: (TemplateReference) -> JSONValue?) throws(ConditionError) -> JSONValue {
+    switch self {
+    case .literal(let v): return v
+    case .reference(let r):
+      guard let v = lookup(r) else { throw ConditionError(message: "`${\(r.text)}` has no value") }
+      return v
+    case .not(let c):
+      return .bool(!(try c.evaluate(lookup)))
+    case .and(let a, let b):
+      let x = try a.evaluate(lookup)
+      if !x { return .bool(false) }
+      return .bool(try b.evaluate(lookup))
+    case .or(let a, let b):
+      let x = try a.evaluate(lookup)
+      if x { return .bool(true) }
+      return .bool(try b.evaluate(lookup))
+    case .compare(let a, let op, let b):
+      let x = try a.value(lookup), y = try b.value(lookup)
+      if let p = x.doubleValue, let q = y.doubleValue {
+        switch op {
+        case "==": return .bool(p == q)
+        case "!=": return .bool(p != q)
+        case "<": return .bool(p < q)
+        case "<=": return .bool(p <= q)
+        case ">": return .bool(p > q)
+        default: return .bool(p >= q)
+        }
+      }
+      switch op {
+      case "==": return .bool(x == y)
+      case "!=": return .bool(x != y)
+      default:
+        if let s = x.stringValue, let t = y.stringValue {
+          switch op {
+          case "<": return .bool(s < t)
+          case "<=": return .bool(s <= t)
+          case ">": return .bool(s > t)
+          default: return .bool(s >= t)
+          }
+        }
+        throw ConditionError(message: "cannot compare \(x.displayText) \(op) \(y.displayText)")
+      }
+    }
+  }
+}
+
+public struct ConditionError: Error, Sendable, CustomStringConvertible {
+  public var message: String
+  public var description: String { message }
+}
+
+struct ConditionParser {
+  let chars: [Character]
+  let location: SourceLocation
+  let quoted: Bool
+  var i = 0
+
+  init(text: String, location: SourceLocation, quoted: Bool) {
+    chars = Array(text)
+    self.location = location
+    self.quoted = quoted
+  }
+
+  func here() -> SourceLocation {
+    SourceLocation(file: location.file, line: location.line, column: location.column + i + (quoted ? 1 : 0))
+  }
+
+  func fail(_ message: String) -> Diagnostics {
+    Diagnostics([.error("in `when`: \(message)", at: here(),
+                        hint: "example: `when: \"${drift.dataset_drift} or ${perf.drop} > 0.02\"`")])
+  }
+
+  mutating func skipSpace() { while i < chars.count, chars[i].isWhitespace { i += 1 } }
+
+  mutating func keyword(_ word: String) -> Bool {
+    skipSpace()
+    let w = Array(word)
+    guard i + w.count <= chars.count, Array(chars[i..<(i + w.count)]) == w else { return false }
+    let after = i + w.count
+    if after < chars.count, chars[after].isLetter || chars[after].isNumber || chars[after] == "_" { return false }
+    i = after
+    return true
+  }
+
+  mutating func parse() throws(Diagnostics) -> Condition {
+    let c = try parseOr()
+    skipSpace()
+    if i < chars.count { throw fail("unexpected `\(String(chars[i...]).prefix(20))`") }
+    return c
+  }
+
+  mutating func parseOr() throws(Diagnostics) -> Condition {
+    var left = try parseAnd()
+    while keyword("or") { left = .or(left, try parseAnd()) }
+    return left
+  }
+
+  mutating func parseAnd() throws(Diagnostics) -> Condition {
+    var left = try parseNot()
+    while keyword("and") { left = .and(left, try parseNot()) }
+    return left
+  }
+
+  mutating func parseNot() throws(Diagnostics) -> Condition {
+    if keyword("not") { return .not(try parseNot()) }
+    return try parseComparison()
+  }
+
+  mutating func parseComparison() throws(Diagnostics) -> Condition {
+    let left = try parseAtom()
+    skipSpace()
+    for op in ["==", "!=", "<=", ">=", "<", ">"] {
+      let o = Array(op)
+      if i + o.count <= chars.count, Array(chars[i..<(i + o.count)]) == o {
+        i += o.count
+        return .compare(left, op, try parseAtom())
+      }
+    }
+    return left
+  }
+
+  mutating func parseAtom() throws(Diagnostics) -> Condition {
+    skipSpace()
+    guard i < chars.count else { throw fail("expression ends too early") }
+    let c = chars[i]
+    if c == "(" {
+      i += 1
+      let inner = try parseOr()
+      skipSpace()
+      guard i < chars.count, chars[i] == ")" else { throw fail("missing `)`") }
+      i += 1
+      return inner
+    }
+    if c == "$" {
+      let start = i
+      guard let close = chars[i...].firstIndex(of: "}") else { throw fail("unterminated `${`") }
+      let text = String(chars[start...close])
+      let loc = here()
+      i = close + 1
+      let t = try Template.parse(text, at: loc)
+      guard let ref = t.soleReference else { throw fail("invalid reference `\(text)`") }
+      return .reference(ref)
+    }
+    if c == "'" || c == "\"" {
+      i += 1
+      var s = ""
+      while i < chars.count, chars[i] != c { s.append(chars[i]); i += 1 }
+      guard i < chars.count else { throw fail("unterminated string") }
+      i += 1
+      return .literal(.string(s))
+    }
+    if keyword("true") { return .literal(.bool(true)) }
+    if keyword("false") { return .literal(.bool(false)) }
+    if keyword("null") { return .literal(.null) }
+    var num = ""
+    while i < chars.count, chars[i].isNumber || chars[i] == "." || chars[i] == "-" || chars[i] == "e" || chars[i] == "+" {
+      num.append(chars[i]); i += 1
+    }
+    if let v = Int(num) { return .literal(.int(v)) }
+    if let d = Double(num) { return .literal(.double(d)) }
+    throw fail("expected a `${reference}`, a number, a quoted string, true or false")
+  }
+}

@@ -1,0 +1,271 @@
+/// A cell after validation: its kind, what it depends on and which params it reads.
+public struct PlannedCell: Sendable {
+  public var spec: CellSpec
+  public var kind: KindDescriptor
+  /// Upstream cell ids (from table references, `${cell.field}` references and `when:`), sorted.
+  public var dependencies: [String]
+  /// Params this cell reads, sorted.
+  public var paramsUsed: [String]
+  public var condition: Condition?
+  /// Option nodes that name input files (digested into the cache key).
+  public var inputPaths: [SpecNode]
+  public var id: String { spec.id }
+}
+
+/// A workbook that passed validation, with param values fixed and a run order.
+public struct ValidatedWorkbook: Sendable {
+  public var workbook: Workbook
+  /// Every param's value after `--param` overrides.
+  public var params: [String: JSONValue]
+  /// Cells in file (display) order.
+  public var cells: [PlannedCell]
+  /// Cell ids in a dependency-respecting order (file order where free).
+  public var order: [String]
+  public var warnings: [Diagnostic]
+
+  public func cell(_ id: String) -> PlannedCell? { cells.first { $0.id == id } }
+
+  /// The cells that (transitively) depend on `id`.
+  public func dependents(of id: String) -> Set<String> {
+    var out = Set<String>(), frontier = [id]
+    while let x = frontier.popLast() {
+      for c in cells where c.dependencies.contains(x) && !out.contains(c.id) {
+        out.insert(c.id)
+        frontier.append(c.id)
+      }
+    }
+    return out
+  }
+
+  /// `id` and everything it (transitively) depends on.
+  public func closure(of ids: [String]) -> Set<String> {
+    var out = Set<String>(), frontier = ids
+    while let x = frontier.popLast() {
+      guard out.insert(x).inserted, let c = cell(x) else { continue }
+      frontier += c.dependencies
+    }
+    return out
+  }
+}
+
+/// A `--param name=value` given on the command line.
+public struct ParamOverride: Sendable {
+  public var name: String
+  public var rawValue: String
+  public init(name: String, rawValue: String) {
+    self.name = name
+    self.rawValue = rawValue
+  }
+  /// Parses `name=value`; nil when there is no `=`.
+  public init?(argument: String) {
+    guard let eq = argument.firstIndex(of: "=") else { return nil }
+    name = String(argument[..<eq]).trimmingCharacters(in: .whitespaces)
+    rawValue = String(argument[argument.index(after: eq)...])
+  }
+}
+
+public enum WorkbookValidator {
+  /// Validates everything that can be checked before running: kinds, options, references, cycles, params.
+  public static func validate(_ workbook: Workbook, kinds: [String: KindDescriptor],
+                              overrides: [ParamOverride] = []) throws(Diagnostics) -> ValidatedWorkbook {
+    var d = Diagnostics()
+    let cellIds = workbook.cells.map(\.id)
+    let paramNames = workbook.params.map(\.name)
+    let paramTypes = Dictionary(workbook.params.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+
+    // Duplicate ids.
+    var firstSeen: [String: SourceLocation] = [:]
+    for c in workbook.cells {
+      if let first = firstSeen[c.id] {
+        d.error("duplicate cell id `\(c.id)` (first defined at line \(first.line))", at: c.location, cell: c.id,
+                hint: "cell ids must be unique; rename one")
+      } else {
+        firstSeen[c.id] = c.location
+      }
+    }
+    for p in workbook.params where cellIds.contains(p.name) {
+      d.warning("param `\(p.name)` has the same name as a cell; `${\(p.name)}` means the param", at: p.location)
+    }
+
+    var planned: [PlannedCell] = []
+    var usedParams = Set<String>()
+    for cell in workbook.cells {
+      guard let kind = kinds[cell.kind] else {
+        d.error("unknown cell kind `\(cell.kind)`", at: cell.kindLocation, cell: cell.id,
+                hint: Suggest.hint(for: cell.kind, in: kinds.keys) ?? "known kinds: \(kinds.keys.sorted().joined(separator: ", "))")
+        continue
+      }
+      var checker = OptionChecker(cell: cell.id, paramTypes: paramTypes)
+      checker.checkObject(cell.options, specs: kind.options, at: cell.location, path: nil)
+      d.append(contentsOf: checker.diagnostics)
+      kind.validate(cell, &d)
+
+      var deps = Set<String>()
+      var params = Set<String>()
+      // Table references: `cell` or `cell.table`.
+      for (text, location) in checker.tableReferences {
+        if text.contains("${") { continue }
+        let root = String(text.split(separator: ".", maxSplits: 1).first ?? "")
+        if cellIds.contains(root) {
+          deps.insert(root)
+        } else {
+          d.error("unknown cell `\(root)` in table reference `\(text)`", at: location, cell: cell.id,
+                  hint: Suggest.hint(for: root, in: cellIds) ?? "reference an earlier cell by its id")
+        }
+      }
+      // `${…}` references anywhere in the options, and in `when:`.
+      var references: [TemplateReference] = []
+      for o in cell.options { collectReferences(o.value, into: &references, diagnostics: &d, cell: cell.id) }
+      references += kind.references(cell)
+      var condition: Condition?
+      if let when = cell.when {
+        do {
+          let c = try Condition.parse(when)
+          condition = c
+          references += c.references
+        } catch { d.append(contentsOf: error) }
+      }
+      for r in references {
+        if r.path.isEmpty {
+          if paramTypes[r.root] != nil {
+            params.insert(r.root)
+          } else if cellIds.contains(r.root) {
+            d.error("`${\(r.root)}` names cell `\(r.root)` but no field", at: r.location, cell: cell.id,
+                    hint: "write `${\(r.root).field}`, a field of its result.json")
+          } else {
+            d.error("undefined param `${\(r.root)}`", at: r.location, cell: cell.id,
+                    hint: Suggest.hint(for: r.root, in: paramNames + cellIds) ?? "declare it under `params:`")
+          }
+        } else if cellIds.contains(r.root) {
+          deps.insert(r.root)
+        } else if paramTypes[r.root] != nil {
+          d.error("param `\(r.root)` has no fields: `${\(r.text)}`", at: r.location, cell: cell.id, hint: "write `${\(r.root)}`")
+        } else {
+          d.error("unknown cell `\(r.root)` in `${\(r.text)}`", at: r.location, cell: cell.id,
+                  hint: Suggest.hint(for: r.root, in: cellIds + paramNames) ?? "reference a cell by its id")
+        }
+      }
+      if deps.contains(cell.id) {
+        d.error("cell `\(cell.id)` refers to itself", at: cell.location, cell: cell.id)
+        deps.remove(cell.id)
+      }
+      usedParams.formUnion(params)
+      planned.append(PlannedCell(spec: cell, kind: kind, dependencies: deps.sorted(), paramsUsed: params.sorted(),
+                                 condition: condition, inputPaths: checker.inputPaths))
+    }
+
+    // Params referenced from the tracking block count as used.
+    if let tracking = workbook.tracking {
+      var refs: [TemplateReference] = []
+      collectReferences(tracking, into: &refs, diagnostics: &d, cell: nil)
+      for r in refs where r.path.isEmpty {
+        if paramTypes[r.root] != nil { usedParams.insert(r.root) } else {
+          d.error("undefined param `${\(r.root)}`", at: r.location, hint: Suggest.hint(for: r.root, in: paramNames))
+        }
+      }
+    }
+
+    // Overrides: known, used, well-typed.
+    var values = Dictionary(workbook.params.map { ($0.name, $0.defaultValue) }, uniquingKeysWith: { a, _ in a })
+    let cli = SourceLocation(file: "<command line>", line: 1, column: 1)
+    for o in overrides {
+      guard let p = workbook.param(o.name) else {
+        d.error("--param \(o.name): the workbook has no param `\(o.name)`", at: cli,
+                hint: Suggest.hint(for: o.name, in: paramNames) ?? "params: \(paramNames.joined(separator: ", "))")
+        continue
+      }
+      guard usedParams.contains(o.name) else {
+        d.error("--param \(o.name): no cell uses param `\(o.name)`, so overriding it would change nothing", at: cli,
+                hint: "reference it as `${\(o.name)}` in a cell, or drop the override")
+        continue
+      }
+      switch parseValue(o.rawValue, as: p.type) {
+      case .success(let v): values[o.name] = v
+      case .failure(let message):
+        d.error("--param \(o.name)=\(o.rawValue): \(message)", at: cli, hint: "the default is \(p.defaultValue.displayText)")
+      }
+    }
+    for p in workbook.params where !usedParams.contains(p.name) {
+      d.warning("param `\(p.name)` is not used by any cell", at: p.location)
+    }
+
+    try d.throwIfErrors()
+    let order = try topologicalOrder(planned)
+    return ValidatedWorkbook(workbook: workbook, params: values, cells: planned, order: order, warnings: d.warnings)
+  }
+
+  /// Typed parsing of a `--param` value.
+  public static func parseValue(_ raw: String, as type: ParamType) -> Result<JSONValue, ParamValueError> {
+    switch type {
+    case .string: return .success(.string(raw))
+    case .integer:
+      if let i = Int(raw.trimmingCharacters(in: .whitespaces)) { return .success(.int(i)) }
+      return .failure(ParamValueError("expects an integer, got `\(raw)`"))
+    case .number:
+      if let d = Double(raw.trimmingCharacters(in: .whitespaces)), d.isFinite { return .success(.double(d)) }
+      return .failure(ParamValueError("expects a number, got `\(raw)`"))
+    case .boolean:
+      switch raw.lowercased() {
+      case "true": return .success(.bool(true))
+      case "false": return .success(.bool(false))
+      default: return .failure(ParamValueError("expects true or false, got `\(raw)`"))
+      }
+    case .list:
+      let items = raw.split(separator: ",").map { YAMLReader.resolvePlain(String($0).trimmingCharacters(in: .whitespaces)) }
+      return .success(.array(items.map { SpecNode($0, at: SourceLocation(file: "", line: 0, column: 0)).json }))
+    }
+  }
+
+  static func collectReferences(_ node: SpecNode, into refs: inout [TemplateReference], diagnostics: inout Diagnostics,
+                                cell: String?) {
+    switch node.value {
+    case .string(let s) where s.contains("${"):
+      do { refs += try Template.parse(s, at: node.location, quoted: node.quoted).references } catch {
+        diagnostics.append(contentsOf: Diagnostics(error.items.map { var x = $0; x.cell = cell; return x }))
+      }
+    case .list(let l): for x in l { collectReferences(x, into: &refs, diagnostics: &diagnostics, cell: cell) }
+    case .map(let m): for e in m { collectReferences(e.value, into: &refs, diagnostics: &diagnostics, cell: cell) }
+    default: break
+    }
+  }
+
+  /// Kahn's algorithm, choosing the earliest cell in file order among the ready ones; cycles are errors.
+  static func topologicalOrder(_ cells: [PlannedCell]) throws(Diagnostics) -> [String] {
+    var remaining = cells
+    var done = Set<String>(), order: [String] = []
+    while !remaining.isEmpty {
+      guard let i = remaining.firstIndex(where: { $0.dependencies.allSatisfy(done.contains) }) else {
+        let cycle = findCycle(remaining)
+        let first = remaining.first { $0.id == cycle.first }!
+        throw Diagnostics([.error("dependency cycle: \(cycle.joined(separator: " → "))", at: first.spec.location,
+                                  cell: first.id, hint: "a cell can only use cells that do not depend on it")])
+      }
+      let c = remaining.remove(at: i)
+      done.insert(c.id)
+      order.append(c.id)
+    }
+    return order
+  }
+
+  static func findCycle(_ cells: [PlannedCell]) -> [String] {
+    let byId = Dictionary(cells.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    for start in cells {
+      var path = [start.id], visited = Set<String>()
+      var current = start.id
+      while let next = byId[current]?.dependencies.first(where: { byId[$0] != nil }), !visited.contains(next) {
+        visited.insert(current)
+        if next == start.id { return (path + [start.id]).reversed() }
+        path.append(next)
+        current = next
+      }
+    }
+    return cells.map(\.id)
+  }
+}
+
+public struct ParamValueError: Error, Sendable, CustomStringConvertible {
+  public var description: String
+  init(_ d: String) { description = d }
+}
+
+import Foundation

@@ -1,0 +1,16 @@
+import Foundation
+import Testing
+@testable import Basketball
+import TestSupport
+
+@Suite struct RealGamesTests {
+  @Test func everyRealGameParsesAndReconciles() throws {
+    guard let games = try Fixtures.games() else { return }
+    #expect(games.count == 80)
+    var failures: [String] = []
+    for g in games {
+      for c in Reconciliation.checks(g) where !c.acceptable { failures.append(c.summary) }
+    }
+    #expect(failures.isEmpty, "\(failures.joined(separator: "\n"))")
+  }
+}

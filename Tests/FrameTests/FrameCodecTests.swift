@@ -1,0 +1,74 @@
+import Testing
+@testable import Frame
+
+func sampleFrame(rows: Int, seed: UInt64) throws -> Frame {
+  var g = SplitMix(seed: seed)
+  let ints = (0..<rows).map { _ in Int64(bitPattern: g.next()) }
+  let floats = (0..<rows).map { _ in Double(bitPattern: g.next() & 0x7FEF_FFFF_FFFF_FFFF) }
+  let bools = (0..<rows).map { _ in g.next() % 2 == 0 }
+  let strings: [String?] = (0..<rows).map { _ in g.next() % 7 == 0 ? nil : ["a", "b,c", "é\"q", "", "line\nbreak"][Int(g.next() % 5)] }
+  let validity = (0..<rows).map { _ in g.next() % 5 != 0 }
+  return try Frame(columns: [
+    Column(name: "i", ints: ints, validity: validity),
+    Column(name: "f", floats: floats),
+    Column(name: "b", bools: bools, validity: validity),
+    Column(name: "s", strings: strings),
+  ])
+}
+
+@Suite struct FrameCodecTests {
+  @Test func roundTripAndDeterminism() throws {
+    for rows in [0, 1, 7, 8, 9, 100] {
+      let f = try sampleFrame(rows: rows, seed: UInt64(rows))
+      let bytes = FrameCodec.encode(f)
+      #expect(try FrameCodec.decode(bytes) == f)
+      #expect(FrameCodec.encode(try FrameCodec.decode(bytes)) == bytes)
+      #expect(FrameCodec.encode(try sampleFrame(rows: rows, seed: UInt64(rows))) == bytes)
+    }
+    #expect(try FrameCodec.decode(FrameCodec.encode(.empty)) == .empty)
+  }
+
+  @Test func rejectsTruncationEverywhere() throws {
+    let bytes = FrameCodec.encode(try sampleFrame(rows: 20, seed: 3))
+    for n in 0..<bytes.count {
+      #expect(throws: ReadError.self) { try FrameCodec.decode(Array(bytes.prefix(n))) }
+    }
+    #expect(throws: ReadError.self) { try FrameCodec.decode(bytes + [0]) }
+  }
+
+  @Test func fuzzCorruptionsThrowOrDecode() throws {
+    var g = SplitMix(seed: 99)
+    let valid = FrameCodec.encode(try sampleFrame(rows: 30, seed: 5))
+    for _ in 0..<2000 {
+      var b = valid
+      let k = Int(g.next() % UInt64(b.count))
+      b[k] ^= UInt8(truncatingIfNeeded: g.next() % 255 + 1)
+      #expect(throws: ReadError.self) { try FrameCodec.decode(b) }  // the CRC catches any single-byte change
+    }
+    for _ in 0..<2000 {
+      let n = Int(g.next() % 200)
+      var b = (0..<n).map { _ in UInt8(truncatingIfNeeded: g.next()) }
+      if g.next() % 2 == 0 { b = FrameCodec.magic + b }
+      _ = try? FrameCodec.decode(b)
+    }
+  }
+
+  /// Structural checks behind the CRC: corrupt a field, then fix up the CRC so only validation can catch it.
+  @Test func structuralValidationBehindChecksum() throws {
+    var g = SplitMix(seed: 123)
+    let valid = FrameCodec.encode(try sampleFrame(rows: 12, seed: 8))
+    var decoded = 0
+    for _ in 0..<3000 {
+      var b = Array(valid.dropLast(4))
+      let k = Int(g.next() % UInt64(b.count))
+      b[k] = UInt8(truncatingIfNeeded: g.next())
+      let crc = b.withUnsafeBytes { Gzip.crc32($0) }
+      for s in 0..<4 { b.append(UInt8(truncatingIfNeeded: crc >> (8 * UInt32(s)))) }
+      if let f = try? FrameCodec.decode(b) {
+        decoded += 1
+        #expect(FrameCodec.encode(f).count == b.count || f.columns.contains { $0.validity != nil })
+      }
+    }
+    #expect(decoded > 0)
+  }
+}

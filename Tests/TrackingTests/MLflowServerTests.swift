@@ -1,0 +1,158 @@
+import Foundation
+import TestSupport
+import Testing
+import Tracking
+
+/// Against a real `mlflow server` 3.17.2 (SQLite backend, `--artifacts-destination`) started on 127.0.0.1.
+/// One server for the whole suite (a start costs seconds); the offline step stops and restarts it on the same
+/// database. The server's process group is always killed at the end.
+@Suite(.serialized) struct MLflowServerTests {
+  private func restStore(_ server: MLflowServer, credentials: RESTConfiguration.Credentials = .none, retries: Int = 2)
+    throws -> RESTTrackingStore
+  {
+    let config = try RESTConfiguration(
+      baseURL: server.baseURL, credentials: credentials, timeout: 20,
+      retry: RetryPolicy(maxRetries: retries, initialDelay: 0.2, multiplier: 2, maxDelay: 1))
+    return RESTTrackingStore(configuration: config)
+  }
+
+  private func readBack(_ python: URL, _ server: MLflowServer, experiment: String, model: String) throws -> [String: Any] {
+    try parseJSONObject(
+      try runMLflowPython(
+        python, readBackPython, arguments: [server.baseURL.absoluteString, experiment, model], directory: server.directory))
+  }
+
+  @Test func restBackendRegistryAndOfflineSyncAgainstARealServer() throws {
+    guard let python = try Oracles.python("mlflow3") else { return }
+    let dir = try makeTemporaryDirectory("tracking-server")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let server = try MLflowServer(python: python, directory: dir)
+    defer { server.stop() }
+    try server.start()
+
+    // 1. Runs with many params / metric points (split log-batch), tags, inputs, artifacts.
+    let store = try restStore(server)
+    let experiment = try store.experiment(named: "parivision")
+    #expect(try store.experiment(named: "parivision").experimentId == experiment.experimentId)
+    let parent = try store.createRun(
+      RunCreation(experimentId: experiment.experimentId, runName: "sweep", userId: "student", startTime: 1_760_000_000_000))
+    let child = try store.createRun(
+      RunCreation(
+        experimentId: experiment.experimentId, runName: "trial-0", userId: "student", startTime: 1_760_000_001_000,
+        parentRunId: parent.runId, tags: [KeyValue("workbench.cell", "sweep")]))
+    let params = (0..<150).map { KeyValue("hp/p\($0)", "\($0 * 3)") }
+    let loss = (0..<1200).map {
+      MetricPoint(key: "train/loss", value: 1.0 / Double($0 + 1), timestamp: 1_760_000_002_000 + Int64($0), step: Int64($0))
+    }
+    try store.logBatch(
+      runId: child.runId, params: params, metrics: loss + [MetricPoint(key: "test_auc", value: 0.7125, timestamp: 1_760_000_009_000)],
+      tags: (0..<120).map { KeyValue("extra.t\($0)", "v\($0)") })
+    try store.logInputs(
+      runId: child.runId,
+      datasets: [
+        DatasetInput(
+          name: "nba_shots", digest: "3f2a9c1b", source: "{\"uri\": \"shots.csv\"}",
+          tags: [KeyValue(SystemTags.datasetContext, "training")])
+      ])
+    let artifactDir = dir.appendingPathComponent("model dir")
+    try FileManager.default.createDirectory(at: artifactDir.appendingPathComponent("sub"), withIntermediateDirectories: true)
+    try Data("weights".utf8).write(to: artifactDir.appendingPathComponent("model.bin"))
+    try Data("nested".utf8).write(to: artifactDir.appendingPathComponent("sub/extra file.txt"))
+    let result = dir.appendingPathComponent("result.json")
+    try Data("{}".utf8).write(to: result)
+    try store.logArtifact(runId: child.runId, localURL: artifactDir, artifactPath: "model")
+    try store.logArtifact(runId: child.runId, localURL: result, artifactPath: nil)
+    try store.setTerminated(runId: child.runId, status: .finished, endTime: 1_760_000_010_000)
+    try store.setTerminated(runId: parent.runId, status: .finished, endTime: 1_760_000_011_000)
+
+    let got = try store.getRun(runId: child.runId)
+    #expect(got.params == Dictionary(uniqueKeysWithValues: params.map { ($0.key, $0.value) }))
+    #expect(got.metrics["test_auc"] == 0.7125 && got.info.status == .finished)
+    #expect(got.parentRunId == parent.runId)
+    #expect(try store.metricHistory(runId: child.runId, key: "train/loss") == loss)
+    #expect(try store.listArtifacts(runId: child.runId, path: nil).map(\.path) == ["model", "result.json"])
+    #expect(try store.findRun(experimentId: experiment.experimentId, tag: "workbench.cell", value: "sweep")?.runId == child.runId)
+
+    // 2. Registry + champion/challenger + rollback through REST.
+    try PromotionScenario.run(store: store, scratch: dir, model: "parivision")
+
+    // Python client sees the same runs, history, artifacts and alias.
+    let json = try readBack(python, server, experiment: "parivision", model: "parivision")
+    let runs = try #require(json["runs"] as? [String: [String: Any]])
+    let pyChild = try #require(runs[child.runId])
+    #expect((pyChild["params"] as? [String: String]) == got.params)
+    #expect((pyChild["tags"] as? [String: String])?["mlflow.parentRunId"] == parent.runId)
+    #expect((pyChild["tags"] as? [String: String])?["extra.t119"] == "v119")
+    #expect(((pyChild["history"] as? [String: [[NSNumber]]])?["train/loss"])?.count == 1200)
+    #expect(
+      (pyChild["artifacts"] as? [String])
+        == ["model/", "model/model.bin", "model/sub/", "model/sub/extra file.txt", "result.json"])
+    #expect((pyChild["inputs"] as? [[Any]])?.first?.first as? String == "nba_shots")
+    #expect((json["champion"] as? [String: String])?["version"] == "1", "rollback must restore version 1")
+    #expect((json["versions"] as? [Int]) == [1, 2, 3])
+
+    // 3. Errors never carry credentials.
+    let secret = "tok-9f8e7d6c5b4a"
+    let authed = try restStore(server, credentials: .bearer(token: secret))
+    do {
+      _ = try authed.getRun(runId: "0123456789abcdef0123456789abcdef")
+      Issue.record("expected not found")
+    } catch {
+      #expect(!"\(error)".contains(secret))
+    }
+
+    // 4. Offline: server down → local store + queue; server back → sync exactly once.
+    server.stop()
+    let resilient = try ResilientTrackingStore(
+      remote: try restStore(server, retries: 1), local: try FileTrackingStore(root: dir.appendingPathComponent("offline/mlruns")),
+      queueURL: dir.appendingPathComponent("offline/queue.json"))
+    let offlineExperiment = try resilient.experiment(named: "offline-exp")
+    #expect(resilient.isOffline)
+    let oParent = try resilient.createRun(
+      RunCreation(experimentId: offlineExperiment.experimentId, runName: "sweep-offline", startTime: 1_760_000_100_000))
+    var localIds = [oParent.runId]
+    for i in 0..<2 {
+      let r = try resilient.createRun(
+        RunCreation(
+          experimentId: offlineExperiment.experimentId, runName: "trial-\(i)", startTime: 1_760_000_100_001 + Int64(i),
+          parentRunId: oParent.runId, tags: [KeyValue(SystemTags.runKey, "cache-key-\(i)")]))
+      try resilient.logBatch(
+        runId: r.runId, params: [KeyValue("i", "\(i)")],
+        metrics: (0..<3).map { MetricPoint(key: "loss", value: Double(3 - $0), timestamp: 1_760_000_100_100, step: Int64($0)) },
+        tags: [])
+      try resilient.logArtifact(runId: r.runId, localURL: result, artifactPath: "out")
+      try resilient.setTerminated(runId: r.runId, status: .finished, endTime: 1_760_000_100_500)
+      localIds.append(r.runId)
+    }
+    try resilient.setTerminated(runId: oParent.runId, status: .finished, endTime: 1_760_000_100_600)
+    let queued = try resilient.pendingRuns()
+    #expect(queued.map(\.localRunId) == localIds)
+
+    try server.start()
+    let first = try resilient.sync()
+    #expect(first.replayed.count == 3 && first.alreadyPresent.isEmpty)
+    #expect(try resilient.pendingRuns().isEmpty)
+    #expect(!resilient.isOffline)
+    // Second sync: nothing to do. A crash before the queue was rewritten (simulated by restoring it): no duplicates.
+    #expect(try resilient.sync() == ResilientTrackingStore.SyncReport())
+    try resilient.queue.save(queued)
+    let again = try ResilientTrackingStore(
+      remote: try restStore(server), local: resilient.local, queueURL: resilient.queue.fileURL)
+    let second = try again.sync()
+    #expect(second.replayed.isEmpty && second.alreadyPresent == first.replayed)
+
+    let offlineJSON = try readBack(python, server, experiment: "offline-exp", model: "")
+    let serverRuns = try #require(offlineJSON["runs"] as? [String: [String: Any]])
+    #expect(serverRuns.count == 3, "every offline run exactly once on the server")
+    let serverParent = try #require(first.replayed[oParent.runId])
+    let keys = serverRuns.values.compactMap { ($0["tags"] as? [String: String])?[SystemTags.runKey] }.sorted()
+    #expect(Set(keys).count == 3 && keys.contains("cache-key-0") && keys.contains("cache-key-1"))
+    for (serverId, run) in serverRuns where serverId != serverParent {
+      let tags = run["tags"] as? [String: String] ?? [:]
+      #expect(tags[SystemTags.parentRunId] == serverParent)
+      #expect(((run["history"] as? [String: [[NSNumber]]])?["loss"])?.count == 3)
+      #expect((run["artifacts"] as? [String]) == ["out/", "out/result.json"])
+      #expect(run["status"] as? String == "FINISHED")
+    }
+  }
+}

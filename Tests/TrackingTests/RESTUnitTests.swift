@@ -1,0 +1,203 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import Tracking
+
+/// A transport that answers from a script and records every request.
+final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
+  private let lock = NSLock()
+  private var script: [Result<HTTPResponse, HTTPTransportFailure>]
+  private(set) var requests: [HTTPRequest] = []
+  let fallback: HTTPResponse
+
+  init(_ script: [Result<HTTPResponse, HTTPTransportFailure>], fallback: HTTPResponse = HTTPResponse(status: 200, body: Data("{}".utf8))) {
+    self.script = script
+    self.fallback = fallback
+  }
+
+  func send(_ request: HTTPRequest) throws -> HTTPResponse {
+    try lock.withLock {
+      requests.append(request)
+      if script.isEmpty { return fallback }
+      return try script.removeFirst().get()
+    }
+  }
+}
+
+final class SleepRecorder: @unchecked Sendable {
+  private let lock = NSLock()
+  private(set) var delays: [Double] = []
+  func record(_ d: Double) { lock.withLock { delays.append(d) } }
+}
+
+@Suite struct RESTUnitTests {
+  private func store(_ transport: ScriptedTransport, credentials: RESTConfiguration.Credentials = .none,
+                     retries: Int = 3, sleeps: SleepRecorder = SleepRecorder()) throws -> RESTTrackingStore {
+    let config = try RESTConfiguration(
+      baseURL: URL(string: "http://127.0.0.1:5000/")!, credentials: credentials, timeout: 5,
+      retry: RetryPolicy(maxRetries: retries, initialDelay: 0.5, multiplier: 2, maxDelay: 1.5))
+    return RESTTrackingStore(configuration: config, transport: transport, sleep: { sleeps.record($0) })
+  }
+
+  @Test func backoffScheduleIsBoundedAndDeterministic() {
+    #expect(RetryPolicy(maxRetries: 5, initialDelay: 0.5, multiplier: 2, maxDelay: 3).schedule == [0.5, 1, 2, 3, 3])
+    #expect(RetryPolicy.none.schedule.isEmpty)
+    #expect(RetryPolicy.isRetryable(status: 429) && RetryPolicy.isRetryable(status: 503))
+    #expect(!RetryPolicy.isRetryable(status: 400) && !RetryPolicy.isRetryable(status: 404))
+  }
+
+  @Test func retriesOn429And5xxAndConnectionErrorsThenSucceeds() throws {
+    let transport = ScriptedTransport([
+      .success(HTTPResponse(status: 503, body: Data("busy".utf8))),
+      .failure(HTTPTransportFailure(reason: "connection refused")),
+      .success(HTTPResponse(status: 429, body: Data("{}".utf8))),
+      .success(HTTPResponse(status: 200, body: Data("{}".utf8))),
+    ])
+    let sleeps = SleepRecorder()
+    try store(transport, sleeps: sleeps).setTerminated(runId: "abc", status: .finished, endTime: 5)
+    #expect(transport.requests.count == 4)
+    #expect(sleeps.delays == [0.5, 1.0, 1.5])
+    let body = try JSONSerialization.jsonObject(with: transport.requests[3].body ?? Data()) as? [String: Any]
+    #expect(body?["status"] as? String == "FINISHED")
+    #expect((body?["end_time"] as? NSNumber)?.int64Value == 5)
+    #expect(transport.requests[3].headers["Content-Type"] == "application/json")
+  }
+
+  @Test func givesUpAfterBoundedRetriesWithoutLeakingSecrets() throws {
+    let secret = "s3cr3t-t0ken-value"
+    let transport = ScriptedTransport(
+      Array(repeating: .failure(HTTPTransportFailure(reason: "connection refused")), count: 10))
+    let sleeps = SleepRecorder()
+    let s = try store(transport, credentials: .bearer(token: secret), retries: 2, sleeps: sleeps)
+    do {
+      _ = try s.getRun(runId: "abc")
+      Issue.record("expected an error")
+    } catch let error as TrackingError {
+      #expect(error.isUnreachable)
+      #expect(!"\(error)".contains(secret))
+    }
+    #expect(transport.requests.count == 3)
+    #expect(transport.requests.allSatisfy { $0.headers["Authorization"] == "Bearer \(secret)" })
+    // A server error that echoes the secret is redacted too.
+    let echo = ScriptedTransport([
+      .success(HTTPResponse(status: 401, body: Data("{\"error_code\":\"UNAUTHENTICATED\",\"message\":\"bad token \(secret)\"}".utf8)))
+    ])
+    do {
+      _ = try store(echo, credentials: .bearer(token: secret)).getRun(runId: "abc")
+      Issue.record("expected an error")
+    } catch {
+      #expect(!"\(error)".contains(secret))
+      #expect("\(error)".contains("UNAUTHENTICATED"))
+    }
+    #expect(!"\(s.configuration)".contains(secret))
+  }
+
+  @Test func basicAuthFromEnvironmentAndURLUserInfoIsRedacted() throws {
+    let config = try #require(
+      try RESTConfiguration.fromEnvironment([
+        "MLFLOW_TRACKING_URI": "https://alice:pa55word@mlflow.example.org/",
+        "MLFLOW_HTTP_REQUEST_MAX_RETRIES": "1",
+      ]))
+    #expect(config.baseURL.absoluteString == "https://mlflow.example.org")
+    #expect(config.authorizationHeader == "Basic " + Data("alice:pa55word".utf8).base64EncodedString())
+    #expect(!config.description.contains("pa55word"))
+    #expect(config.retry.maxRetries == 1)
+    let env = try #require(
+      try RESTConfiguration.fromEnvironment([
+        "MLFLOW_TRACKING_URI": "http://h:1", "MLFLOW_TRACKING_USERNAME": "bob", "MLFLOW_TRACKING_PASSWORD": "pw",
+      ]))
+    #expect(env.authorizationHeader == "Basic " + Data("bob:pw".utf8).base64EncodedString())
+    #expect(try RESTConfiguration.fromEnvironment(["MLFLOW_TRACKING_URI": "./mlruns"]) == nil)
+    #expect(RESTConfiguration.redact("http://u:p@host:1/x?y") == "http://***@host:1/x?y")
+  }
+
+  @Test func logBatchIsSplitToServerLimits() throws {
+    let params = (0..<250).map { KeyValue("p\($0)", "v") }
+    let tags = (0..<120).map { KeyValue("t\($0)", "v") }
+    let metrics = (0..<2500).map { MetricPoint(key: "loss", value: Double($0), timestamp: 1, step: Int64($0)) }
+    let chunks = LogBatchChunker().chunks(params: params, metrics: metrics, tags: tags)
+    for c in chunks {
+      #expect(c.params.count <= 100 && c.tags.count <= 100 && c.metrics.count <= 1000 && c.itemCount <= 1000)
+    }
+    #expect(chunks.flatMap(\.params) == params)
+    #expect(chunks.flatMap(\.tags) == tags)
+    #expect(chunks.flatMap(\.metrics) == metrics)
+    let transport = ScriptedTransport([])
+    try store(transport).logBatch(runId: "r", params: params, metrics: metrics, tags: tags)
+    #expect(transport.requests.count == chunks.count)
+    #expect(transport.requests.allSatisfy { $0.url.path == "/api/2.0/mlflow/runs/log-batch" })
+    // NaN / infinity go as the strings MLflow accepts.
+    let special = ScriptedTransport([])
+    try store(special).logMetrics(
+      runId: "r", [MetricPoint(key: "m", value: .nan, timestamp: 1), MetricPoint(key: "m", value: -.infinity, timestamp: 2)])
+    let text = String(decoding: special.requests.first?.body ?? Data(), as: UTF8.self)
+    #expect(text.contains("\"NaN\"") && text.contains("\"-Infinity\""))
+  }
+
+  @Test func artifactProxyPathFollowsTheRunArtifactURI() {
+    #expect(RESTTrackingStore.proxyPath(artifactURI: "mlflow-artifacts:/1/abc/artifacts") == "1/abc/artifacts")
+    #expect(RESTTrackingStore.proxyPath(artifactURI: "mlflow-artifacts://host:5000/1/abc/artifacts") == "1/abc/artifacts")
+    #expect(RESTTrackingStore.proxyPath(artifactURI: "/srv/artifacts/1/abc/artifacts") == nil)
+  }
+
+  @Test func decisionRule() throws {
+    let higher = try PromotionRule(metric: "test_auc", direction: .higherIsBetter, margin: 0.01)
+    #expect(ChampionChallenger.decide(challenger: 0.70, champion: nil, rule: higher).promote)
+    #expect(!ChampionChallenger.decide(challenger: 0.705, champion: 0.70, rule: higher).promote)  // within margin
+    #expect(!ChampionChallenger.decide(challenger: 0.71, champion: 0.70, rule: try PromotionRule(metric: "m", margin: 0.02)).promote)
+    let win = ChampionChallenger.decide(challenger: 0.75, champion: 0.70, rule: higher)
+    #expect(win.promote && win.challengerValue == 0.75 && win.championValue == 0.70)
+    #expect(!ChampionChallenger.decide(challenger: 0.70, champion: 0.70, rule: try PromotionRule(metric: "m")).promote)  // tie
+    let lower = try PromotionRule(metric: "test_log_loss", direction: .lowerIsBetter, margin: 0)
+    #expect(ChampionChallenger.decide(challenger: 0.5, champion: 0.6, rule: lower).promote)
+    #expect(!ChampionChallenger.decide(challenger: 0.6, champion: 0.5, rule: lower).promote)
+    #expect(!ChampionChallenger.decide(challenger: .nan, champion: 0.5, rule: lower).promote)
+    #expect(ChampionChallenger.decide(challenger: 0.5, champion: .nan, rule: lower).promote)
+    #expect(throws: TrackingError.self) { try PromotionRule(metric: "m", margin: -1) }
+  }
+
+  @Test func promotionAndRollbackOnTheFileStore() throws {
+    let dir = try makeTemporaryDirectory("tracking-promote")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let store = try FileTrackingStore(root: dir.appendingPathComponent("mlruns"))
+    try PromotionScenario.run(store: store, scratch: dir)
+  }
+}
+
+/// Shared by the file-store and REST tests: weaker challenger rejected, stronger promoted, rollback restores.
+enum PromotionScenario {
+  static func run(store: any TrackingStore, scratch: URL, model: String = "parivision") throws {
+    let e = try store.experiment(named: "promotion")
+    let modelDir = scratch.appendingPathComponent("promo-model")
+    try FileManager.default.createDirectory(at: modelDir, withIntermediateDirectories: true)
+    try Data("weights".utf8).write(to: modelDir.appendingPathComponent("model.bin"))
+    func trainedRun(_ name: String, auc: Double) throws -> String {
+      let r = try store.createRun(RunCreation(experimentId: e.experimentId, runName: name))
+      try store.logMetrics(runId: r.runId, [MetricPoint(key: "test_auc", value: auc, timestamp: 1_760_000_000_000)])
+      try store.logArtifact(runId: r.runId, localURL: modelDir, artifactPath: "model")
+      try store.setTerminated(runId: r.runId, status: .finished, endTime: nil)
+      return r.runId
+    }
+    let promoter = try ModelPromoter(
+      store: store, modelName: model, rule: PromotionRule(metric: "test_auc", direction: .higherIsBetter, margin: 0.005))
+    let first = try promoter.promote(runId: try trainedRun("first", auc: 0.70))
+    #expect(first.decision.promote && first.champion == first.version.version)
+    let weak = try promoter.promote(runId: try trainedRun("weak", auc: 0.702))
+    #expect(!weak.decision.promote, "weaker challenger must not take the alias: \(weak.decision.reason)")
+    #expect(weak.decision.championValue == 0.70 && weak.decision.challengerValue == 0.702)
+    #expect(try store.modelVersion(name: model, alias: "champion")?.version == first.version.version)
+    #expect(try store.modelVersion(name: model, version: weak.version.version).tags["workbench.promotion.decision"] == "rejected")
+    let strongRun = try trainedRun("strong", auc: 0.75)
+    let strong = try promoter.promote(runId: strongRun)
+    #expect(strong.decision.promote && strong.previousChampion == first.version.version)
+    let champion = try #require(try store.modelVersion(name: model, alias: "champion"))
+    #expect(champion.version == strong.version.version && champion.runId == strongRun)
+    #expect(try promoter.championHistory() == [first.version.version, strong.version.version])
+    let back = try promoter.rollback()
+    #expect(back.from == strong.version.version && back.to == first.version.version)
+    #expect(try store.modelVersion(name: model, alias: "champion")?.version == first.version.version)
+    #expect(throws: TrackingError.self) { try promoter.rollback() }  // no earlier champion
+    #expect(try store.modelVersions(name: model).map(\.version) == [1, 2, 3])
+  }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import TestSupport
+import Tracking
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// A deterministic millisecond clock: starts at `start`, advances by `step` per reading.
+final class SteppingClock: @unchecked Sendable {
+  private let lock = NSLock()
+  private var next: Int64
+  private let step: Int64
+  init(start: Int64 = 1_760_000_000_000, step: Int64 = 1000) {
+    self.next = start
+    self.step = step
+  }
+  func now() -> Int64 {
+    lock.withLock {
+      defer { next += step }
+      return next
+    }
+  }
+  var closure: @Sendable () -> Int64 { { self.now() } }
+}
+
+/// Runs an MLflow Python snippet in env `python` with the file-store flag and telemetry off, cwd = `directory`.
+func runMLflowPython(_ python: URL, _ code: String, arguments: [String], directory: URL, extraEnvironment: [String: String] = [:])
+  throws -> String
+{
+  var env = ["MLFLOW_ALLOW_FILE_STORE": "true", "MLFLOW_DISABLE_TELEMETRY": "true", "PYTHONWARNINGS": "ignore"]
+  for (k, v) in extraEnvironment { env[k] = v }
+  let out = try runProcess(python, ["-c", code] + arguments, currentDirectory: directory, environment: env)
+  guard out.status == 0 else { throw MissingResource("python failed (\(out.status)): \(out.stderr.suffix(3000))") }
+  return out.stdout
+}
+
+func parseJSONObject(_ text: String) throws -> [String: Any] {
+  // The last line holds the JSON (MLflow may print warnings before it on stdout).
+  let line = text.split(separator: "\n").last.map(String.init) ?? ""
+  guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+    throw MissingResource("not a JSON object: \(text.prefix(500))")
+  }
+  return object
+}
+
+/// Python that reads an experiment back through MlflowClient and prints one JSON line.
+let readBackPython = #"""
+import json, sys, mlflow
+from mlflow import MlflowClient
+uri, exp_name, model = sys.argv[1], sys.argv[2], sys.argv[3]
+mlflow.set_tracking_uri(uri)
+c = MlflowClient(tracking_uri=uri, registry_uri=uri)
+exp = c.get_experiment_by_name(exp_name)
+try:
+    import pandas  # mlflow-skinny (2.22) ships without pandas: mlflow.search_runs needs it
+    ids = mlflow.search_runs(experiment_ids=[exp.experiment_id])["run_id"].tolist()
+except ImportError:
+    ids = [r.info.run_id for r in c.search_runs([exp.experiment_id])]
+out = {"experiment_id": exp.experiment_id, "search_ids": sorted(ids), "runs": {}}
+for rid in ids:
+    r = c.get_run(rid)
+    hist = {k: [[m.timestamp, m.value, m.step] for m in c.get_metric_history(rid, k)] for k in r.data.metrics}
+    def walk(path=None):
+        res = []
+        for f in c.list_artifacts(rid, path):
+            res.append(f.path + ("/" if f.is_dir else ""))
+            if f.is_dir:
+                res += walk(f.path)
+        return res
+    inputs = [[d.dataset.name, d.dataset.digest, {t.key: t.value for t in d.tags}] for d in r.inputs.dataset_inputs]
+    out["runs"][rid] = {"name": r.info.run_name, "status": r.info.status, "params": r.data.params,
+        "metrics": r.data.metrics, "tags": r.data.tags, "history": hist, "artifacts": walk(), "inputs": inputs,
+        "start": r.info.start_time, "end": r.info.end_time}
+if model:
+    mv = c.get_model_version_by_alias(model, "champion")
+    out["champion"] = {"version": str(mv.version), "run_id": mv.run_id}
+    out["versions"] = sorted(int(v.version) for v in c.search_model_versions(f"name='{model}'"))
+print(json.dumps(out, sort_keys=True))
+"""#
+
+/// A real `mlflow server` (SQLite backend + artifact proxy) in its own process group, killed by `stop()`.
+final class MLflowServer: @unchecked Sendable {
+  let directory: URL
+  let port: Int
+  private let mlflow: URL
+  private var process: Process?
+
+  var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+  init(python: URL, directory: URL) throws {
+    self.directory = directory
+    self.mlflow = python.deletingLastPathComponent().appendingPathComponent("mlflow")
+    let portText = try runPython(
+      python, "import socket; s = socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1]); s.close()")
+    guard let p = Int(portText.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+      throw MissingResource("no free port: \(portText)")
+    }
+    self.port = p
+  }
+
+  func start(timeout: TimeInterval = 90) throws {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+    p.arguments = [
+      mlflow.path, "server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
+      "--backend-store-uri", "sqlite:///\(directory.path)/mlflow.db",
+      "--artifacts-destination", directory.appendingPathComponent("artifacts").path,
+    ]
+    var env = ProcessInfo.processInfo.environment
+    env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
+    env["MLFLOW_DISABLE_TELEMETRY"] = "true"
+    p.environment = env
+    p.currentDirectoryURL = directory
+    let log = directory.appendingPathComponent("server.log")
+    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    let handle = try FileHandle(forWritingTo: log)
+    handle.seekToEndOfFile()
+    p.standardOutput = handle
+    p.standardError = handle
+    try p.run()
+    process = p
+    let probe = URLSessionTransport(timeout: 2)
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+      if let r = try? probe.send(HTTPRequest(method: "GET", url: baseURL.appendingPathComponent("health"))),
+        r.status == 200
+      {
+        return
+      }
+      if !p.isRunning { break }
+      Thread.sleep(forTimeInterval: 0.25)
+    }
+    let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+    stop()
+    throw MissingResource("mlflow server did not become healthy: \(text.suffix(2000))")
+  }
+
+  /// SIGTERM to the whole process group (server, uvicorn worker), SIGKILL after 10 s.
+  func stop() {
+    guard let p = process else { return }
+    process = nil
+    let pid = p.processIdentifier
+    kill(-pid, SIGTERM)
+    let deadline = Date().addingTimeInterval(10)
+    while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
+    kill(-pid, SIGKILL)
+    p.waitUntilExit()
+    // Workers of the group may outlive the leader for a moment.
+    Thread.sleep(forTimeInterval: 0.3)
+    kill(-pid, SIGKILL)
+  }
+
+  deinit { stop() }
+}
