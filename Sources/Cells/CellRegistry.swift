@@ -8,6 +8,10 @@ public enum CellRegistry {
     r.register(LoadCell.implementation)
     r.register(DescribeCell.implementation)
     r.register(NoteCell.implementation)
+    if TestingCells.enabled {
+      r.register(TestingCells.sleep)
+      r.register(TestingCells.random)
+    }
     r.registerTool("gnuplot") { ToolVersions.version(of: "gnuplot", arguments: ["--version"]) }
     return r
   }()

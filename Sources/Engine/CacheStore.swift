@@ -35,7 +35,7 @@ public struct CacheStore: Sendable {
     {
       return digest
     }
-    try FileSystem.writeAtomically(bytes, to: path)
+    try FileSystem.writeAtomically(bytes, to: path, durable: true)
     if let s = FileSystem.statSignature(path) {
       state.recordDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode, digest: digest)
     }
@@ -71,7 +71,7 @@ public struct CacheStore: Sendable {
   }
 
   public func putManifest(_ manifest: Manifest) throws {
-    try FileSystem.writeAtomically(manifest.json.serializedBytes(), to: manifestPath(manifest.key))
+    try FileSystem.writeAtomically(manifest.json.serializedBytes(), to: manifestPath(manifest.key), durable: true)
   }
 
   /// The manifest for `key`, or nil when absent. A malformed manifest is reported as corruption.

@@ -9,7 +9,8 @@ import Darwin
 /// File-system helpers with the guarantees the cache needs: atomic replacement and cheap change detection.
 public enum FileSystem {
   /// Writes `bytes` to `path` atomically: a temp file in the same directory, fsync, then rename.
-  public static func writeAtomically(_ bytes: some Collection<UInt8>, to path: String) throws {
+  /// `durable` adds an fsync before the rename (cache entries); report files skip it (they are rewritten each run).
+  public static func writeAtomically(_ bytes: some Collection<UInt8>, to path: String, durable: Bool = false) throws {
     let url = URL(fileURLWithPath: path)
     try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
@@ -25,7 +26,7 @@ public enum FileSystem {
         offset += n
       }
     }
-    if ok { ok = fsync(fd) == 0 }
+    if ok && durable { ok = fsync(fd) == 0 }
     close(fd)
     guard ok, rename(tmp, path) == 0 else {
       let message = String(cString: strerror(errno))
@@ -34,8 +35,8 @@ public enum FileSystem {
     }
   }
 
-  public static func writeAtomically(_ text: String, to path: String) throws {
-    try writeAtomically(Array(text.utf8), to: path)
+  public static func writeAtomically(_ text: String, to path: String, durable: Bool = false) throws {
+    try writeAtomically(Array(text.utf8), to: path, durable: durable)
   }
 
   /// `(size, mtime in ns, inode)`, or nil when the path does not exist.

@@ -2,6 +2,10 @@ import Foundation
 import WorkbookModel
 
 /// `.workbench/state.sqlite`: the stat cache, the run ledger and the last good state of every cell.
+///
+/// WAL journal with `synchronous=OFF`: a power cut may lose the last transactions (a cell's state or a stat
+/// entry), never corrupt the database. Losing them only costs a re-hash or a rerun; cache entries themselves
+/// are files written with fsync.
 public final class StateDatabase: Sendable {
   let db: SQLiteDatabase
 
@@ -9,7 +13,7 @@ public final class StateDatabase: Sendable {
     db = try SQLiteDatabase(path: path)
     try db.execute("""
       PRAGMA journal_mode=WAL;
-      PRAGMA synchronous=NORMAL;
+      PRAGMA synchronous=OFF;
       CREATE TABLE IF NOT EXISTS file_digests(
         path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL, digest TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS runs(
@@ -58,8 +62,16 @@ public final class StateDatabase: Sendable {
 
   // MARK: Ledger
 
+  /// UTC time as `2026-11-21T19:35:13Z` (the ledger is the only place with wall-clock times).
+  static func timestamp() -> String {
+    var t = time(nil)
+    var tm = tm()
+    gmtime_r(&t, &tm)
+    return String(format: "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec)
+  }
+
   public func beginRun(workbook: String, command: String, params: JSONValue) -> Int64 {
-    let now = ISO8601DateFormatter().string(from: Date())
+    let now = Self.timestamp()
     _ = try? db.query("INSERT INTO runs(workbook,command,started_at,status,params,pid) VALUES(?,?,?,?,?,?)",
                       [.text(workbook), .text(command), .text(now), .text("running"),
                        .text(params.serialized(pretty: false)), .integer(Int64(getpid()))])
@@ -67,7 +79,7 @@ public final class StateDatabase: Sendable {
   }
 
   public func finishRun(_ id: Int64, status: String) {
-    let now = ISO8601DateFormatter().string(from: Date())
+    let now = Self.timestamp()
     _ = try? db.query("UPDATE runs SET finished_at=?, status=? WHERE id=?", [.text(now), .text(status), .integer(id)])
   }
 

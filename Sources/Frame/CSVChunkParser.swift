@@ -245,11 +245,7 @@ struct RowTokenizer {
           if (p == n || b[p] == 10) && fEnd > fStart && b[fEnd - 1] == 13 { fEnd -= 1 }
         }
       } else {
-        while p < n {
-          let c = b[p]
-          if c == d || c == 10 { break }
-          p += 1
-        }
+        p = findDelimiterOrNewline(from: p)
         fEnd = p
         if (p == n || b[p] == 10) && fEnd > fStart && b[fEnd - 1] == 13 { fEnd -= 1 }
       }
@@ -270,6 +266,31 @@ struct RowTokenizer {
       }
       return true
     }
+  }
+
+  /// The first position at or after `p` holding the delimiter or LF (or `n`), scanning 8 bytes at a time.
+  @inline(__always)
+  func findDelimiterOrNewline(from start: Int) -> Int {
+    var p = start
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    let dmask = UInt64(delimiter) &* ones
+    let nmask: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    let raw = UnsafeRawPointer(b)
+    while p + 8 <= n {
+      let w = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: p, as: UInt64.self))
+      let x = w ^ dmask
+      let y = w ^ nmask
+      let hit = ((x &- ones) & ~x | (y &- ones) & ~y) & highs
+      if hit != 0 { return p + hit.trailingZeroBitCount >> 3 }
+      p += 8
+    }
+    while p < n {
+      let c = b[p]
+      if c == delimiter || c == 10 { break }
+      p += 1
+    }
+    return p
   }
 
   /// True when the record was an empty line.

@@ -21,9 +21,17 @@ public enum Gzip {
     var failure: String? = nil
     input.withUnsafeBufferPointer { inBuf in
       guard let inBase = inBuf.baseAddress else { failure = "empty input"; return }
+      let slice = 1 << 30
+      var fed = min(inBuf.count, slice)  // bytes handed to zlib so far (avail_in is 32-bit)
       stream.next_in = UnsafeMutablePointer(mutating: inBase)
-      stream.avail_in = UInt32(inBuf.count)
+      stream.avail_in = UInt32(fed)
       while true {
+        if stream.avail_in == 0 && fed < inBuf.count {
+          let more = min(inBuf.count - fed, slice)
+          stream.next_in = UnsafeMutablePointer(mutating: inBase + fed)
+          stream.avail_in = UInt32(more)
+          fed += more
+        }
         let produced: Int = buffer.withUnsafeMutableBufferPointer { out in
           stream.next_out = out.baseAddress
           stream.avail_out = UInt32(chunk)
@@ -33,14 +41,24 @@ public enum Gzip {
         output.append(contentsOf: buffer[0..<produced])
         if status == Z_STREAM_END {
           // Another member may follow (skip trailing zero padding).
-          var rest = Int(stream.avail_in)
-          while rest > 0 && stream.next_in.pointee == 0 { stream.next_in += 1; rest -= 1 }
-          stream.avail_in = UInt32(rest)
+          var rest = Int(stream.avail_in) + (inBuf.count - fed)
+          while rest > 0 {
+            if stream.avail_in == 0 {
+              let more = min(inBuf.count - fed, slice)
+              stream.next_in = UnsafeMutablePointer(mutating: inBase + fed)
+              stream.avail_in = UInt32(more)
+              fed += more
+            }
+            if stream.next_in.pointee != 0 { break }
+            stream.next_in += 1
+            stream.avail_in -= 1
+            rest -= 1
+          }
           if rest == 0 { return }
           if inflateReset(&stream) != Z_OK { failure = "cannot restart after a gzip member"; return }
           continue
         }
-        if status == Z_BUF_ERROR && stream.avail_in == 0 {
+        if status == Z_BUF_ERROR && stream.avail_in == 0 && fed == inBuf.count {
           failure = "truncated gzip stream (ends before the end-of-stream marker)"; return
         }
         if status != Z_OK && status != Z_BUF_ERROR {
@@ -64,6 +82,7 @@ public enum Gzip {
     var output = [UInt8]()
     let chunk = 1 << 16
     var buffer = [UInt8](repeating: 0, count: chunk)
+    guard input.count < Int(UInt32.max) else { return [] }
     var copy = input
     copy.withUnsafeMutableBufferPointer { inBuf in
       stream.next_in = inBuf.baseAddress

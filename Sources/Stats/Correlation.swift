@@ -85,34 +85,27 @@ public enum Correlation {
     return divisor != 0 ? sxy / divisor : .nan
   }
 
-  /// Values minus their (compensated) mean, and the compensated sum of squared deviations.
+  /// Values minus their mean, and the sum of squared deviations (numpy pairwise sums: error O(ε log n)).
   static func centre(_ v: [Double]) -> (values: [Double], sumSquares: Double) {
-    var sum = CompensatedSum()
-    v.withUnsafeBufferPointer { for x in $0 { sum.add(x) } }
-    let mean = sum.value / Double(v.count)
-    var squares = CompensatedSum()
-    let c = [Double](unsafeUninitializedCapacity: v.count) { out, count in
+    let n = v.count
+    let mean = v.withUnsafeBufferPointer { PairwiseSum.sum($0) } / Double(n)
+    let c = [Double](unsafeUninitializedCapacity: n) { out, count in
       v.withUnsafeBufferPointer { src in
-        for i in 0..<src.count {
-          let d = src[i] - mean
-          out[i] = d
-          squares.add(d * d)
-        }
+        for i in 0..<n { out[i] = src[i] - mean }
       }
-      count = v.count
+      count = n
     }
-    return (c, squares.value)
+    return (c, dot(c, c))
   }
 
-  /// Compensated dot product.
+  /// Pairwise dot product.
   static func dot(_ a: [Double], _ b: [Double]) -> Double {
-    var s = CompensatedSum()
     a.withUnsafeBufferPointer { pa in
       b.withUnsafeBufferPointer { pb in
-        for i in 0..<Swift.min(pa.count, pb.count) { s.add(pa[i] * pb[i]) }
+        guard let x = pa.baseAddress, let y = pb.baseAddress else { return 0 }
+        return PairwiseSum.dot(x, y, Swift.min(pa.count, pb.count))
       }
     }
-    return s.value
   }
 }
 

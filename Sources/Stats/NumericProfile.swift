@@ -1,3 +1,5 @@
+import Foundation
+
 /// A pandas-compatible numeric summary of one column (`Series.describe()` plus extra percentiles,
 /// skew, kurtosis and a count of zeros).
 ///
@@ -33,15 +35,19 @@ public struct NumericProfile: Sendable, Equatable, Codable {
       throw StatsError.empty(what: "column `\(name)`", hint: "describe needs at least one row")
     }
     let (sorted, nanCount) = RadixSort.sortedDroppingNaN(values)
-    self.init(sortedNonMissing: sorted, missing: nanCount)
+    // Moments are summed in the original row order, as pandas does, so they agree to the last bits.
+    self.init(sorted: sorted, missing: nanCount, moments: Moments(values))
   }
 
   /// Profiles values already sorted ascending with NaNs removed (`missing` of them).
   public init(sortedNonMissing sorted: [Double], missing: Int) {
+    self.init(sorted: sorted, missing: missing, moments: Moments(sorted))
+  }
+
+  init(sorted: [Double], missing: Int, moments m: Moments) {
     let n = sorted.count
     count = n
     self.missing = missing
-    let m = Moments(sorted)
     zeros = m.zeros
     mean = m.mean
     std = n > 1 ? (m.m2 / Double(n - 1)).squareRoot() : .nan
@@ -54,7 +60,7 @@ public struct NumericProfile: Sendable, Equatable, Codable {
   }
 }
 
-/// Central moment sums of non-missing values, computed in two compensated passes as pandas' nanops do.
+/// Central moment sums of non-missing values, computed in two passes as pandas' nanops do.
 struct Moments {
   var count: Int
   var zeros = 0
@@ -62,31 +68,25 @@ struct Moments {
   /// Σ(x − mean)², Σ(x − mean)³, Σ(x − mean)⁴.
   var m2 = Double.nan, m3 = Double.nan, m4 = Double.nan
 
+  /// Two passes over `values` (NaN = missing) with numpy's pairwise summation: mean = Σx / n, then the
+  /// deviation power sums — exactly the sums pandas' `nanmean` / `nanvar` / `nanskew` / `nankurt` form.
   init(_ values: [Double]) {
-    count = values.count
-    guard count > 0 else { return }
-    var sum = CompensatedSum()
-    var zeroCount = 0
+    var n = 0, zeroCount = 0
+    var total = 0.0
     values.withUnsafeBufferPointer { v in
       for x in v {
-        sum.add(x)
+        if !x.isNaN { n += 1 }
         if x == 0 { zeroCount += 1 }
       }
+      if let base = v.baseAddress { total = PairwiseSum.sumSkippingNaN(base, v.count) }
     }
+    count = n
     zeros = zeroCount
-    let mu = sum.value / Double(count)
+    guard n > 0 else { return }
+    let mu = total / Double(n)
     mean = mu
-    var s2 = CompensatedSum(), s3 = CompensatedSum(), s4 = CompensatedSum()
-    values.withUnsafeBufferPointer { v in
-      for x in v {
-        let d = x - mu
-        let d2 = d * d
-        s2.add(d2)
-        s3.add(d2 * d)
-        s4.add(d2 * d2)
-      }
-    }
-    m2 = s2.value; m3 = s3.value; m4 = s4.value
+    let sums = values.withUnsafeBufferPointer { MomentSums.compute($0, mean: mu) }
+    m2 = sums.m2; m3 = sums.m3; m4 = sums.m4
   }
 
   /// pandas `nanops` treats sums below 1e-14 in magnitude as floating-point noise.
@@ -98,7 +98,7 @@ struct Moments {
     guard count >= 3 else { return .nan }
     let a2 = Self.zeroOutNoise(m2), a3 = Self.zeroOutNoise(m3)
     if a2 == 0 { return 0 }
-    return (n * (n - 1).squareRoot() / (n - 2)) * (a3 / (a2 * a2.squareRoot()))
+    return (n * (n - 1).squareRoot() / (n - 2)) * (a3 / pow(a2, 1.5))
   }
 
   /// pandas `Series.kurt()`: n(n+1)(n−1)·m4 / ((n−2)(n−3)·m2²) − 3(n−1)²/((n−2)(n−3)).

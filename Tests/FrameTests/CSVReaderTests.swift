@@ -146,6 +146,23 @@ func values(_ frame: Frame, _ name: String) -> [Value] {
     #expect(throws: ReadError.self) { try CSVReader.read(bytes: Array(gz.prefix(gz.count - 6)), source: "t.csv.gz") }
   }
 
+  @Test func gzipMembersPaddingAndCorruption() throws {
+    let a = Gzip.deflate(Array("a,b\n1,x\n".utf8)), b = Gzip.deflate(Array("2,y\n".utf8))
+    let joined = try CSVReader.read(bytes: a + b + [0, 0, 0], source: "m.csv.gz")
+    #expect(values(joined.frame, "a") == [.int(1), .int(2)])
+    var corrupt = a
+    corrupt[corrupt.count / 2] ^= 0xFF
+    #expect(throws: ReadError.self) { try CSVReader.read(bytes: corrupt, source: "c.csv.gz") }
+    #expect(throws: ReadError.self) { try CSVReader.read(bytes: [0x1f, 0x8b], source: "tiny.gz") }
+  }
+
+  @Test func leniencyMatchesPandas() throws {
+    // Text after a closing quote is joined; a quote inside an unquoted field is data.
+    let f = try readCSV("a,b\n\"ab\"cd,x\"y\n").frame
+    #expect(values(f, "a") == [.string("abcd")])
+    #expect(values(f, "b") == [.string("x\"y")])
+  }
+
   @Test func emptyAndHeaderOnly() throws {
     #expect(try readCSV("").frame.columns.isEmpty)
     let h = try readCSV("a,b\n").frame

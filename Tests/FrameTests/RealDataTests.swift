@@ -59,13 +59,8 @@ import TestSupport
 
   func compareWithPandas(_ url: URL) throws {
     guard let python = try Oracles.python("anchors") else { return }
-    let clock = ContinuousClock()
-    let t0 = clock.now
     let ours = try CSVReader.read(path: url.path).frame
-    let t1 = clock.now
     let output = try runPython(python, Self.pandasScript, arguments: [url.path])
-    let t2 = clock.now
-    print("TIMING read \(t1 - t0) python \(t2 - t1)")
     let pandas = try JSONDecoder().decode([PandasColumn].self, from: Data(output.utf8))
     #expect(ours.columnNames == pandas.map(\.name))
     for (column, expected) in zip(ours.columns, pandas) {
@@ -82,7 +77,6 @@ import TestSupport
       #expect(column.type == pandasType || nullableInt, "column \(column.name): ours \(column.type), pandas \(expected.dtype)")
       #expect(Self.canonical(column, asFloat: nullableInt) == expected.crc, "values of column \(column.name)")
     }
-    print("TIMING compare \(clock.now - t2)")
   }
 
   @Test func kaggleSampleMatchesPandas() throws {

@@ -24,6 +24,9 @@ import TestSupport
     record('l2_std_balanced', LogisticRegression(C=0.5, class_weight='balanced', tol=1e-10, max_iter=10000), True)
     record('l1_std_C0.01', LogisticRegression(C=0.01, l1_ratio=1.0, solver='saga', tol=1e-12, max_iter=100000), True)
     record('l2_raw_C1', LogisticRegression(C=1.0, tol=1e-10, max_iter=100000), False)
+    record('l2_std_no_intercept', LogisticRegression(C=0.1, fit_intercept=False, tol=1e-10, max_iter=10000), True)
+    record('l1_std_weighted', LogisticRegression(C=0.05, l1_ratio=1.0, solver='saga', class_weight={0: 1.0, 1: 2.0},
+                                                 tol=1e-12, max_iter=100000), True)
     print(json.dumps(res))
     """
 
@@ -50,6 +53,8 @@ import TestSupport
       ("l2_std_balanced", .init(penalty: .l2, C: 0.5, classWeight: .balanced, standardize: true)),
       ("l1_std_C0.01", .init(penalty: .l1, C: 0.01, standardize: true)),
       ("l2_raw_C1", .init(penalty: .l2, C: 1, standardize: false)),
+      ("l2_std_no_intercept", .init(penalty: .l2, C: 0.1, standardize: true, fitIntercept: false)),
+      ("l1_std_weighted", .init(penalty: .l1, C: 0.05, classWeight: .explicit(negative: 1, positive: 2), standardize: true)),
     ]
     for (name, options) in cases {
       let reference = try #require(references[name])

@@ -127,6 +127,18 @@ import TestSupport
     #expect(try Metrics.rmse(truth: [0, 0], predicted: [3, 4]) == (12.5).squareRoot())
   }
 
+  @Test func reportAgreesWithSingleMetrics() throws {
+    let data = LogisticRegressionTests.synthetic(rows: 300, seed: 12)
+    let p = try LogisticRegression.fit(data).predictProbability(data)
+    let report = try Metrics.binaryReport(truth: data.target, probability: p)
+    let labels = Metrics.labels(fromProbabilities: p)
+    #expect(report.rows == 300)
+    #expect(report.f1 == (try Metrics.f1(truth: data.target, predicted: labels)))
+    #expect(report.rocAUC == (try Metrics.rocAUC(truth: data.target, score: p)))
+    #expect(report.logLoss == (try Metrics.logLoss(truth: data.target, probability: p)))
+    #expect(report.calibration.map(\.count).reduce(0, +) == 300)
+  }
+
   @Test func rejectsMalformedInput() {
     #expect(throws: MetricError.self) { try Metrics.accuracy(truth: [0, 1], predicted: [1]) }
     #expect(throws: MetricError.self) { try Metrics.accuracy(truth: [], predicted: []) }

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A throwaway project folder with workbooks, run through the real `workbench` executable.
+struct Project {
+  let root: URL
+
+  init() throws {
+    root = try makeTemporaryDirectory("wb-e2e")
+  }
+
+  func write(_ name: String, _ text: String) throws {
+    let url = root.appendingPathComponent(name)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try text.write(to: url, atomically: true, encoding: .utf8)
+  }
+
+  func read(_ name: String) throws -> String {
+    try String(contentsOf: root.appendingPathComponent(name), encoding: .utf8)
+  }
+
+  func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path) }
+
+  @discardableResult
+  func workbench(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessOutput {
+    let exe = TestPaths.workbenchExecutable
+    guard FileManager.default.isExecutableFile(atPath: exe.path) else {
+      throw MissingResource("the workbench executable is not built at \(exe.path): run `swift build` first (scripts/test.sh does)")
+    }
+    var env = ["WORKBENCH_TEST_KINDS": "1", "NO_COLOR": "1"]
+    for (k, v) in environment { env[k] = v }
+    return try runProcess(exe, arguments, currentDirectory: root, environment: env)
+  }
+
+  /// `run.json` of a workbook as a dictionary.
+  func runJSON(_ workbook: String) throws -> [String: Any] {
+    let data = try Data(contentsOf: root.appendingPathComponent("outputs/\(workbook)/run.json"))
+    return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+  }
+
+  /// Cell id → status from run.json.
+  func statuses(_ workbook: String) throws -> [String: String] {
+    let cells = try runJSON(workbook)["cells"] as! [[String: Any]]
+    return Dictionary(uniqueKeysWithValues: cells.map { ($0["id"] as! String, $0["status"] as! String) })
+  }
+
+  func executed(_ workbook: String) throws -> Set<String> {
+    Set(try statuses(workbook).filter { $0.value == "executed" }.keys)
+  }
+
+  func remove() { try? FileManager.default.removeItem(at: root) }
+}
+
+/// A small CSV that the tests generate themselves (no shared data needed).
+func sampleCSV(rows: Int = 200, seed: Int = 1) -> String {
+  var s = "player,zone,distance,made\n"
+  var x = UInt64(seed)
+  for i in 0..<rows {
+    x = x &* 6364136223846793005 &+ 1442695040888963407
+    let d = Int((x >> 33) % 30)
+    s += "P\(i % 7),\(["paint", "mid", "three"][Int((x >> 20) % 3)]),\(d),\(d < 10 ? 1 : Int((x >> 40) % 2))\n"
+  }
+  return s
+}
