@@ -48,7 +48,7 @@ let package = Package(
 
     .target(
       name: "WorkbenchCLI",
-      dependencies: ["Cells", "Engine", "WorkbookModel", "Reporting", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["Cells", "Engine", "WorkbookModel", "Reporting", "Simulation", "Basketball", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strict),
     .executableTarget(name: "workbench", dependencies: ["WorkbenchCLI"], swiftSettings: strict),
 

@@ -158,17 +158,14 @@ public struct GradientBoostingModel: PersistableModel, ProbabilisticClassifier, 
                             gradients: &gradients, hessians: &hessians)
     for round in 0..<parameters.rounds {
       // Rows and features for this tree.
-      var rows: [Int32] = [], g: [Double] = [], h: [Double] = []
+      var rows: [Int32] = []
       let sampled = parameters.subsample < 1
       if sampled {
         var generator = rowRoot.stream(round)
-        for i in 0..<n where generator.nextDouble() < parameters.subsample {
-          rows.append(Int32(i)); g.append(gradients[i]); h.append(hessians[i])
-        }
-        if rows.isEmpty { rows = [0]; g = [gradients[0]]; h = [hessians[0]] }
+        for i in 0..<n where generator.nextDouble() < parameters.subsample { rows.append(Int32(i)) }
+        if rows.isEmpty { rows = [0] }
       } else {
         rows = (0..<n).map { Int32($0) }
-        g = gradients; h = hessians
       }
       var allowed = Array(0..<featureCount)
       var featureGenerator = columnRoot.stream(round)
@@ -180,7 +177,7 @@ public struct GradientBoostingModel: PersistableModel, ProbabilisticClassifier, 
       var leaves: [LeafRange]
       let grower: TreeGrower = binned.bins.withUnsafeBufferPointer { b in
         TreeGrower(bins: b.baseAddress!, rowCount: n, binner: binner, settings: settings,
-                   sampleRows: rows, gradients: g, hessians: h)
+                   sampleRows: rows, gradients: gradients, hessians: hessians)
       }
       (tree, leaves) = binned.bins.withUnsafeBufferPointer { _ in grower.grow(allowed: allowed, generator: &featureGenerator) }
       for k in 0..<tree.value.count { tree.value[k] *= parameters.learningRate }

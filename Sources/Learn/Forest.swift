@@ -80,14 +80,15 @@ public struct RandomForestModel: PersistableModel, ProbabilisticClassifier, Regr
       let bins = UncheckedBox(binsBuffer.baseAddress!)
       return TreeParallel.map(parameters.treeCount, threads: threads) { t in
         var generator = root.stream(t)
-        var rows: [Int32] = [], g: [Double] = [], h: [Double] = []
+        var rows: [Int32] = []
+        var g = [Double](repeating: 0, count: n), h = [Double](repeating: 0, count: n)
         if parameters.bootstrap {
           var counts = [Int32](repeating: 0, count: n)
           for _ in 0..<n { counts[generator.nextInt(below: n)] += 1 }
-          rows.reserveCapacity(n * 2 / 3); g.reserveCapacity(n * 2 / 3); h.reserveCapacity(n * 2 / 3)
+          rows.reserveCapacity(n * 2 / 3)
           for i in 0..<n where counts[i] > 0 {
             let w = Double(counts[i])
-            rows.append(Int32(i)); g.append(-w * target[i]); h.append(w)
+            rows.append(Int32(i)); g[i] = -w * target[i]; h[i] = w
           }
         } else {
           rows = (0..<n).map { Int32($0) }

@@ -196,6 +196,15 @@ public struct LogisticRegression: PersistableModel, ProbabilisticClassifier, Equ
         }
       }
     }
+    guard d > 0 else {
+      // No intercept and every feature identically zero: the only model is m = 0 (p = ½ everywhere).
+      return LogisticRegression(
+        featureNames: data.featureNames, coefficients: [Double](repeating: 0, count: p), intercept: 0,
+        options: options, standardizer: modelSpace,
+        standardizedCoefficients: modelSpace.map { _ in [Double](repeating: 0, count: p) },
+        standardizedIntercept: modelSpace.map { _ in 0 }, iterations: 0, converged: true,
+        objective: log(2), gradientNorm: 0)
+    }
     let problem = LogisticProblem(
       design: design, rows: n, columns: d, penalized: k, target: y, weights: weights, weightSum: weightSum,
       lambda: options.penalty == .none ? 0 : 1 / (options.C * weightSum), penaltyWeights: rho)

@@ -48,14 +48,13 @@ final class TreeGrower {
   let n: Int
   let binner: FeatureBinner
   let settings: GrowerSettings
-  /// Rows of the tree's sample with their gradients and hessians, permuted together as nodes split.
+  /// Rows of the tree's sample, ascending; nodes own contiguous ranges (stable partitions keep each range
+  /// ascending, so gradient reads below stay monotone and cache-friendly).
   let rows: UnsafeMutablePointer<Int32>
-  let g: UnsafeMutablePointer<Double>
-  let h: UnsafeMutablePointer<Double>
+  /// Gradient and hessian of data row `r` at `gh[2r]`, `gh[2r+1]` (indexed by data row, not sample position).
+  let gh: UnsafeMutablePointer<Double>
   let m: Int
   private let scratchRows: UnsafeMutablePointer<Int32>
-  private let scratchG: UnsafeMutablePointer<Double>
-  private let scratchH: UnsafeMutablePointer<Double>
   private var pool: [[UnsafeMutablePointer<Double>]]
   private var allocated: [UnsafeMutablePointer<Double>] = []
 
@@ -69,7 +68,7 @@ final class TreeGrower {
     var split: TreeSplit?
   }
 
-  /// `sampleRows`, `gradients`, `hessians` have one entry per sampled row (gradients already ordered like the rows).
+  /// `sampleRows`: ascending distinct data rows of the tree's sample; `gradients`/`hessians`: one entry per data row.
   init(bins: UnsafePointer<UInt8>, rowCount: Int, binner: FeatureBinner, settings: GrowerSettings,
        sampleRows: [Int32], gradients: [Double], hessians: [Double]) {
     self.bins = bins
@@ -78,17 +77,16 @@ final class TreeGrower {
     self.settings = settings
     m = sampleRows.count
     let rows = UnsafeMutablePointer<Int32>.allocate(capacity: max(m, 1))
-    let g = UnsafeMutablePointer<Double>.allocate(capacity: max(m, 1))
-    let h = UnsafeMutablePointer<Double>.allocate(capacity: max(m, 1))
-    for i in 0..<m { rows[i] = sampleRows[i]; g[i] = gradients[i]; h[i] = hessians[i] }
-    self.rows = rows; self.g = g; self.h = h
-    scratchRows = .allocate(capacity: max(m, 1)); scratchG = .allocate(capacity: max(m, 1)); scratchH = .allocate(capacity: max(m, 1))
+    for i in 0..<m { rows[i] = sampleRows[i] }
+    let gh = UnsafeMutablePointer<Double>.allocate(capacity: max(2 * rowCount, 1))
+    for r in 0..<rowCount { gh[2 * r] = gradients[r]; gh[2 * r + 1] = hessians[r] }
+    self.rows = rows; self.gh = gh
+    scratchRows = .allocate(capacity: max(m, 1))
     pool = Array(repeating: [], count: binner.featureCount)
   }
 
   deinit {
-    rows.deallocate(); g.deallocate(); h.deallocate()
-    scratchRows.deallocate(); scratchG.deallocate(); scratchH.deallocate()
+    rows.deallocate(); gh.deallocate(); scratchRows.deallocate()
     for p in allocated { p.deallocate() }
   }
 
@@ -111,8 +109,9 @@ final class TreeGrower {
     let col = bins + f * n
     var i = begin
     while i < end {
-      let b = Int(col[Int(rows[i])]) &* 3
-      dst[b] += g[i]; dst[b + 1] += h[i]; dst[b + 2] += 1
+      let r = Int(rows[i])
+      let b = Int(col[r]) &* 3
+      dst[b] += gh[2 &* r]; dst[b + 1] += gh[2 &* r + 1]; dst[b + 2] += 1
       i += 1
     }
   }
@@ -225,31 +224,30 @@ final class TreeGrower {
   }
 
   /// Stable in-place partition of rows `begin..<end` by `split`; returns the first right index.
+  /// Branch-free: a 256-entry table says which bins go left, and every row is written to both outputs.
   private func partition(_ begin: Int, _ end: Int, _ split: TreeSplit) -> Int {
     let f = split.feature
     let col = bins + f * n
     let missing = binner.valueBinCounts[f]
-    let threshold = Int(split.bin)
-    let missingLeft = split.missingLeft
-    let words = split.categoryWords ?? [0, 0, 0, 0]
-    let categorical = split.categoryWords != nil
-    var l = begin, r = 0
-    for i in begin..<end {
-      let row = rows[i]
-      let b = Int(col[Int(row)])
+    var table = [Int](repeating: 0, count: 256)
+    for b in 0..<256 {
       let goLeft: Bool
-      if b == missing { goLeft = missingLeft }
-      else if categorical { goLeft = words[b >> 6] & (1 << UInt64(b & 63)) != 0 }
-      else { goLeft = b <= threshold }
-      if goLeft {
-        rows[l] = row; g[l] = g[i]; h[l] = h[i]; l += 1
-      } else {
-        scratchRows[r] = row; scratchG[r] = g[i]; scratchH[r] = h[i]; r += 1
+      if b == missing { goLeft = split.missingLeft }
+      else if let words = split.categoryWords { goLeft = words[b >> 6] & (1 << UInt64(b & 63)) != 0 }
+      else { goLeft = b <= Int(split.bin) }
+      table[b] = goLeft ? 1 : 0
+    }
+    var l = begin, r = 0
+    table.withUnsafeBufferPointer { t in
+      for i in begin..<end {
+        let row = rows[i]
+        let left = t[Int(col[Int(row)])]
+        rows[l] = row
+        scratchRows[r] = row
+        l += left; r += 1 - left
       }
     }
     (rows + l).update(from: scratchRows, count: r)
-    (g + l).update(from: scratchG, count: r)
-    (h + l).update(from: scratchH, count: r)
     return l
   }
 
@@ -257,7 +255,7 @@ final class TreeGrower {
   func grow(allowed: [Int], generator: inout SeededGenerator) -> (tree: DecisionTree, leaves: [LeafRange]) {
     var tree = DecisionTree()
     var G = 0.0, H = 0.0
-    for i in 0..<m { G += g[i]; H += h[i] }
+    for i in 0..<m { let r = Int(rows[i]); G += gh[2 * r]; H += gh[2 * r + 1] }
     let C = Double(m)
     let root = tree.addLeaf(value: leafValue(G, H))
     var leafRanges: [LeafRange] = []

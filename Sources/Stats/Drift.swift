@@ -48,7 +48,7 @@ public enum Drift {
   struct Prepared {
     enum Data {
       case numbers(reference: [Double], current: [Double])
-      case strings(reference: [String], current: [String])
+      case strings(CategoryCounts<String>)
     }
     var data: Data
     var isCategorical: Bool
@@ -77,11 +77,12 @@ public enum Drift {
         referenceUnique = Self.distinctSorted(rs)
         uniqueValues = Self.distinctMerged(rs, cs)
       case (.strings(let r), .strings(let c)):
-        data = .strings(reference: r, current: c)
+        let refCounts = valueCounts(r)
+        let counts = CategoryCounts(referenceCounts: refCounts, currentCounts: valueCounts(c), less: PythonOrder.less)
+        data = .strings(counts)
         isCategorical = true
-        let rset = Set(r)
-        referenceUnique = rset.count
-        uniqueValues = rset.union(c).count
+        referenceUnique = refCounts.count
+        uniqueValues = counts.keys.count
       default:
         throw StatsError.unsupported(what: "drift of column `\(column)`", reason: "reference and current hold different kinds of values (numerical vs categorical); declare the column the same way in both tables")
       }
@@ -97,16 +98,12 @@ public enum Drift {
         return DriftStatistics.normedWasserstein(sortedReference: r, sortedCurrent: c)
       case (.ks, .strings), (.wasserstein, .strings):
         throw notNumerical(test, column)
-      case (.chisquare, .numbers(let r, let c)):
-        let counts = CategoryCounts(reference: r, current: c)
+      case (.chisquare, _):
+        let counts = categoryCounts()
         return DriftStatistics.chiSquarePValue(referenceCounts: counts.reference, currentCounts: counts.current)
-      case (.chisquare, .strings(let r, let c)):
-        let counts = CategoryCounts(reference: r, current: c)
-        return DriftStatistics.chiSquarePValue(referenceCounts: counts.reference, currentCounts: counts.current)
-      case (.z, .numbers(let r, let c)):
-        return DriftStatistics.proportionZTestPValue(reference: r.map { $0 + 0 }, current: c.map { $0 + 0 }, less: <)
-      case (.z, .strings(let r, let c)):
-        return DriftStatistics.proportionZTestPValue(reference: r, current: c, less: PythonOrder.less)
+      case (.z, _):
+        let counts = categoryCounts()
+        return DriftStatistics.proportionZTestPValue(referenceCounts: counts.reference, currentCounts: counts.current)
       case (.jensenshannon, _):
         let (p, q) = shares()
         return DriftStatistics.jensenShannonDistance(p, q)
@@ -116,21 +113,27 @@ public enum Drift {
       }
     }
 
+    /// Reference and current counts per category, categories ascending.
+    func categoryCounts() -> (reference: [Int], current: [Int]) {
+      switch data {
+      case .numbers(let r, let c):
+        let counts = CategoryCounts(sortedReference: r, sortedCurrent: c)
+        return (counts.reference, counts.current)
+      case .strings(let counts):
+        return (counts.reference, counts.current)
+      }
+    }
+
     /// Evidently `get_binned_data` (before `feel_zeroes`): Sturges histogram for a numerical feature with
     /// more than 20 distinct reference values, otherwise the share of each category.
     func shares() -> ([Double], [Double]) {
-      switch data {
-      case .numbers(let r, let c):
-        if !isCategorical && referenceUnique > 20 {
-          let s = DriftStatistics.sturgesShares(reference: r, current: c)
-          return (s.reference, s.current)
-        }
-        let counts = CategoryCounts(reference: r, current: c)
-        return (counts.reference.map { Double($0) / Double(r.count) }, counts.current.map { Double($0) / Double(c.count) })
-      case .strings(let r, let c):
-        let counts = CategoryCounts(reference: r, current: c)
-        return (counts.reference.map { Double($0) / Double(r.count) }, counts.current.map { Double($0) / Double(c.count) })
+      if case .numbers(let r, let c) = data, !isCategorical && referenceUnique > 20 {
+        let s = DriftStatistics.sturgesShares(reference: r, current: c)
+        return (s.reference, s.current)
       }
+      let counts = categoryCounts()
+      let nr = Double(referenceCount), nc = Double(currentCount)
+      return (counts.reference.map { Double($0) / nr }, counts.current.map { Double($0) / nc })
     }
 
     func notNumerical(_ test: DriftTest, _ column: String) -> StatsError {

@@ -26,15 +26,17 @@ public enum DriftStatistics {
 
   /// Two-sided two-proportion z-test p-value, 2·(1 − Φ(|z|)), of the share of values *different from* the
   /// first category in sort order (Evidently `z`). 1 when both samples hold the same single value.
-  public static func proportionZTestPValue<Key: Hashable>(
-    reference: [Key], current: [Key], less: (Key, Key) -> Bool
-  ) -> Double {
-    let refSet = Set(reference), curSet = Set(current)
-    if refSet.count == 1 && curSet.count == 1 && refSet == curSet { return 1 }
-    guard let first = refSet.union(curSet).min(by: less), !reference.isEmpty, !current.isEmpty else { return .nan }
-    let n1 = Double(reference.count), n2 = Double(current.count)
-    let p1 = Double(reference.reduce(0) { $0 + ($1 == first ? 0 : 1) }) / n1
-    let p2 = Double(current.reduce(0) { $0 + ($1 == first ? 0 : 1) }) / n2
+  /// `firstIndex` is the position of that category in the counts (0 when the keys are sorted ascending).
+  public static func proportionZTestPValue(referenceCounts: [Int], currentCounts: [Int], firstIndex: Int = 0) -> Double {
+    let refPresent = referenceCounts.filter { $0 > 0 }.count, curPresent = currentCounts.filter { $0 > 0 }.count
+    let n1i = referenceCounts.reduce(0, +), n2i = currentCounts.reduce(0, +)
+    guard n1i > 0, n2i > 0, firstIndex >= 0, firstIndex < referenceCounts.count, referenceCounts.count == currentCounts.count else { return .nan }
+    if referenceCounts.count == 1 || (refPresent == 1 && curPresent == 1 && zip(referenceCounts, currentCounts).contains { $0 > 0 && $1 > 0 }) {
+      return 1
+    }
+    let n1 = Double(n1i), n2 = Double(n2i)
+    let p1 = Double(n1i - referenceCounts[firstIndex]) / n1
+    let p2 = Double(n2i - currentCounts[firstIndex]) / n2
     let pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
     let z = (p1 - p2) / (pooled * (1 - pooled) * (1 / n1 + 1 / n2)).squareRoot()
     return 2 * (1 - SpecialFunctions.normalCDF(abs(z)))

@@ -108,6 +108,20 @@ import TestSupport
     #expect(model.converged)
   }
 
+  @Test func degenerateDesignsDoNotTrap() throws {
+    let zeros = Dataset(featureNames: ["z"], features: [[0, 0, 0, 0]], target: [0, 1, 1, 0])
+    let noIntercept = try LogisticRegression.fit(zeros, options: .init(fitIntercept: false))
+    #expect(noIntercept.coefficients == [0])
+    #expect(noIntercept.predictProbability(zeros) == [0.5, 0.5, 0.5, 0.5])
+    let interceptOnly = try LogisticRegression.fit(zeros, options: .init(penalty: .l1))
+    #expect(abs(interceptOnly.intercept) < 1e-9)
+    // Perfectly separable data without a penalty: no trap, the run stops and says whether it converged.
+    let separable = Dataset(featureNames: ["x"], features: [[-2, -1, 1, 2]], target: [0, 0, 1, 1])
+    let model = try LogisticRegression.fit(separable, options: .init(penalty: .none, maxIterations: 50))
+    #expect(model.coefficients[0] > 1)
+    #expect(model.predictProbability(separable).allSatisfy { $0.isFinite })
+  }
+
   @Test func rejectsBadInput() throws {
     var data = Self.synthetic(rows: 50, seed: 1)
     data.target = [Double](repeating: 1, count: 50)

@@ -116,3 +116,23 @@ import TestSupport
     #expect(throws: SplitError.self) { try Split.groupKFold(groups: [1, 1, 2, 2], k: 3) }
   }
 }
+
+@Suite struct SplitCrossValidationTests {
+  @Test func crossValidatesLogisticRegressionDeterministically() throws {
+    let data = LogisticRegressionTests.synthetic(rows: 400, seed: 6)
+    let folds = try Split.stratifiedKFold(labels: data.target, k: 4, seed: 42)
+    let run = {
+      try Split.crossValidate(data, folds: folds) { train, test in
+        let model = try LogisticRegression.fit(train, options: .init(C: 1, standardize: true))
+        return try Metrics.rocAUC(truth: test.target, score: model.predictProbability(test))
+      }
+    }
+    let result = try run()
+    #expect(result.scores.count == 4)
+    #expect(result.mean > 0.7)
+    #expect(result == (try run()))
+    #expect(throws: SplitError.self) {
+      try Split.crossValidate(data, folds: [IndexSplit(train: [0], test: [400])]) { _, _ in 0 }
+    }
+  }
+}

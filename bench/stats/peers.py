@@ -149,8 +149,42 @@ def run(out, data, repeats):
     print(json.dumps(res, default=float))
 
 
+def report(swift_path, python_path):
+    sw = json.load(open(swift_path))
+    py = json.load(open(python_path))
+
+    def rel(a, b):
+        if a is None or b is None or (isinstance(b, float) and math.isnan(b)):
+            return 0.0 if (a is None) == (b is None or math.isnan(b)) else math.inf
+        return abs(a - b) / max(abs(b), 1e-300)
+
+    desc = max(rel(sw["describe_values"][c][k], py["describe_values"][c][k]) for c in NUMERIC for k in sw["describe_values"][c])
+    pear = max(abs((a or 0) - (b or 0)) for ra, rb in zip(sw["pearson_values"], py["pearson_values"]) for a, b in zip(ra, rb))
+    spear = max(abs((a or 0) - (b or 0)) for ra, rb in zip(sw["spearman_values"], py["spearman_values"]) for a, b in zip(ra, rb))
+    same_tests = all(sw["drift_values"][c][0] == py["drift_values"][c][0] for c in py["drift_values"])
+    same_verdicts = all(sw["drift_values"][c][2] == py["drift_values"][c][2] for c in py["drift_values"])
+    drift_rel = max(rel(sw["drift_values"][c][1], py["drift_values"][c][1]) for c in py["drift_values"])
+    drifted = sum(1 for c in sw["drift_values"] if sw["drift_values"][c][2])
+    rows = [
+        (f"describe, {sw['describe_rows']:,} rows x 7 columns", sw["describe_swift"], [("pandas describe+skew+kurt+zeros", py["describe_pandas"]), ("numpy+scipy", py["describe_numpy_scipy"])], f"max rel diff {desc:.1e}"),
+        (f"Pearson matrix, {sw['describe_rows']:,} x 7", sw["pearson_swift"], [("pandas corr()", py["pearson_pandas"])], f"max abs diff {pear:.1e}"),
+        (f"Spearman matrix, {sw['describe_rows']:,} x 7", sw["spearman_swift"], [("pandas corr('spearman')", py["spearman_pandas"])], f"max abs diff {spear:.1e}"),
+        (f"drift, default tests, {sw['drift_rows'][0]:,} vs {sw['drift_rows'][1]:,} rows x 10 columns", sw["drift_swift"],
+         [("Evidently stattests (same selection)", py["drift_evidently_stattests"])] + ([("Evidently DataDriftPreset report", py["drift_evidently_preset"])] if "drift_evidently_preset" in py else []),
+         f"tests identical: {same_tests}, verdicts identical: {same_verdicts} ({drifted}/10 drifted), max rel diff {drift_rel:.1e}"),
+        ("KS p-value + Wasserstein, 6 numeric drift columns", sw["drift_swift_ks_wasserstein"], [("scipy ks_2samp + wasserstein_distance", py["drift_scipy_ks_wasserstein"])], ""),
+    ]
+    print("| task | Swift (s) | peer | peer (s) | peer / Swift | agreement |")
+    print("|---|---:|---|---:|---:|---|")
+    for task, t, peers, note in rows:
+        for i, (name, pt) in enumerate(peers):
+            print(f"| {task if i == 0 else ''} | {t:.3f} | {name} | {pt:.3f} | {pt / t:.1f}x | {note if i == 0 else ''} |")
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "prepare":
         prepare(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "report":
+        report(sys.argv[2], sys.argv[3])
     else:
         run(sys.argv[2], sys.argv[3], int(sys.argv[4]))

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Basketball
+import Foundation
+import Simulation
+
+struct Simulate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Write simulated sample data (clearly fictional) in the real formats.",
+    subcommands: [Shots.self, Game.self])
+
+  struct Shots: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Shots in the Kaggle bronze schema (22 columns) following published NBA tendencies for a season.")
+    @Option(help: "Number of shots.") var rows: Int = 10_000
+    @Option(help: "Seed of the generator (same seed, same bytes).") var seed: UInt64 = 42
+    @Option(help: "Season (its starting year, 1997–2023) whose zone mix and 3-point share to follow.") var season: Int = 2019
+    @Option(name: .shortAndLong, help: "Output file (default: standard output).") var output: String?
+
+    func validate() throws {
+      guard rows >= 1, rows <= 50_000_000 else { throw ValidationError("--rows must be between 1 and 50,000,000") }
+    }
+
+    func run() throws {
+      let simulator = try ShotSimulator(seed: seed, season: season)
+      let text = try simulator.csv(count: rows)
+      if let output {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        printError("wrote \(rows) simulated shots of season \(season) (seed \(seed)) to \(output)")
+      } else {
+        FileHandle.standardOutput.write(Data(text.utf8))
+      }
+    }
+  }
+
+  struct Game: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "A fictional FIBA LiveStats game (data.json format) whose box score and play-by-play agree.")
+    @Option(help: "Seed of the generator.") var seed: UInt64 = 1
+    @Option(name: .shortAndLong, help: "Output file (default: standard output).") var output: String?
+
+    func run() throws {
+      let data = try GameSimulator(seed: seed).liveStatsJSON()
+      if let output {
+        try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+        printError("wrote simulated game (seed \(seed)) to \(output)")
+      } else {
+        FileHandle.standardOutput.write(data)
+      }
+    }
+  }
+}
