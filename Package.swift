@@ -4,6 +4,8 @@ import PackageDescription
 /// Layers depend downward only (see docs/architecture.md):
 /// workbench → WorkbenchCLI → Cells → (Engine, WorkbookModel, Frame, Stats, Learn, Tracking, Plotting, Reporting, Basketball)
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+/// Numeric libraries are optimised even in debug builds: the test suite runs them on real data.
+let numeric: [SwiftSetting] = strict + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
   name: "Workbench",
@@ -24,13 +26,13 @@ let package = Package(
     .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
 
     // Science and I/O libraries: no knowledge of workbooks or the terminal.
-    .target(name: "Frame", dependencies: ["CZlib"], swiftSettings: strict),
-    .target(name: "Stats", swiftSettings: strict),
-    .target(name: "Learn", swiftSettings: strict),
+    .target(name: "Frame", dependencies: ["CZlib"], swiftSettings: numeric),
+    .target(name: "Stats", swiftSettings: numeric),
+    .target(name: "Learn", swiftSettings: numeric),
     .target(name: "Plotting", dependencies: [.product(name: "Subprocess", package: "swift-subprocess")], swiftSettings: strict),
     .target(name: "Reporting", swiftSettings: strict),
     .target(name: "Tracking", swiftSettings: strict),
-    .target(name: "Basketball", dependencies: ["Stats", "Learn"], swiftSettings: strict),
+    .target(name: "Basketball", dependencies: ["Stats", "Learn"], swiftSettings: numeric),
     .target(name: "Simulation", dependencies: ["Learn"], swiftSettings: strict),
 
     // Workbook format and execution engine.

@@ -3,39 +3,6 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// Why a language-model answer was not used; the deterministic text is used instead.
-public enum LLMFallbackReason: Error, Sendable, Equatable, CustomStringConvertible {
-  case timeout(seconds: Double)
-  case unreachable(String)
-  case httpError(status: Int)
-  case invalidResponse(String)
-  case rejected(String)
-
-  public var description: String {
-    switch self {
-    case .timeout(let s): return "timeout after \(FactSheet.format(s, decimals: 1, language: .english)) s"
-    case .unreachable(let m): return "unreachable: \(m)"
-    case .httpError(let status): return "HTTP error \(status)"
-    case .invalidResponse(let m): return "invalid response: \(m)"
-    case .rejected(let m): return "rejected: \(m)"
-    }
-  }
-}
-
-/// The outcome of asking a model to phrase a report: its text when grounded, otherwise the fallback text and why.
-public enum PhrasingOutcome: Sendable, Equatable {
-  case accepted(String)
-  case fallback(reason: LLMFallbackReason, text: String)
-
-  /// The text to publish (the model's when accepted, the deterministic one otherwise).
-  public var text: String {
-    switch self {
-    case .accepted(let t): return t
-    case .fallback(_, let t): return t
-    }
-  }
-}
-
 /// A minimal OpenAI-compatible `POST …/chat/completions` client (FoundationNetworking `URLSession`).
 ///
 /// URL, model and API key are given by the caller (who reads them from the environment). The key is sent only in
@@ -127,49 +94,5 @@ public struct ChatCompletionsClient: Sendable, CustomStringConvertible, CustomRe
     case timedOut
     case transport(Int, String)
     case http(Int, Data)
-  }
-}
-
-/// Asks a model to phrase a ``CoachingReport`` from its facts only, and keeps the answer only when
-/// ``GroundingChecker`` accepts it; otherwise returns the deterministic Markdown with the reason.
-public struct GroundedPhraser: Sendable {
-  public var client: ChatCompletionsClient
-
-  public init(client: ChatCompletionsClient) { self.client = client }
-
-  /// The instructions sent as the system message.
-  public static func systemPrompt(_ language: ReportLanguage) -> String {
-    language == .french
-      ? "Tu es assistant d'un entraîneur de basket. Rédige un bilan d'après-match concis en français à partir des seuls faits JSON fournis. N'utilise aucun nombre ni aucun nom absent des faits ; recopie les nombres avec l'arrondi donné."
-      : "You assist a basketball coach. Write a concise post-match summary in English from the JSON facts only. Use no number and no name that is not in the facts; copy numbers with the rounding given."
-  }
-
-  /// The user message: the facts JSON plus the deterministic findings and recommendations to rephrase.
-  public static func userPrompt(_ report: CoachingReport) -> String {
-    var lines = ["FACTS:", report.facts.json(), "", "FINDINGS:"]
-    lines += report.findings.map { "- " + $0.text }
-    lines += ["", "RECOMMENDATIONS:"]
-    lines += (report.teamRecommendations + report.playerRecommendations).map { "- " + $0.text }
-    return lines.joined(separator: "\n")
-  }
-
-  public func phrase(_ report: CoachingReport) async -> PhrasingOutcome {
-    let fallback = report.markdown()
-    switch await client.complete(system: Self.systemPrompt(report.language), user: Self.userPrompt(report)) {
-    case .failure(let reason): return .fallback(reason: reason, text: fallback)
-    case .success(let text):
-      let verdict = GroundingChecker(facts: report.facts).check(text)
-      return verdict.accepted ? .accepted(text) : .fallback(reason: .rejected(verdict.reason), text: fallback)
-    }
-  }
-
-  /// Same check for any text and facts (for callers with their own prompts).
-  public func phrase(system: String, user: String, facts: GroundingFacts, fallback: String) async -> PhrasingOutcome {
-    switch await client.complete(system: system, user: user) {
-    case .failure(let reason): return .fallback(reason: reason, text: fallback)
-    case .success(let text):
-      let verdict = GroundingChecker(facts: facts).check(text)
-      return verdict.accepted ? .accepted(text) : .fallback(reason: .rejected(verdict.reason), text: fallback)
-    }
   }
 }

@@ -1,11 +1,3 @@
-/// Post-mortem facts of one team: collective lines then individual lines (deterministic text).
-public struct TeamPostMortem: Sendable, Codable, Equatable {
-  public var teamNumber: Int
-  public var teamName: String
-  public var collective: [String]
-  public var individual: [String]
-}
-
 /// A deterministic post-match report: findings, post-mortem for both teams, recommendations, and the facts
 /// (numbers with their rounding and names) that any generated phrasing must stick to.
 public struct CoachingReport: Sendable, Codable, Equatable {

@@ -193,7 +193,8 @@ public enum FibaLiveStatsParser {
       leadChanges: try c.optionalChild("tot_sLeadChanges")?.int(),
       timesTied: try c.optionalChild("tot_sTimesScoresLevel")?.int(),
       reportedMinutes: try c.string("tot_sMinutes"),
-      playedSeconds: roster.reduce(0) { $0 + $1.seconds })
+      playedSeconds: roster.reduce(0) { $0 + $1.seconds },
+      vendorEFF: try c.optionalChild("tot_eff_1")?.double())
     return (team, roster, shots)
   }
 

@@ -28,4 +28,6 @@ public struct FibaTeam: Sendable, Equatable, Codable {
   public var reportedMinutes: String
   /// Σ player seconds (the reliable team playing time).
   public var playedSeconds: Double
+  /// Vendor team efficiency `tot_eff_1` when present (= Σ player EFF + team rebounds − team turnovers).
+  public var vendorEFF: Double? = nil
 }

@@ -1,14 +1,5 @@
 import Foundation
 
-/// The checker's decision on a generated text.
-public struct GroundingVerdict: Sendable, Equatable, Codable {
-  public var accepted: Bool
-  /// One entry per ungrounded number or unknown name.
-  public var problems: [String]
-
-  public var reason: String { problems.joined(separator: "; ") }
-}
-
 /// Rejects generated text that states a number absent from the facts or names a person or team that is not real.
 ///
 /// Numbers (see docs/coaching.md): every number in the text is parsed — decimal point or French decimal comma,
@@ -16,7 +7,7 @@ public struct GroundingVerdict: Sendable, Equatable, Codable {
 /// and must equal some fact within the rounding the *text* shows (|x − fact| ≤ ½·10^−decimals): "19 %" matches
 /// a fact 18.5 %, "18.4 %" does not. A number with "%" only matches percentage facts; signs may be dropped
 /// ("a 2.8-point deficit" for −2.8). Skipped as identifiers: digits glued to letters or "#" ("Q4", "OT1", "3P%",
-/// "#13"), small counts 0…3 written without decimals or "%" ("top 3"), and digits inside a real name ("BASKET 49").
+/// "#13"), units after a letter and "/" ("pts/40"), small counts 0…3 written without decimals or "%" ("top 3"), and digits inside a real name ("BASKET 49").
 /// Names: "X. Family" patterns must be a real player (initial + family name); other runs of capitalised words must
 /// consist of words from the real names (players, teams, coaches) or of the common-word/metric allow-list;
 /// a lone unknown capitalised word at the start of a sentence is tolerated (it is usually an ordinary word).
@@ -86,7 +77,8 @@ public struct GroundingChecker: Sendable {
       guard isDigit(chars[i]) else { i += 1; continue }
       let start = i
       // Identifier check (preceded by a letter or '#').
-      let glued = start > 0 && (chars[start - 1].isLetter || chars[start - 1] == "#" || chars[start - 1] == "_")
+      let glued = start > 0 && (chars[start - 1].isLetter || chars[start - 1] == "#" || chars[start - 1] == "_"
+        || (chars[start - 1] == "/" && start > 1 && chars[start - 2].isLetter))  // units such as "pts/40"
       var intPart = ""
       while i < chars.count, isDigit(chars[i]) { intPart.append(chars[i]); i += 1 }
       var readings: [(String, String)] = []  // (integer digits, fraction digits)
@@ -130,7 +122,9 @@ public struct GroundingChecker: Sendable {
       var negative = false, signText = ""
       if start > 0, chars[start - 1] == "-" || chars[start - 1] == "−" || chars[start - 1] == "+" {
         let before: Character? = start > 1 ? chars[start - 2] : nil
-        if before == nil || spaces.contains(before!) || before == "(" || before == "\n" || before == "/" {
+        if let b = before, !(spaces.contains(b) || b == "(" || b == "\n" || b == "/") {
+          // glued to a word or a digit ("75-73", "x-5"): a dash, not a sign
+        } else {
           negative = chars[start - 1] != "+"
           signText = negative ? "-" : "+"
         }

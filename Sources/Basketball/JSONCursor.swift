@@ -84,7 +84,7 @@ struct JSONCursor {
     guard parts.count == 2 || parts.count == 3 else { return nil }
     let minutes: Int
     if parts[0].isEmpty { minutes = 0 } else {
-      guard let m = Int(parts[0]), m >= 0 else { return nil }
+      guard let m = Int(parts[0]), m >= 0, m < 1_000_000 else { return nil }
       minutes = m
     }
     guard parts[1].count >= 1, parts[1].count <= 2, let sec = Int(parts[1]), sec >= 0, sec <= 60 else { return nil }

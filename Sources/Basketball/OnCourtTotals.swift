@@ -1,11 +1,3 @@
-/// A player within a game: team number and pno.
-public struct PlayerKey: Sendable, Hashable, Codable, Comparable {
-  public var team: Int
-  public var pno: Int
-  public init(team: Int, pno: Int) { self.team = team; self.pno = pno }
-  public static func < (a: PlayerKey, b: PlayerKey) -> Bool { (a.team, a.pno) < (b.team, b.pno) }
-}
-
 /// What happened while a player was on court, summed over the stints containing them.
 public struct OnCourtTotals: Sendable, Equatable, Codable {
   public var seconds = 0.0

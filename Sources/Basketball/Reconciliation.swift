@@ -4,7 +4,7 @@ import Foundation
 ///
 /// The identities (fiba.md §2–§5): score = Σ period scores; Σ player PTS = team PTS; FGM = 2PM + 3PM (team and
 /// every player line); PTS = 2·2PM + 3·3PM + FTM; team REB/ORB/DRB = Σ players + team rebounds; team TOV = Σ players
-/// + team turnovers; team PF = Σ player PF; play-by-play FGA, FTA, assists, turnovers, counted rebounds and points
+/// + team turnovers; team PF = Σ player PF; vendor team EFF (`tot_eff_1`) = Σ player EFF + team REB − team TOV; play-by-play FGA, FTA, assists, turnovers, counted rebounds and points
 /// equal the box; shots listed = FGA; final play-by-play score = team score; each player's on-court +/- rebuilt from
 /// the stints = box +/-; Σ player +/- = 5 × margin; stint points for = team points; Σ player minutes = 5 × game length (± 5 s).
 public enum Reconciliation {
@@ -56,6 +56,10 @@ public enum Reconciliation {
       add(t, "DRB = Σ player DRB + team DRB", d(box.defensiveRebounds), d(sum.defensiveRebounds + team.teamDefensiveRebounds))
       add(t, "TOV = Σ player TOV + team TOV", d(box.turnovers), d(sum.turnovers + team.teamTurnovers))
       add(t, "PF = Σ player PF", d(box.personalFouls), d(sum.personalFouls))
+      if let teamEFF = team.vendorEFF {
+        add(t, "team EFF = Σ player EFF + team REB − team TOV", teamEFF,
+            d(roster.reduce(0) { $0 + PlayerGameMetrics.efficiency($1.counts) } + team.teamRebounds - team.teamTurnovers))
+      }
       add(t, "play-by-play FGA = FGA", d(box.fieldGoalsAttempted), d(ev.filter(\.isFieldGoalAttempt).count))
       add(t, "play-by-play FTA = FTA", d(box.freeThrowsAttempted), d(ev.filter { $0.actionType == "freethrow" }.count))
       add(t, "play-by-play points = points", d(box.points), d(ev.reduce(0) { $0 + $1.points }))

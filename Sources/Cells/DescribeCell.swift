@@ -5,17 +5,20 @@ import Reporting
 import Stats
 import WorkbookModel
 
-/// `describe`: per-column profiles of a table (numeric statistics or categorical top values).
+/// `describe`: per-column profiles of a table (numeric statistics or categorical top values), and optional
+/// group-by rates of a target (`rates:`, see `EDARates`).
 enum DescribeCell {
   static let descriptor = KindDescriptor(
-    name: "describe", version: 1,
-    summary: "Profile a table: count, missing, mean, std, quantiles, skew for numbers; distinct and top values for categories.",
+    name: "describe", version: 2,
+    summary: "Profile a table: count, missing, mean, std, quantiles, skew for numbers; distinct and top values for categories; group-by rates of a target.",
     options: [
       OptionSpec("input", .table, required: true, doc: "The table to profile (`cell` or `cell.table`)."),
       OptionSpec("columns", .list(.string), doc: "Columns to profile (default: all)."),
       OptionSpec("categorical", .list(.string), doc: "Numeric columns to treat as categories (codes, ids)."),
       OptionSpec("top", .integer, default: 5, doc: "How many most frequent values to list per categorical column."),
-    ])
+      EDARates.option,
+    ],
+    tools: ["gnuplot"])
 
   static let implementation = CellImplementation(descriptor: descriptor) { context in
     let o = context.options
@@ -67,6 +70,14 @@ enum DescribeCell {
       report.append(.table(caption: "Categorical columns", columns: ["column", "count", "missing", "distinct", "top values"],
                            rows: categoricalRows, note: nil))
     }
-    return CellOutput(result: .object(["rows": .int(table.rowCount), "columns": .object(profiles)]), report: report)
+    var result: [String: JSONValue] = ["rows": .int(table.rowCount), "columns": .object(profiles)]
+    var files: [(name: String, bytes: [UInt8])] = []
+    if let spec = o["rates"], spec != .null {
+      let rates = try await EDARates.compute(table, spec, context: context)
+      result["rates"] = rates.result
+      report += rates.report
+      files = rates.files
+    }
+    return CellOutput(result: .object(result), files: files, report: report)
   }
 }

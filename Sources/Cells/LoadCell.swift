@@ -8,12 +8,14 @@ import WorkbookModel
 enum LoadCell {
   static let descriptor = KindDescriptor(
     name: "load", version: 1,
-    summary: "Read CSV/TSV files (plain or gzip; a file, a folder or a glob) into a typed table.",
+    summary: "Read CSV/TSV, JSON or JSON Lines files (plain or gzip; a file, a folder or a glob) into a typed table.",
     options: [
       OptionSpec("source", .inputPath, required: true,
                  doc: "A file, a folder (every file in it) or a glob such as `data/*.csv.gz`; relative to the project root."),
-      OptionSpec("format", .choice(["auto", "csv", "tsv"]), default: "auto",
-                 doc: "File format; `auto` picks TSV for .tsv/.tab names, otherwise CSV."),
+      OptionSpec("format", .choice(["auto", "csv", "tsv", "json", "jsonl"]), default: "auto",
+                 doc: "File format; `auto` goes by the name: .tsv/.tab → TSV, .json → JSON array of records, .jsonl/.ndjson → JSON Lines, otherwise CSV (a .gz suffix is ignored)."),
+      OptionSpec("nested", .choice(["error", "text"]), default: "error",
+                 doc: "JSON only: a nested array/object value is an error naming its JSON path (`error`) or kept as JSON text (`text`)."),
       OptionSpec("delimiter", .string, doc: "Field separator (one character) overriding the format's."),
       OptionSpec("schema", .dictionary(.choice(["int", "float", "string", "bool"])),
                  doc: "Column types that override inference, e.g. `{Game ID: string}`."),
@@ -58,6 +60,27 @@ enum LoadCell {
         } else if format == "csv" {
           options.delimiter = UInt8(ascii: ",")
         }
+      }
+      let lowerName = file.lowercased().replacingOccurrences(of: ".gz", with: "")
+      let jsonFormat = format == "json" || format == "jsonl"
+        || (format == "auto" && (lowerName.hasSuffix(".json") || lowerName.hasSuffix(".jsonl") || lowerName.hasSuffix(".ndjson")))
+      if jsonFormat {
+        let lines = format == "jsonl" || (format != "json" && !lowerName.hasSuffix(".json"))
+        let jsonOptions = JSONReadOptions(nestedAsJSONText: (try o.string("nested")) == "text")
+        do {
+          var bytes = try CSVReader.readFile(file)
+          if Gzip.isGzip(bytes) { bytes = try Gzip.inflate(bytes, source: display) }
+          let frame = lines ? try JSONTableReader.readLines(bytes: bytes, source: display, options: jsonOptions)
+            : try JSONTableReader.readArray(bytes: bytes, source: display, options: jsonOptions)
+          frames.append(frame)
+          perFile.append(.object(["file": .string(display), "rows": .int(frame.rowCount), "bad_rows": .int(0)]))
+        } catch let error as ReadError {
+          var e = error
+          e.source = display
+          throw CellError(e.description, at: o.location(of: "source"))
+        }
+        context.progress(Double(i + 1) / Double(files.count), display)
+        continue
       }
       let result: CSVReadResult
       do {

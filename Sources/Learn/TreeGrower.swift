@@ -40,9 +40,9 @@ struct LeafRange { var node: Int; var begin: Int; var end: Int }
 /// Nodes are expanded best-first (largest gain first) when `maxLeaves` is finite — LightGBM's leaf-wise
 /// growth — and depth-first otherwise; without a leaf limit both give the same tree as level-wise growth.
 /// A child's histogram is built on the smaller child only and obtained for the larger one by subtracting
-/// from the parent's (the "histogram subtraction trick"). Histograms of large nodes are built in parallel
-/// over features; each feature's histogram is summed sequentially in row order, so results never depend on
-/// the thread count.
+/// from the parent's (the "histogram subtraction trick"). Histograms are built row-wise (all examined features
+/// per row); a node with more than 16,384 rows is cut into fixed 16,384-row blocks summed in parallel and added
+/// in block order, so results never depend on the thread count.
 final class TreeGrower {
   let bins: UnsafePointer<UInt8>
   let n: Int
@@ -103,31 +103,75 @@ final class TreeGrower {
     for (f, p) in hist.enumerated() { if let p { pool[f].append(p) } }
   }
 
-  /// Sums (g, h, count) per bin of feature `f` over rows `begin..<end` into `dst`.
-  private func build(_ f: Int, _ begin: Int, _ end: Int, into dst: UnsafeMutablePointer<Double>) {
-    dst.update(repeating: 0, count: histogramSize(f))
-    let col = bins + f * n
+  /// Sums (g, h, count) per bin over rows `begin..<end` for several features at once into `dsts`
+  /// (row-wise: each row's updates go to different histograms, so they do not wait on each other).
+  private func buildRows(_ features: UnsafeBufferPointer<Int>, _ dsts: UnsafeBufferPointer<UnsafeMutablePointer<Double>>,
+                         _ begin: Int, _ end: Int) {
+    let k = features.count
+    let cols = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: k)
+    defer { cols.deallocate() }
+    for j in 0..<k {
+      cols[j] = bins + features[j] * n
+      dsts[j].update(repeating: 0, count: histogramSize(features[j]))
+    }
     var i = begin
     while i < end {
       let r = Int(rows[i])
-      let b = Int(col[r]) &* 3
-      dst[b] += gh[2 &* r]; dst[b + 1] += gh[2 &* r + 1]; dst[b + 2] += 1
+      let gr = gh[2 &* r], hr = gh[2 &* r + 1]
+      for j in 0..<k {
+        let b = Int(cols[j][r]) &* 3
+        let d = dsts[j]
+        d[b] += gr; d[b + 1] += hr; d[b + 2] += 1
+      }
       i += 1
     }
   }
 
+  /// Row blocks of this size are summed separately and added in block order: the block layout depends only on
+  /// the node's row count, so the sums are the same whatever the number of threads.
+  private static let histogramBlock = 16_384
+
   private func buildAll(_ features: [Int], _ begin: Int, _ end: Int, into hist: inout [UnsafeMutablePointer<Double>?]) {
-    var targets: [(Int, UnsafeMutablePointer<Double>)] = []
+    var targets: [Int] = [], dsts: [UnsafeMutablePointer<Double>] = []
     for f in features where hist[f] == nil {
       let p = acquire(f)
       hist[f] = p
-      targets.append((f, p))
+      targets.append(f); dsts.append(p)
     }
-    let threads = (end - begin) * targets.count >= 65_536 ? settings.histogramThreads : 1
-    let box = UncheckedBox(targets)
-    TreeParallel.forEach(targets.count, threads: threads) { k in
-      let (f, p) = box.value[k]
-      self.build(f, begin, end, into: p)
+    guard !targets.isEmpty, end > begin else {
+      for (f, p) in zip(targets, dsts) { p.update(repeating: 0, count: histogramSize(f)) }
+      return
+    }
+    let blockSize = Self.histogramBlock
+    let blocks = (end - begin + blockSize - 1) / blockSize
+    targets.withUnsafeBufferPointer { fs in
+      if blocks == 1 {
+        dsts.withUnsafeBufferPointer { ds in buildRows(fs, ds, begin, end) }
+        return
+      }
+      let sizes = targets.map { histogramSize($0) }
+      let total = sizes.reduce(0, +)
+      let scratch = UnsafeMutablePointer<Double>.allocate(capacity: blocks * total)
+      defer { scratch.deallocate() }
+      let box = UncheckedBox((fs, scratch))
+      TreeParallel.forEach(blocks, threads: settings.histogramThreads) { blk in
+        let (fs, scratch) = box.value
+        var blockDsts: [UnsafeMutablePointer<Double>] = []
+        var offset = blk * total
+        for size in sizes { blockDsts.append(scratch + offset); offset += size }
+        let lo = begin + blk * blockSize, hi = min(end, lo + blockSize)
+        blockDsts.withUnsafeBufferPointer { ds in self.buildRows(fs, ds, lo, hi) }
+      }
+      var offset = 0
+      for (j, size) in sizes.enumerated() {
+        let d = dsts[j]
+        d.update(from: scratch + offset, count: size)
+        for blk in 1..<blocks {
+          let src = scratch + blk * total + offset
+          for q in 0..<size { d[q] += src[q] }
+        }
+        offset += size
+      }
     }
   }
 

@@ -47,8 +47,9 @@ public enum LegendPosition: String, Sendable, Equatable, CaseIterable {
 
 /// The chart kinds and their data (plain arrays).
 public enum ChartKind: Sendable, Equatable {
-  /// Bars per category; several series give grouped bars.
-  case bar(categories: [String], series: [Series])
+  /// Bars per category; several series give grouped bars. `horizontal` draws bars from the y axis, first
+  /// category on top (feature importance with long names).
+  case bar(categories: [String], series: [Series], horizontal: Bool = false)
   /// Polylines (ROC, PR, calibration, learning curves); `diagonal` adds the y = x reference line.
   case line(series: [XYSeries], diagonal: Bool = false)
   /// Points.

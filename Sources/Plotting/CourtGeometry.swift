@@ -50,6 +50,16 @@ public struct CourtGeometry: Sendable, Equatable {
       backboardHalfWidth: 0.9 * u, rimRadius: 0.225 * u, centerCircleRadius: 1.8 * u)
   }
 
+  /// Throws when a dimension is not finite or the lines cannot be drawn (a corner line outside the arc…).
+  public func validate() throws(PlottingError) {
+    let values = [halfWidth, baselineY, halfCourtY, threePointRadius, cornerThreeX, paintHalfWidth, freeThrowLineY,
+                  freeThrowCircleRadius, restrictedAreaRadius, backboardY, backboardHalfWidth, rimRadius, centerCircleRadius]
+    guard values.allSatisfy(\.isFinite) else { throw .invalidChart("court \(name): every dimension must be finite") }
+    guard halfWidth > 0, halfCourtY > baselineY, threePointRadius > 0, cornerThreeX >= 0, cornerThreeX <= threePointRadius else {
+      throw .invalidChart("court \(name): need halfWidth > 0, halfCourtY > baselineY and 0 <= cornerThreeX <= threePointRadius")
+    }
+  }
+
   /// y where the corner 3-point lines meet the arc.
   public var cornerThreeTopY: Double {
     (threePointRadius * threePointRadius - cornerThreeX * cornerThreeX).squareRoot()
@@ -58,7 +68,8 @@ public struct CourtGeometry: Sendable, Equatable {
   /// The court lines as polylines (each a list of (x, y) points), arcs sampled every degree.
   public func lines() -> [[(Double, Double)]] {
     func arc(_ cx: Double, _ cy: Double, _ r: Double, from a0: Double, to a1: Double) -> [(Double, Double)] {
-      let steps = max(2, Int(abs(a1 - a0).rounded(.up)))
+      let span = abs(a1 - a0)
+      let steps = span.isFinite ? max(2, min(720, Int(span.rounded(.up)))) : 2
       return (0...steps).map { i in
         let a = (a0 + (a1 - a0) * Double(i) / Double(steps)) * Double.pi / 180
         return (cx + r * cos(a), cy + r * sin(a))

@@ -1,9 +1,8 @@
 import Foundation
 
 /// Output formats a figure can be rendered to.
-public enum OutputFormat: String, Sendable, CaseIterable, Comparable {
+public enum OutputFormat: String, Sendable, CaseIterable {
   case svg, png
-  public static func < (a: Self, b: Self) -> Bool { a.rawValue > b.rawValue }  // svg first
 }
 
 /// Turns a ``Chart`` into a self-contained gnuplot script: data in inline datablocks (numbers only),
@@ -19,8 +18,9 @@ public enum GnuplotScript {
   public static func validate(name: String) throws(PlottingError) {
     guard !name.isEmpty, name.count <= 200 else { throw .invalidName("'\(name)' must have 1 to 200 characters") }
     guard !name.hasPrefix("."), !name.hasPrefix("-") else { throw .invalidName("'\(name)' must not start with '.' or '-'") }
-    for scalar in name.unicodeScalars where scalar == "/" || scalar == "\\" || scalar.value < 0x20 || scalar.value == 0x7F {
-      throw .invalidName("'\(GnuplotText.printed(name))' must not contain '/', '\\' or control characters")
+    let forbidden: Set<Unicode.Scalar> = ["/", "\\", "`", "'", "\"", "@", "$", ":", "*", "?", "<", ">", "|"]
+    for scalar in name.unicodeScalars where forbidden.contains(scalar) || GnuplotText.isControl(scalar) {
+      throw .invalidName("'\(GnuplotText.printed(name))' must not contain control characters or any of / \\ ` ' \" @ $ : * ? < > |")
     }
   }
 
@@ -34,7 +34,7 @@ public enum GnuplotScript {
       throw .invalidChart("size \(chart.width)x\(chart.height) must be within 16...10000 pixels")
     }
     guard chart.fontSize >= 1, chart.fontSize <= 200 else { throw .invalidChart("font size \(chart.fontSize) must be in 1...200") }
-    let outputs = Array(Set(formats)).sorted()
+    let outputs = OutputFormat.allCases.filter(formats.contains)  // fixed order: SVG first, then PNG
     guard !outputs.isEmpty else { throw .invalidChart("no output format requested") }
     guard pngTerminal == "pngcairo" || pngTerminal == "png" else { throw .pngUnavailable("unknown PNG terminal \(pngTerminal)") }
 
@@ -72,7 +72,8 @@ public enum GnuplotScript {
     if let r = chart.xRange { s.line("set xrange [\(GnuplotText.number(r.lowerBound)):\(GnuplotText.number(r.upperBound))]") }
     if let r = chart.yRange { s.line("set yrange [\(GnuplotText.number(r.lowerBound)):\(GnuplotText.number(r.upperBound))]") }
     switch chart.kind {
-    case .bar(let categories, let series): try bar(categories, series, &s)
+    case .bar(let categories, let series, let horizontal):
+      if horizontal { try horizontalBar(categories, series, &s) } else { try bar(categories, series, &s) }
     case .line(let series, let diagonal): try xy(series, diagonal: diagonal, points: false, &s)
     case .scatter(let series): try xy(series, diagonal: false, points: true, &s)
     case .histogram(let series, let bins): try histogram(series, bins, &s)
@@ -99,12 +100,39 @@ public enum GnuplotScript {
     s.block("bars", rows: categories.indices.map { row in [Double(row)] + series.map { $0.values[row] } })
     s.line("set style data histograms")
     s.line("set style histogram clustered gap 1")
+    s.line("set key opaque")
     s.line("set style fill solid 0.85 border -1")
     s.line("set boxwidth 0.9")
     s.line(tics("x", categories) + (categories.count > 8 ? " rotate by -45" : "") + " nomirror")
     s.line("set xrange [-0.5:\(Double(categories.count) - 0.5)]")
     s.plot = series.enumerated().map { i, one in
       "$bars using \(i + 2) title \(GnuplotText.quoted(one.name)) \(color(i))"
+    }
+  }
+
+  static func horizontalBar(_ categories: [String], _ series: [Series], _ s: inout ScriptWriter) throws(PlottingError) {
+    guard !categories.isEmpty else { throw .invalidChart("bar: no categories") }
+    guard !series.isEmpty else { throw .invalidChart("bar: no series") }
+    for (i, one) in series.enumerated() where one.values.count != categories.count {
+      throw .invalidChart("bar: series \(i) ('\(GnuplotText.printed(one.name))') has \(one.values.count) values for \(categories.count) categories")
+    }
+    // Each category j occupies [j − 0.45, j + 0.45] on y, split between the series.
+    let height = 0.9 / Double(series.count)
+    for (i, one) in series.enumerated() {
+      s.block("hbar\(i)", rows: one.values.enumerated().map { j, v in
+        let low = Double(j) - 0.45 + Double(i) * height
+        return [v / 2, low + height / 2, min(0, v), max(0, v), low, low + height]
+      })
+    }
+    s.line("set style fill solid 0.85 border -1")
+    s.line("set key opaque")
+    s.line("set offsets graph 0.02, graph 0.12, 0, 0")
+    s.line(tics("y", categories) + " nomirror")
+    s.line("set yrange [\(Double(categories.count) - 0.5):-0.5]")
+    s.line("unset grid")
+    s.line("set grid xtics back lc rgb '#dddddd'")
+    s.plot = series.enumerated().map { i, one in
+      "$hbar\(i) using 1:2:3:4:5:6 with boxxyerror \(color(i)) title \(GnuplotText.quoted(one.name))"
     }
   }
 
@@ -226,6 +254,7 @@ public enum GnuplotScript {
   static func shotChart(_ chart: ShotChart, _ s: inout ScriptWriter) throws(PlottingError) {
     try chart.validate()
     let court = chart.court
+    try court.validate()
     var courtRows: [[Double]?] = []
     for (i, polyline) in court.lines().enumerated() {
       if i > 0 { courtRows.append(nil) }
@@ -253,7 +282,10 @@ public enum GnuplotScript {
         s.plot.append("$made using 1:2 with points pt 7 ps 0.6 lc rgb '#2ca02c' title 'Made'")
       }
     case .hexbin(let size, _):
-      let bins = try chart.hexbins()
+      // Hexagons whose centre lies off the drawn half court (backcourt heaves) are left out.
+      let bins = try chart.hexbins().filter {
+        abs($0.centerX) <= court.halfWidth && $0.centerY >= court.baselineY && $0.centerY <= court.halfCourtY
+      }
       s.line("set cbrange [0:1]")
       s.line("set cblabel 'success rate'")
       s.line("set palette defined (0 '#3b4cc0', 0.5 '#f7f7f7', 1 '#b40426')")
@@ -263,11 +295,11 @@ public enum GnuplotScript {
           return "\(GnuplotText.number(bin.centerX + size * cos(a))),\(GnuplotText.number(bin.centerY + size * sin(a)))"
         }
         let path = "from \(corners[0]) to " + (corners.dropFirst() + [corners[0]]).joined(separator: " to ")
-        s.line("set object \(n + 1) polygon \(path) back fc palette cb \(GnuplotText.number(bin.successRate)) fs solid 0.9 noborder")
+        s.line("set object \(n + 1) polygon \(path) back fc palette cb \(GnuplotText.number(bin.successRate)) fs solid 0.9 noborder clip")
       }
       if !bins.isEmpty {
         s.block("hexcenters", rows: bins.map { [$0.centerX, $0.centerY, $0.successRate, Double($0.attempts)] })
-        s.plot.append("$hexcenters using 1:2:3 with points pt 7 ps 0.01 lc palette title 'FG% (hexbin)'")
+        s.plot.append("$hexcenters using 1:2:3 with points pt 7 ps 0.01 lc palette notitle")
       }
     }
   }

@@ -26,8 +26,11 @@ public enum HistogramBins: Sendable, Equatable {
     case .width(let width):
       guard width > 0, width.isFinite else { throw .invalidChart("histogram bins: width must be positive, got \(width)") }
       let (lo, hi) = try Self.finiteRange(values)
-      let count = max(1, Int(((hi - lo) / width).rounded(.up)))
-      guard count <= 100_000 else { throw .invalidChart("histogram bins: width \(width) gives \(count) bins (at most 100000)") }
+      let binCount = ((hi - lo) / width).rounded(.up)
+      guard binCount.isFinite, binCount <= 100_000 else {
+        throw .invalidChart("histogram bins: width \(width) gives \(binCount) bins over [\(lo), \(hi)] (at most 100000)")
+      }
+      let count = max(1, Int(binCount))
       return (0...count).map { lo + width * Double($0) }
     }
   }

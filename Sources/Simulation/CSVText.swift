@@ -16,7 +16,7 @@ public enum CSVText {
   public static func document(_ shots: [SimulatedShot]) -> String {
     var text = line(SimulatedShot.columns)
     text.reserveCapacity(shots.count * 160)
-    for shot in shots { text += line(shot.fields) }
+    for shot in shots { shot.appendCSVLine(to: &text) }
     return text
   }
 }

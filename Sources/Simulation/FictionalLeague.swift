@@ -41,6 +41,11 @@ public enum FictionalLeague {
 
   public static let playersPerTeam = 14
 
+  /// Every player, team-major: `roster[team * playersPerTeam + slot]`.
+  public static let roster: [(id: Int, name: String)] = (0..<30 * playersPerTeam).map {
+    player(team: $0 / playersPerTeam, slot: $0 % playersPerTeam)
+  }
+
   /// Player `slot` (0..<14) of team `team` (0..<30): ID and name (unique across the league).
   public static func player(team: Int, slot: Int) -> (id: Int, name: String) {
     let k = team * playersPerTeam + slot  // 0..<420

@@ -14,13 +14,19 @@ public struct ShotSimulator: Sendable {
   public let profile: SeasonProfile
   /// Share of playoff rows.
   public var playoffShare = 0.05
+  /// Zone probabilities in ``zoneOrder`` order.
+  let zoneWeights: [Double]
 
   /// `season` is the starting year (2019 = 2019-20), 1979...2100 (the 3-point line exists from 1979-80).
   public init(seed: UInt64, season: Int = 2019) throws(SimulationError) {
     guard (1979...2100).contains(season) else {
       throw SimulationError.invalidSeason("season \(season) is out of range 1979...2100 (use the starting year, e.g. 2019 for 2019-20)")
     }
-    self.seed = seed; self.season = season; profile = SeasonProfile.profile(for: season)
+    self.seed = seed; self.season = season
+    let profile = SeasonProfile.profile(for: season)
+    self.profile = profile
+    let probabilities = profile.zoneProbabilities
+    zoneWeights = Self.zoneOrder.map { probabilities[$0] ?? 0 }
   }
 
   /// The first `count` rows.
@@ -32,6 +38,24 @@ public struct ShotSimulator: Sendable {
 
   /// The rows as CSV text with the Kaggle header.
   public func csv(count: Int) throws(SimulationError) -> String { CSVText.document(try rows(count: count)) }
+
+  /// Streams the CSV (header first) in chunks of `rowsPerChunk` rows, for files too large to hold in memory;
+  /// the concatenated chunks equal ``csv(count:)``. Errors thrown by `write` are rethrown.
+  public func writeCSV(count: Int, rowsPerChunk: Int = 10_000, _ write: (String) throws -> Void) throws {
+    guard count >= 0, count <= 50_000_000 else { throw SimulationError.invalidCount("row count \(count) must be in 0...50000000") }
+    let chunk = max(1, rowsPerChunk)
+    let base = SeededGenerator(seed: seed)
+    try write(CSVText.line(SimulatedShot.columns))
+    var start = 0
+    while start < count {
+      let end = min(count, start + chunk)
+      var text = ""
+      text.reserveCapacity((end - start) * 160)
+      for i in start..<end { row(index: i, generator: base.stream(i)).appendCSVLine(to: &text) }
+      try write(text)
+      start = end
+    }
+  }
 
   // MARK: - One row
 
@@ -52,7 +76,7 @@ public struct ShotSimulator: Sendable {
     // Shooter.
     let shootingTeam = g.nextDouble() < 0.5 ? home : away
     let slot = Self.pick(Self.playerWeights, &g)
-    let player = FictionalLeague.player(team: shootingTeam, slot: slot)
+    let player = FictionalLeague.roster[shootingTeam * FictionalLeague.playersPerTeam + slot]
     let skill = Double((shootingTeam * 14 + slot) * 37 % 61) / 1000 - 0.03  // −0.03…+0.03, fixed per player
 
     // Clock.
@@ -64,8 +88,7 @@ public struct ShotSimulator: Sendable {
     let eventID = 2 + elapsed / 5 + g.nextInt(below: 12)
 
     // Location and outcome.
-    let probabilities = profile.zoneProbabilities
-    let zone = Self.zoneOrder[Self.pick(Self.zoneOrder.map { probabilities[$0] ?? 0 }, &g)]
+    let zone = Self.zoneOrder[Self.pick(zoneWeights, &g)]
     let geometry = Self.location(in: zone, &g)
     let p = min(0.99, max(0.01, makeProbability(zone: geometry.zone, distanceFeet: geometry.distanceFeet) + (geometry.zone == .backcourt ? 0 : skill)))
     let made = g.nextDouble() < p
@@ -148,7 +171,7 @@ public struct ShotSimulator: Sendable {
     }
   }
 
-  static let actions: [ShotZone: [(String, Double)]] = [
+  static let actionTable: [ShotZone: [(String, Double)]] = [
     .restrictedArea: [
       ("Layup Shot", 0.42), ("Driving Layup Shot", 0.18), ("Dunk Shot", 0.08), ("Slam Dunk Shot", 0.06), ("Tip Shot", 0.07),
       ("Reverse Layup Shot", 0.04), ("Running Layup Shot", 0.04), ("Driving Dunk Shot", 0.03), ("Hook Shot", 0.03),
@@ -168,9 +191,13 @@ public struct ShotSimulator: Sendable {
     .backcourt: [("Jump Shot", 1)],
   ]
 
+  /// Action names and weights per zone, in ``zoneOrder`` order.
+  static let actionNames: [[String]] = zoneOrder.map { (actionTable[$0] ?? [("Jump Shot", 1)]).map(\.0) }
+  static let actionWeights: [[Double]] = zoneOrder.map { (actionTable[$0] ?? [("Jump Shot", 1)]).map(\.1) }
+
   static func actionType(_ zone: ShotZone, _ g: inout SeededGenerator) -> String {
-    let choices = actions[zone] ?? [("Jump Shot", 1)]
-    return choices[pick(choices.map(\.1), &g)].0
+    let z = zoneOrder.firstIndex(of: zone) ?? 0
+    return actionNames[z][pick(actionWeights[z], &g)]
   }
 
   // MARK: - Calendar

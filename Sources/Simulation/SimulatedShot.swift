@@ -31,6 +31,18 @@ public struct SimulatedShot: Sendable, Equatable {
     "Shot Distance", "X Location", "Y Location", "Shot Made Flag", "Game Date", "Home Team", "Away Team", "Season Type",
   ]
 
+  /// Appends the row as one CSV line (fields quoted when needed) to `text`.
+  public func appendCSVLine(to text: inout String) {
+    func add(_ value: Int) { text += String(value); text += "," }
+    func add(_ value: String) { text += CSVText.field(value); text += "," }
+    add(gameID); add(gameEventID); add(playerID); add(playerName); add(teamID); add(teamName); add(period)
+    add(minutesRemaining); add(secondsRemaining); add(actionType); add(shotType); add(shotZoneBasic); add(shotZoneArea)
+    add(shotZoneRange); add(shotDistance); add(xLocation); add(yLocation); add(shotMadeFlag); add(gameDate); add(homeTeam)
+    add(awayTeam)
+    text += CSVText.field(seasonType)
+    text += "\n"
+  }
+
   /// The row's values as text, in ``columns`` order, formatted as in the Kaggle CSV.
   public var fields: [String] {
     [

@@ -23,27 +23,30 @@ public enum Correlation {
     }
     guard n > 0 else { throw StatsError.empty(what: "correlation input", hint: "the columns have no rows") }
     let hasMissing = columns.map { $0.contains { $0.isNaN } }
-    // Columns without NaN are prepared once (ranked for Spearman) and centred for a fast path.
-    let prepared: [[Double]?] = columns.enumerated().map { i, c in
-      guard !hasMissing[i] else { return nil }
-      return method == .spearman ? Ranks.average(c) : c
+    // Columns without NaN share one blocked pass (ranked first for Spearman); the others go pair by pair.
+    let complete = (0..<k).filter { !hasMissing[$0] }
+    let prepared: [[Double]] = try Parallel.map(complete.count) { c in
+      method == .spearman ? Ranks.average(columns[complete[c]]) : columns[complete[c]]
     }
-    let centred: [(values: [Double], sumSquares: Double)?] = prepared.map { p in
-      guard let p else { return nil }
-      return centre(p)
+    let fast = n < minPeriods ? nil : CrossProducts(prepared)
+    let position: [Int] = {
+      var p = [Int](repeating: -1, count: k)
+      for (c, i) in complete.enumerated() { p[i] = c }
+      return p
+    }()
+    let pairs = (0..<k).flatMap { i in (0...i).map { j in (i, j) } }
+    let values: [Double] = try Parallel.map(pairs.count) { p in
+      let (i, j) = pairs[p]
+      if position[i] >= 0 && position[j] >= 0 {
+        guard let fast else { return .nan }
+        return fast.correlation(position[i], position[j])
+      }
+      return pairwise(columns[i], columns[j], method: method, minPeriods: minPeriods)
     }
     var result = [[Double]](repeating: [Double](repeating: .nan, count: k), count: k)
-    for i in 0..<k {
-      for j in 0...i {
-        let r: Double
-        if let a = centred[i], let b = centred[j] {
-          r = n < minPeriods ? .nan : ratio(dot(a.values, b.values), a.sumSquares, b.sumSquares)
-        } else {
-          r = pairwise(columns[i], columns[j], method: method, minPeriods: minPeriods)
-        }
-        result[i][j] = r
-        result[j][i] = r
-      }
+    for (p, (i, j)) in pairs.enumerated() {
+      result[i][j] = values[p]
+      result[j][i] = values[p]
     }
     return result
   }
@@ -53,12 +56,10 @@ public enum Correlation {
     _ columns: [[Double]], target: [Double], method: Method = .pearson, minPeriods: Int = 1, names: [String]? = nil
   ) throws -> [Double] {
     guard !target.isEmpty else { throw StatsError.empty(what: "target", hint: "the target column has no rows") }
-    return try columns.enumerated().map { i, c in
-      guard c.count == target.count else {
-        throw StatsError.lengthMismatch(what: "column `\(names?[safe: i] ?? "#\(i)")`", expected: target.count, actual: c.count)
-      }
-      return pairwise(c, target, method: method, minPeriods: minPeriods)
+    for (i, c) in columns.enumerated() where c.count != target.count {
+      throw StatsError.lengthMismatch(what: "column `\(names?[safe: i] ?? "#\(i)")`", expected: target.count, actual: c.count)
     }
+    return try Parallel.map(columns.count) { i in pairwise(columns[i], target, method: method, minPeriods: minPeriods) }
   }
 
   /// Correlation of two columns over the rows where both are non-missing.

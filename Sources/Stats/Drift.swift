@@ -1,18 +1,3 @@
-/// The outcome of one drift test on one column.
-public struct DriftResult: Sendable, Equatable, Codable {
-  public var test: DriftTest
-  public var score: Double
-  public var threshold: Double
-  public var drifted: Bool
-  /// True when `score` is a p-value (drift when small).
-  public var lowerScoreMeansDrift: Bool
-  /// Non-missing reference and current values used.
-  public var referenceCount: Int
-  public var currentCount: Int
-  /// Distinct non-missing values over both samples (what Evidently's default selection looks at).
-  public var uniqueValues: Int
-}
-
 /// Per-column drift between a reference and a current sample, as Evidently 0.7's data-drift metric does it.
 public enum Drift {
   /// Drops missing values, picks `test` (or Evidently's default for the column), computes the score and the
@@ -37,6 +22,31 @@ public enum Drift {
       drifted: choice.test.isDrift(score: score, threshold: choice.threshold),
       lowerScoreMeansDrift: choice.test.lowerScoreMeansDrift, referenceCount: prepared.referenceCount,
       currentCount: prepared.currentCount, uniqueValues: prepared.uniqueValues)
+  }
+
+  /// One column to compare: its name, reference and current samples, and optionally a forced test/threshold.
+  public struct ColumnPair: Sendable {
+    public var name: String
+    public var reference: DriftColumn
+    public var current: DriftColumn
+    public var test: DriftTest?
+    public var threshold: Double?
+    public init(name: String, reference: DriftColumn, current: DriftColumn, test: DriftTest? = nil, threshold: Double? = nil) {
+      self.name = name
+      self.reference = reference
+      self.current = current
+      self.test = test
+      self.threshold = threshold
+    }
+  }
+
+  /// `evaluate` for many columns, in parallel across columns (results do not depend on the thread count).
+  /// Throws the error of the first failing column in input order.
+  public static func evaluateAll(_ columns: [ColumnPair]) throws -> [DriftResult] {
+    try Parallel.map(columns.count) { i in
+      let c = columns[i]
+      return try evaluate(reference: c.reference, current: c.current, test: c.test, threshold: c.threshold, column: c.name)
+    }
   }
 
   /// The score of `test` alone (no verdict), after dropping missing values.

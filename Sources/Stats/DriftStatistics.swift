@@ -98,7 +98,9 @@ public enum DriftStatistics {
     if first == last { first -= 0.5; last += 0.5 }
     let size = Double(a.count + b.count)
     let width = ptp / (log2(size) + 1)
-    let bins = width != 0 ? Int(((last - first) / width).rounded(.up)) : 1
+    let exactBins = ((last - first) / width).rounded(.up)
+    // A range that overflows (values near ±1.8e308) would make numpy fail; we fall back to one bin.
+    let bins = width != 0 && exactBins.isFinite && exactBins >= 1 && exactBins < 1e7 ? Int(exactBins) : 1
     // np.linspace(first, last, bins + 1): i·step + start, last edge set exactly.
     let step = (last - first) / Double(bins)
     var edges = (0...bins).map { Double($0) * step + first }

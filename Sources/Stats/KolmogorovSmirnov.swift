@@ -3,14 +3,6 @@ import Foundation
 /// Two-sample two-sided Kolmogorov–Smirnov test, reproducing `scipy.stats.ks_2samp(a, b)` with
 /// `method="auto"`: the exact distribution when both samples have at most 10 000 values (falling back to
 /// the asymptotic one if the exact computation fails), otherwise `kstwo.sf(D, round(n·m/(n+m)))`.
-public struct KolmogorovSmirnovResult: Sendable, Equatable, Codable {
-  /// D = sup |F₁ − F₂| (in exact mode rounded to a multiple of 1/lcm(n₁, n₂), as scipy reports it).
-  public var statistic: Double
-  public var pValue: Double
-  /// True when the exact distribution was used.
-  public var exact: Bool
-}
-
 public enum KolmogorovSmirnov {
   /// scipy's `MAX_AUTO_N`: above this sample size `auto` uses the asymptotic distribution.
   public static let maxExactSampleSize = 10_000

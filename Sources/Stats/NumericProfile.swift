@@ -34,9 +34,39 @@ public struct NumericProfile: Sendable, Equatable, Codable {
     guard !values.isEmpty else {
       throw StatsError.empty(what: "column `\(name)`", hint: "describe needs at least one row")
     }
-    let (sorted, nanCount) = RadixSort.sortedDroppingNaN(values)
-    // Moments are summed in the original row order, as pandas does, so they agree to the last bits.
-    self.init(sorted: sorted, missing: nanCount, moments: Moments(values))
+    let moments = Moments(values)
+    let n = moments.count
+    // Ranks needed: min, max and both neighbours of every quantile position (numpy's linear method).
+    var ranks = [0, Swift.max(n - 1, 0)]
+    for q in Self.quantileLevels {
+      let lower = Int((Double(Swift.max(n - 1, 0)) * q).rounded(.down))
+      ranks.append(lower)
+      ranks.append(Swift.min(lower + 1, Swift.max(n - 1, 0)))
+    }
+    let (selected, nanCount) = OrderStatistics.select(values, ranks: ranks)
+    count = n
+    missing = nanCount
+    zeros = moments.zeros
+    mean = moments.mean
+    std = n > 1 ? (moments.m2 / Double(n - 1)).squareRoot() : .nan
+    skew = moments.skew
+    kurtosis = moments.kurtosis
+    guard selected.count == ranks.count else {
+      min = .nan; max = .nan; p1 = .nan; p5 = .nan; q1 = .nan; median = .nan; q3 = .nan; p95 = .nan; p99 = .nan
+      return
+    }
+    min = selected[0]
+    max = selected[1]
+    var q = [Double]()
+    for (i, level) in Self.quantileLevels.enumerated() {
+      q.append(Quantiles.interpolate(lower: selected[2 + 2 * i], upper: selected[3 + 2 * i], count: n, level))
+    }
+    p1 = q[0]; p5 = q[1]; q1 = q[2]; median = q[3]; q3 = q[4]; p95 = q[5]; p99 = q[6]
+  }
+
+  /// Profiles several columns, in parallel across columns (results do not depend on the thread count).
+  public static func profiles(_ columns: [[Double]], names: [String]? = nil) throws -> [NumericProfile] {
+    try Parallel.map(columns.count) { i in try NumericProfile(columns[i], name: names?[safe: i] ?? "#\(i)") }
   }
 
   /// Profiles values already sorted ascending with NaNs removed (`missing` of them).
@@ -57,58 +87,5 @@ public struct NumericProfile: Sendable, Equatable, Codable {
     max = sorted.last ?? .nan
     let q = Self.quantileLevels.map { Quantiles.linear(sorted: sorted, $0) }
     p1 = q[0]; p5 = q[1]; q1 = q[2]; median = q[3]; q3 = q[4]; p95 = q[5]; p99 = q[6]
-  }
-}
-
-/// Central moment sums of non-missing values, computed in two passes as pandas' nanops do.
-struct Moments {
-  var count: Int
-  var zeros = 0
-  var mean = Double.nan
-  /// Σ(x − mean)², Σ(x − mean)³, Σ(x − mean)⁴.
-  var m2 = Double.nan, m3 = Double.nan, m4 = Double.nan
-
-  /// Two passes over `values` (NaN = missing) with numpy's pairwise summation: mean = Σx / n, then the
-  /// deviation power sums — exactly the sums pandas' `nanmean` / `nanvar` / `nanskew` / `nankurt` form.
-  init(_ values: [Double]) {
-    var n = 0, zeroCount = 0
-    var total = 0.0
-    values.withUnsafeBufferPointer { v in
-      for x in v {
-        if !x.isNaN { n += 1 }
-        if x == 0 { zeroCount += 1 }
-      }
-      if let base = v.baseAddress { total = PairwiseSum.sumSkippingNaN(base, v.count) }
-    }
-    count = n
-    zeros = zeroCount
-    guard n > 0 else { return }
-    let mu = total / Double(n)
-    mean = mu
-    let sums = values.withUnsafeBufferPointer { MomentSums.compute($0, mean: mu) }
-    m2 = sums.m2; m3 = sums.m3; m4 = sums.m4
-  }
-
-  /// pandas `nanops` treats sums below 1e-14 in magnitude as floating-point noise.
-  static func zeroOutNoise(_ x: Double) -> Double { abs(x) < 1e-14 ? 0 : x }
-
-  /// pandas `Series.skew()`: n·√(n−1)/(n−2) · m3 / m2^1.5.
-  var skew: Double {
-    let n = Double(count)
-    guard count >= 3 else { return .nan }
-    let a2 = Self.zeroOutNoise(m2), a3 = Self.zeroOutNoise(m3)
-    if a2 == 0 { return 0 }
-    return (n * (n - 1).squareRoot() / (n - 2)) * (a3 / pow(a2, 1.5))
-  }
-
-  /// pandas `Series.kurt()`: n(n+1)(n−1)·m4 / ((n−2)(n−3)·m2²) − 3(n−1)²/((n−2)(n−3)).
-  var kurtosis: Double {
-    guard count >= 4 else { return .nan }
-    let n = Double(count)
-    let adj = 3 * (n - 1) * (n - 1) / ((n - 2) * (n - 3))
-    let numerator = Self.zeroOutNoise(n * (n + 1) * (n - 1) * m4)
-    let denominator = Self.zeroOutNoise((n - 2) * (n - 3) * m2 * m2)
-    if denominator == 0 { return 0 }
-    return numerator / denominator - adj
   }
 }

@@ -63,67 +63,6 @@ enum PairwiseSum {
   }
 }
 
-/// Pairwise sums of the 2nd, 3rd and 4th powers of deviations from `mean`; NaN entries contribute 0
-/// (pandas zeroes masked deviations before summing, so the block structure is that of the full array).
-struct MomentSums {
-  var m2 = 0.0, m3 = 0.0, m4 = 0.0
-
-  static func + (l: MomentSums, r: MomentSums) -> MomentSums {
-    MomentSums(m2: l.m2 + r.m2, m3: l.m3 + r.m3, m4: l.m4 + r.m4)
-  }
-
-  static func compute(_ values: UnsafeBufferPointer<Double>, mean: Double) -> MomentSums {
-    guard let base = values.baseAddress else { return MomentSums() }
-    return compute(base, values.count, mean)
-  }
-
-  @inline(__always) static func deviation(_ x: Double, _ mean: Double) -> Double { x.isNaN ? 0 : x - mean }
-
-  static func compute(_ a: UnsafePointer<Double>, _ n: Int, _ mean: Double) -> MomentSums {
-    if n < 8 {
-      var s = MomentSums()
-      for i in 0..<n {
-        let d = deviation(a[i], mean)
-        let d2 = d * d
-        s.m2 += d2; s.m3 += d2 * d; s.m4 += d2 * d2
-      }
-      return s
-    } else if n <= PairwiseSum.blockSize {
-      let raw = UnsafeRawPointer(a)
-      let m = SIMD8<Double>(repeating: mean)
-      @inline(__always) func lanes(_ i: Int) -> (SIMD8<Double>, SIMD8<Double>, SIMD8<Double>) {
-        let x = raw.loadUnaligned(fromByteOffset: i * 8, as: SIMD8<Double>.self)
-        let d = (x - m).replacing(with: 0, where: x .!= x)
-        let d2 = d * d
-        return (d2, d2 * d, d2 * d2)
-      }
-      var (r2, r3, r4) = lanes(0)
-      var i = 8
-      let end = n - n % 8
-      while i < end {
-        let (p2, p3, p4) = lanes(i)
-        r2 += p2; r3 += p3; r4 += p4
-        i += 8
-      }
-      @inline(__always) func fold(_ r: SIMD8<Double>) -> Double {
-        ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-      }
-      var s = MomentSums(m2: fold(r2), m3: fold(r3), m4: fold(r4))
-      while i < n {
-        let d = deviation(a[i], mean)
-        let d2 = d * d
-        s.m2 += d2; s.m3 += d2 * d; s.m4 += d2 * d2
-        i += 1
-      }
-      return s
-    } else {
-      var n2 = n / 2
-      n2 -= n2 % 8
-      return compute(a, n2, mean) + compute(a + n2, n - n2, mean)
-    }
-  }
-}
-
 extension PairwiseSum {
   /// Pairwise sum with NaN entries counted as 0 (pandas `putmask(values, mask, 0)` then `sum`), and the
   /// number of non-NaN entries and of exact zeros.

@@ -11,8 +11,14 @@ public enum Quantiles {
     let lowerIndex = virtualIndex.rounded(.down)
     let lo = min(max(Int(lowerIndex), 0), n - 1)
     let hi = min(lo + 1, n - 1)
-    let gamma = virtualIndex - lowerIndex
-    let a = sorted[lo], b = sorted[hi]
+    return interpolate(lower: sorted[lo], upper: sorted[hi], count: n, q)
+  }
+
+  /// numpy's `_lerp` between the order statistics at ⌊(n − 1)q⌋ and the next one.
+  @inlinable
+  public static func interpolate(lower a: Double, upper b: Double, count n: Int, _ q: Double) -> Double {
+    let virtualIndex = Double(n - 1) * q
+    let gamma = virtualIndex - virtualIndex.rounded(.down)
     let diff = b - a
     return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma
   }

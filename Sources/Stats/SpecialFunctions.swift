@@ -2,8 +2,16 @@ import Foundation
 
 /// Special functions needed by the tests: normal CDF, regularized incomplete gamma (χ² survival).
 public enum SpecialFunctions {
-  /// Standard normal CDF Φ(z) = erfc(−z/√2)/2 (as `scipy.stats.norm.cdf`).
-  public static func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
+  /// Standard normal CDF Φ(z), evaluated as scipy's `ndtr` (cephes): ½ + ½·erf(z/√2) near 0, otherwise
+  /// ½·erfc(|z|/√2) reflected — so 1 − Φ(z) rounds exactly as `1 - norm.cdf(z)` does in Evidently's z-test.
+  public static func normalCDF(_ a: Double) -> Double {
+    guard !a.isNaN else { return .nan }
+    let x = a * 0.70710678118654752440
+    let z = abs(x)
+    if z < 0.70710678118654752440 { return 0.5 + 0.5 * erf(x) }
+    let y = 0.5 * erfc(z)
+    return x > 0 ? 1 - y : y
+  }
 
   /// Survival function of the χ² distribution with `df` degrees of freedom: Q(df/2, x/2)
   /// (as `scipy.stats.chi2.sf`). Returns 1 for x ≤ 0, 0 for x = ∞, NaN for df ≤ 0 or NaN input.

@@ -94,8 +94,7 @@ enum MetaYAML {
       currentMapKey = nil
       currentMap = [:]
     }
-    for (index, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-      let line = String(rawLine)
+    for (index, line) in logicalLines(text).enumerated() {
       if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
       let indented = line.hasPrefix(" ")
       let body = line.trimmingCharacters(in: .whitespaces)
@@ -116,6 +115,25 @@ enum MetaYAML {
     }
     flush()
     return result
+  }
+
+  /// Joins PyYAML's folded continuation lines (an indented line after a line that already has a value) with a
+  /// space, as YAML folding does. MLflow folds long names and descriptions at 80 columns.
+  private static func logicalLines(_ text: String) -> [String] {
+    var lines: [String] = []
+    var previousHasValue = false
+    for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      let line = String(raw)
+      let body = line.trimmingCharacters(in: .whitespaces)
+      if line.hasPrefix(" "), previousHasValue, !body.isEmpty, let last = lines.popLast() {
+        lines.append(last + " " + body)
+        continue
+      }
+      lines.append(line)
+      if body.isEmpty || body.hasPrefix("#") { continue }
+      if let (_, rest) = splitKey(body) { previousHasValue = !rest.isEmpty } else { previousHasValue = false }
+    }
+    return lines
   }
 
   private static func splitKey(_ body: String) -> (String, String)? {

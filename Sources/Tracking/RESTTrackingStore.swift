@@ -78,7 +78,7 @@ public final class RESTTrackingStore: TrackingStore {
 
   private func serverError(_ response: HTTPResponse, url: URL) -> TrackingError {
     let shownURL = RESTConfiguration.redact(url.absoluteString)
-    if let json = try? JSONSerialization.jsonObject(with: response.body) as? JSON {
+    if let json = JSONValue.object(from: response.body) {
       return .server(
         url: shownURL, status: response.status, errorCode: json["error_code"] as? String ?? "",
         message: redactSecrets(json["message"] as? String ?? ""))
@@ -97,7 +97,7 @@ public final class RESTTrackingStore: TrackingStore {
     let response = try send(request)
     guard (200..<300).contains(response.status) else { throw serverError(response, url: url) }
     if response.body.isEmpty { return [:] }
-    guard let json = try? JSONSerialization.jsonObject(with: response.body) as? JSON else {
+    guard let json = JSONValue.object(from: response.body) else {
       throw TrackingError.badResponse(url: RESTConfiguration.redact(url.absoluteString), reason: "body is not a JSON object")
     }
     return json

@@ -22,13 +22,25 @@ struct Simulate: ParsableCommand {
 
     func run() throws {
       let simulator = try ShotSimulator(seed: seed, season: season)
-      let text = try simulator.csv(count: rows)
-      if let output {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-        printError("wrote \(rows) simulated shots of season \(season) (seed \(seed)) to \(output)")
-      } else {
-        FileHandle.standardOutput.write(Data(text.utf8))
+      guard let output else {
+        try simulator.writeCSV(count: rows) { FileHandle.standardOutput.write(Data($0.utf8)) }
+        return
       }
+      // Streamed into a temporary file, renamed when complete (never a half-written sample).
+      let tmp = output + ".tmp-\(getpid())"
+      guard FileManager.default.createFile(atPath: tmp, contents: nil), let handle = FileHandle(forWritingAtPath: tmp) else {
+        throw ValidationError("cannot write \(output)")
+      }
+      do {
+        try simulator.writeCSV(count: rows) { handle.write(Data($0.utf8)) }
+        try handle.close()
+        if FileManager.default.fileExists(atPath: output) { try FileManager.default.removeItem(atPath: output) }
+        try FileManager.default.moveItem(atPath: tmp, toPath: output)
+      } catch {
+        try? FileManager.default.removeItem(atPath: tmp)
+        throw error
+      }
+      printError("wrote \(rows) simulated shots of season \(season) (seed \(seed)) to \(output)")
     }
   }
 

@@ -63,7 +63,7 @@ server.serve_forever()
       line.append(chunk)
     }
     guard let p = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-      process.terminate()
+      kill(process.processIdentifier, SIGKILL)
       throw MissingPort()
     }
     port = p
@@ -71,8 +71,9 @@ server.serve_forever()
 
   struct MissingPort: Error {}
 
+  /// SIGKILL: a child started from a test thread may inherit a signal mask that blocks SIGTERM.
   func stop() {
-    if process.isRunning { process.terminate(); process.waitUntilExit() }
+    if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
     try? FileManager.default.removeItem(at: folder)
   }
 }

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct SimulatorTests {
   @Test func simulatedGamesReconcile() throws {
-    for seed in UInt64(0)..<40 {
+    for seed in UInt64(0)..<24 {
       let sim = GameSimulator(seed: seed)
       let data = try sim.liveStatsJSON()
       let game = try FibaLiveStatsParser.parse(data: data, fileName: sim.fileName)

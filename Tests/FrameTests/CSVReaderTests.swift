@@ -7,7 +7,7 @@ func readCSV(_ text: String, _ options: CSVOptions = CSVOptions(chunkBytes: 7)) 
   try CSVReader.read(bytes: Array(text.utf8), source: "t.csv", options: options)
 }
 
-func values(_ frame: Frame, _ name: String) -> [Value] {
+func columnValues(_ frame: Frame, _ name: String) -> [Value] {
   guard let c = frame.column(named: name) else { return [] }
   return (0..<c.count).map { c.value(at: $0) }
 }
@@ -18,11 +18,11 @@ func values(_ frame: Frame, _ name: String) -> [Value] {
     let f = r.frame
     #expect(f.rowCount == 3)
     #expect(f.columns.map(\.type) == [.int, .float, .bool, .string, .float])
-    #expect(values(f, "a") == [.int(1), .int(2), .int(3)])
-    #expect(values(f, "b") == [.float(1.5), .float(2), .null])
-    #expect(values(f, "c") == [.bool(true), .bool(false), .bool(true)])
-    #expect(values(f, "d") == [.string("x"), .string("y"), .null])
-    #expect(values(f, "e") == [.float(1), .float(2.5), .null])
+    #expect(columnValues(f, "a") == [.int(1), .int(2), .int(3)])
+    #expect(columnValues(f, "b") == [.float(1.5), .float(2), .null])
+    #expect(columnValues(f, "c") == [.bool(true), .bool(false), .bool(true)])
+    #expect(columnValues(f, "d") == [.string("x"), .string("y"), .null])
+    #expect(columnValues(f, "e") == [.float(1), .float(2.5), .null])
   }
 
   @Test func lateValueChangesTypeOfWholeColumn() throws {
@@ -32,9 +32,9 @@ func values(_ frame: Frame, _ name: String) -> [Value] {
     let f = try readCSV(text).frame
     #expect(f.column(named: "n")?.type == .string)
     #expect(f.column(named: "b")?.type == .string)
-    #expect(values(f, "n").first == .string("0"))
-    #expect(values(f, "n").last == .string("abc"))
-    #expect(values(f, "b").last == .string("1"))
+    #expect(columnValues(f, "n").first == .string("0"))
+    #expect(columnValues(f, "n").last == .string("abc"))
+    #expect(columnValues(f, "b").last == .string("1"))
     if case .string(_, let d)? = f.column(named: "n")?.storage { #expect(d.count == 501) }
   }
 
@@ -42,16 +42,16 @@ func values(_ frame: Frame, _ name: String) -> [Value] {
     let f = try readCSV("x,y\nNA,1\nNaN,2\nnan,3\nnull,4\nNULL,5\nN/A,6\n,7\n\"\",8\n2.5,9\n").frame
     #expect(f.column(named: "x")?.type == .float)
     #expect(f.column(named: "x")?.nullCount == 8)
-    #expect(values(f, "x").last == .float(2.5))
+    #expect(columnValues(f, "x").last == .float(2.5))
     let custom = try readCSV("x\n-\n1\n", CSVOptions(nullTokens: ["-"])).frame
-    #expect(values(custom, "x") == [.null, .int(1)])
+    #expect(columnValues(custom, "x") == [.null, .int(1)])
   }
 
   @Test func quotingAndEmbeddedNewlines() throws {
     let text = "id,text,n\r\n1,\"a,b\",1\r\n2,\"say \"\"hi\"\"\",2\r\n3,\"two\nlines\",3\r\n4,plain,4\r\n"
     let f = try readCSV(text).frame
-    #expect(values(f, "text") == [.string("a,b"), .string("say \"hi\""), .string("two\nlines"), .string("plain")])
-    #expect(values(f, "n") == [.int(1), .int(2), .int(3), .int(4)])
+    #expect(columnValues(f, "text") == [.string("a,b"), .string("say \"hi\""), .string("two\nlines"), .string("plain")])
+    #expect(columnValues(f, "n") == [.int(1), .int(2), .int(3), .int(4)])
   }
 
   @Test func bomAndTabsAndExplicitDelimiter() throws {
@@ -60,16 +60,16 @@ func values(_ frame: Frame, _ name: String) -> [Value] {
     #expect(f.columnNames == ["a", "b"])
     let tsv = try readCSV("a\tb\n1\tx y\n")
     #expect(tsv.delimiter == 9)
-    #expect(values(tsv.frame, "b") == [.string("x y")])
+    #expect(columnValues(tsv.frame, "b") == [.string("x y")])
     let semi = try readCSV("a;b\n1;2\n", CSVOptions(delimiter: UInt8(ascii: ";")))
-    #expect(values(semi.frame, "b") == [.int(2)])
+    #expect(columnValues(semi.frame, "b") == [.int(2)])
   }
 
   @Test func lastLineWithoutNewlineAndBlankLines() throws {
     let r = try readCSV("a,b\n1,2\n\n3,4")
     #expect(r.frame.rowCount == 2)
     #expect(r.blankLines == 1)
-    #expect(values(r.frame, "a") == [.int(1), .int(3)])
+    #expect(columnValues(r.frame, "a") == [.int(1), .int(3)])
   }
 
   @Test func duplicateAndEmptyHeaderNames() throws {
@@ -111,8 +111,8 @@ func values(_ frame: Frame, _ name: String) -> [Value] {
     let schema: [String: DataType] = ["id": .string, "score": .float, "flag": .bool]
     let r = try readCSV(text, CSVOptions(schema: schema, badRows: .skip))
     #expect(r.frame.columns.map(\.type) == [.string, .float, .bool])
-    #expect(values(r.frame, "id") == [.string("1"), .string("03")])
-    #expect(values(r.frame, "score") == [.float(2), .float(4.5)])
+    #expect(columnValues(r.frame, "id") == [.string("1"), .string("03")])
+    #expect(columnValues(r.frame, "score") == [.float(2), .float(4.5)])
     #expect(r.badRows.count == 1)
     #expect(r.badRows.first?.line == 3)
     #expect(r.badRows.first?.reason.contains("score") == true)
@@ -133,8 +133,8 @@ func values(_ frame: Frame, _ name: String) -> [Value] {
   @Test func integerOverflowBecomesFloat() throws {
     let f = try readCSV("a,b\n1,9223372036854775807\n99999999999999999999,-9223372036854775808\n").frame
     #expect(f.column(named: "a")?.type == .float)
-    #expect(values(f, "a") == [.float(1), .float(1e20)])
-    #expect(values(f, "b") == [.int(Int64.max), .int(Int64.min)])
+    #expect(columnValues(f, "a") == [.float(1), .float(1e20)])
+    #expect(columnValues(f, "b") == [.int(Int64.max), .int(Int64.min)])
   }
 
   @Test func gzipInput() throws {
@@ -142,14 +142,14 @@ func values(_ frame: Frame, _ name: String) -> [Value] {
     let gz = Gzip.deflate(Array(text.utf8))
     #expect(Gzip.isGzip(gz))
     let r = try CSVReader.read(bytes: gz, source: "t.csv.gz")
-    #expect(values(r.frame, "b") == [.string("x"), .string("y")])
+    #expect(columnValues(r.frame, "b") == [.string("x"), .string("y")])
     #expect(throws: ReadError.self) { try CSVReader.read(bytes: Array(gz.prefix(gz.count - 6)), source: "t.csv.gz") }
   }
 
   @Test func gzipMembersPaddingAndCorruption() throws {
     let a = Gzip.deflate(Array("a,b\n1,x\n".utf8)), b = Gzip.deflate(Array("2,y\n".utf8))
     let joined = try CSVReader.read(bytes: a + b + [0, 0, 0], source: "m.csv.gz")
-    #expect(values(joined.frame, "a") == [.int(1), .int(2)])
+    #expect(columnValues(joined.frame, "a") == [.int(1), .int(2)])
     var corrupt = a
     corrupt[corrupt.count / 2] ^= 0xFF
     #expect(throws: ReadError.self) { try CSVReader.read(bytes: corrupt, source: "c.csv.gz") }
@@ -159,8 +159,14 @@ func values(_ frame: Frame, _ name: String) -> [Value] {
   @Test func leniencyMatchesPandas() throws {
     // Text after a closing quote is joined; a quote inside an unquoted field is data.
     let f = try readCSV("a,b\n\"ab\"cd,x\"y\n").frame
-    #expect(values(f, "a") == [.string("abcd")])
-    #expect(values(f, "b") == [.string("x\"y")])
+    #expect(columnValues(f, "a") == [.string("abcd")])
+    #expect(columnValues(f, "b") == [.string("x\"y")])
+  }
+
+  @Test func missingFileAndDirectoryAreErrors() throws {
+    #expect(throws: ReadError.self) { try CSVReader.read(path: "/nonexistent/shots.csv") }
+    #expect(throws: ReadError.self) { try CSVReader.read(path: "/tmp") }
+    #expect(throws: ReadError.self) { try JSONTableReader.readLines(path: "/nonexistent/shots.jsonl") }
   }
 
   @Test func emptyAndHeaderOnly() throws {
@@ -174,7 +180,7 @@ func values(_ frame: Frame, _ name: String) -> [Value] {
   }
 
   @Test func identicalForAnyThreadCountAndChunkSize() throws {
-    var g = SplitMix(seed: 7)
+    var g = FrameTestRandom(seed: 7)
     var text = "i,s,f,q\n"
     for i in 0..<400 {
       let q = g.next() % 5 == 0 ? "\"multi\nline \(i % 7)\"" : "w\(g.next() % 13)"
@@ -196,7 +202,7 @@ func values(_ frame: Frame, _ name: String) -> [Value] {
       let libc = s.withCString { strtod($0, nil) }
       #expect(ours?.bitPattern == libc.bitPattern, "\(s)")
     }
-    var g = SplitMix(seed: 11)
+    var g = FrameTestRandom(seed: 11)
     for _ in 0..<3000 {
       let digits = Int(g.next() % 20) + 1
       var s = g.next() % 2 == 0 ? "-" : ""
@@ -214,7 +220,7 @@ func values(_ frame: Frame, _ name: String) -> [Value] {
 }
 
 /// Small deterministic generator for tests (SplitMix64).
-struct SplitMix {
+struct FrameTestRandom {
   var state: UInt64
   init(seed: UInt64) { state = seed }
   mutating func next() -> UInt64 {

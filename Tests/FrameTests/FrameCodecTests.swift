@@ -1,8 +1,8 @@
 import Testing
 @testable import Frame
 
-func sampleFrame(rows: Int, seed: UInt64) throws -> Frame {
-  var g = SplitMix(seed: seed)
+func codecSampleFrame(rows: Int, seed: UInt64) throws -> Frame {
+  var g = FrameTestRandom(seed: seed)
   let ints = (0..<rows).map { _ in Int64(bitPattern: g.next()) }
   let floats = (0..<rows).map { _ in Double(bitPattern: g.next() & 0x7FEF_FFFF_FFFF_FFFF) }
   let bools = (0..<rows).map { _ in g.next() % 2 == 0 }
@@ -19,17 +19,17 @@ func sampleFrame(rows: Int, seed: UInt64) throws -> Frame {
 @Suite struct FrameCodecTests {
   @Test func roundTripAndDeterminism() throws {
     for rows in [0, 1, 7, 8, 9, 100] {
-      let f = try sampleFrame(rows: rows, seed: UInt64(rows))
+      let f = try codecSampleFrame(rows: rows, seed: UInt64(rows))
       let bytes = FrameCodec.encode(f)
       #expect(try FrameCodec.decode(bytes) == f)
       #expect(FrameCodec.encode(try FrameCodec.decode(bytes)) == bytes)
-      #expect(FrameCodec.encode(try sampleFrame(rows: rows, seed: UInt64(rows))) == bytes)
+      #expect(FrameCodec.encode(try codecSampleFrame(rows: rows, seed: UInt64(rows))) == bytes)
     }
     #expect(try FrameCodec.decode(FrameCodec.encode(.empty)) == .empty)
   }
 
   @Test func rejectsTruncationEverywhere() throws {
-    let bytes = FrameCodec.encode(try sampleFrame(rows: 20, seed: 3))
+    let bytes = FrameCodec.encode(try codecSampleFrame(rows: 20, seed: 3))
     for n in 0..<bytes.count {
       #expect(throws: ReadError.self) { try FrameCodec.decode(Array(bytes.prefix(n))) }
     }
@@ -37,8 +37,8 @@ func sampleFrame(rows: Int, seed: UInt64) throws -> Frame {
   }
 
   @Test func fuzzCorruptionsThrowOrDecode() throws {
-    var g = SplitMix(seed: 99)
-    let valid = FrameCodec.encode(try sampleFrame(rows: 30, seed: 5))
+    var g = FrameTestRandom(seed: 99)
+    let valid = FrameCodec.encode(try codecSampleFrame(rows: 30, seed: 5))
     for _ in 0..<2000 {
       var b = valid
       let k = Int(g.next() % UInt64(b.count))
@@ -55,8 +55,8 @@ func sampleFrame(rows: Int, seed: UInt64) throws -> Frame {
 
   /// Structural checks behind the CRC: corrupt a field, then fix up the CRC so only validation can catch it.
   @Test func structuralValidationBehindChecksum() throws {
-    var g = SplitMix(seed: 123)
-    let valid = FrameCodec.encode(try sampleFrame(rows: 12, seed: 8))
+    var g = FrameTestRandom(seed: 123)
+    let valid = FrameCodec.encode(try codecSampleFrame(rows: 12, seed: 8))
     var decoded = 0
     for _ in 0..<3000 {
       var b = Array(valid.dropLast(4))

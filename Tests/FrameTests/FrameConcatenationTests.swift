@@ -11,10 +11,10 @@ import Testing
     let f = try Frame.concatenating([a, b, c], sourceColumn: "source_file", sources: ["a.csv", "b.csv", "c.csv"])
     #expect(f.columnNames == ["x", "s", "b", "source_file"])
     #expect(f.rowCount == 5)
-    #expect(values(f, "x") == [.float(1), .float(2), .null, .null, .float(0.5)])
-    #expect(values(f, "s") == [.string("p"), .string("q"), .string("q"), .null, .null])
-    #expect(values(f, "b") == [.string("true"), .string("false"), .null, .null, .string("3")])
-    #expect(values(f, "source_file") == ["a.csv", "a.csv", "b.csv", "b.csv", "c.csv"].map { .string($0) })
+    #expect(columnValues(f, "x") == [.float(1), .float(2), .null, .null, .float(0.5)])
+    #expect(columnValues(f, "s") == [.string("p"), .string("q"), .string("q"), .null, .null])
+    #expect(columnValues(f, "b") == [.string("true"), .string("false"), .null, .null, .string("3")])
+    #expect(columnValues(f, "source_file") == ["a.csv", "a.csv", "b.csv", "b.csv", "c.csv"].map { .string($0) })
     #expect(throws: FrameError.self) { try Frame.concatenating([a], sourceColumn: "x", sources: ["a"]) }
     #expect(try Frame.concatenating([]) == .empty)
   }

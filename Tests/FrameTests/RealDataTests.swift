@@ -6,28 +6,27 @@ import TestSupport
 /// Reads real NBA shot files and compares every column's type and values with `pandas.read_csv`.
 ///
 /// pandas runs with `float_precision="round_trip"` (correctly rounded, like our reader) and our null tokens.
-/// Values are compared through a CRC-32 of one canonical line per row (ints in decimal, floats as their IEEE bit
-/// pattern, bools as true/false, nulls as `<NA>`). Intentional type difference: an integer column with nulls is
+/// Values are compared through CRC-32s of the null mask and of a canonical byte form (ints and floats as
+/// little-endian 8-byte arrays — float bit patterns, so equality is exact —, bools as bytes, strings joined by
+/// newlines). Intentional type difference: an integer column with nulls is
 /// `int` with a validity mask here but float64 in pandas; that case is compared as floats.
 @Suite struct RealDataTests {
   static let pandasScript = """
-    import sys, json, zlib, struct
-    import pandas as pd
+    import sys, json, zlib
+    import numpy as np, pandas as pd
     d = pd.read_csv(sys.argv[1], float_precision="round_trip", keep_default_na=False,
                     na_values=["", "NA", "NaN", "nan", "null", "NULL", "N/A"])
     out = []
     for name in d.columns:
         s = d[name]
         k = s.dtype.kind
-        vals = []
-        for v in s.tolist():
-            if v is None or (isinstance(v, float) and v != v): vals.append("<NA>")
-            elif k == "b": vals.append("true" if v else "false")
-            elif k == "i": vals.append(str(int(v)))
-            elif k == "f": vals.append(str(struct.unpack("<q", struct.pack("<d", v))[0]))
-            else: vals.append(str(v))
-        out.append({"name": str(name), "dtype": str(s.dtype), "rows": len(vals),
-                    "crc": zlib.crc32("\\n".join(vals).encode("utf-8"))})
+        nulls = s.isna().to_numpy(np.uint8)
+        if k == "i": data = s.to_numpy("<i8").tobytes()
+        elif k == "f": data = s.fillna(0.0).to_numpy("<f8").tobytes()
+        elif k == "b": data = s.to_numpy(np.uint8).tobytes()
+        else: data = "\\n".join("" if v is None or v != v else str(v) for v in s.tolist()).encode("utf-8")
+        out.append({"name": str(name), "dtype": str(s.dtype), "rows": len(s),
+                    "nulls": zlib.crc32(nulls.tobytes()), "crc": zlib.crc32(data)})
     print(json.dumps(out))
     """
 
@@ -35,26 +34,33 @@ import TestSupport
     var name: String
     var dtype: String
     var rows: Int
+    var nulls: UInt32
     var crc: UInt32
   }
 
-  static func canonical(_ column: Column, asFloat: Bool) -> UInt32 {
-    var out: [UInt8] = []
-    out.reserveCapacity(column.count * 12)
-    let null = Array("<NA>".utf8)
-    var rendered: [[UInt8]] = []
-    if case .string(_, let d) = column.storage { rendered = d.map { Array($0.utf8) } }
-    for row in 0..<column.count {
-      if row > 0 { out.append(10) }
-      if column.isNull(row) { out.append(contentsOf: null); continue }
-      switch column.storage {
-      case .int(let v): out.append(contentsOf: (asFloat ? String(Double(v[row]).bitPattern.toSigned) : String(v[row])).utf8)
-      case .float(let v): out.append(contentsOf: String(v[row].bitPattern.toSigned).utf8)
-      case .bool(let v): out.append(contentsOf: (v[row] ? "true" : "false").utf8)
-      case .string(let codes, _): out.append(contentsOf: rendered[Int(codes[row])])
+  /// CRC-32 of the null mask (one byte per row) and of the values: numbers as little-endian 8-byte arrays
+  /// (nulls store 0), bools as bytes, strings joined by newlines (nulls as empty text).
+  static func checksums(_ column: Column, asFloat: Bool) -> (nulls: UInt32, values: UInt32) {
+    let mask = (0..<column.count).map { UInt8(column.isNull($0) ? 1 : 0) }
+    let nulls = mask.withUnsafeBytes { Gzip.crc32($0) }
+    let values: UInt32
+    switch column.storage {
+    case .int(let v) where asFloat:
+      values = v.map { Double($0).bitPattern.littleEndian }.withUnsafeBytes { Gzip.crc32($0) }
+    case .int(let v): values = v.map(\.littleEndian).withUnsafeBytes { Gzip.crc32($0) }
+    case .float(let v): values = v.map(\.bitPattern.littleEndian).withUnsafeBytes { Gzip.crc32($0) }
+    case .bool(let v): values = v.map { UInt8($0 ? 1 : 0) }.withUnsafeBytes { Gzip.crc32($0) }
+    case .string(let codes, let dictionary):
+      let rendered = dictionary.map { Array($0.utf8) }
+      var out: [UInt8] = []
+      out.reserveCapacity(column.count * 12)
+      for row in 0..<column.count {
+        if row > 0 { out.append(10) }
+        if !column.isNull(row) { out.append(contentsOf: rendered[Int(codes[row])]) }
       }
+      values = out.withUnsafeBytes { Gzip.crc32($0) }
     }
-    return out.withUnsafeBytes { Gzip.crc32($0) }
+    return (nulls, values)
   }
 
   func compareWithPandas(_ url: URL) throws {
@@ -75,7 +81,9 @@ import TestSupport
         }
       let nullableInt = column.type == .int && pandasType == .float && column.nullCount > 0
       #expect(column.type == pandasType || nullableInt, "column \(column.name): ours \(column.type), pandas \(expected.dtype)")
-      #expect(Self.canonical(column, asFloat: nullableInt) == expected.crc, "values of column \(column.name)")
+      let sums = Self.checksums(column, asFloat: nullableInt)
+      #expect(sums.nulls == expected.nulls, "nulls of column \(column.name)")
+      #expect(sums.values == expected.crc, "values of column \(column.name)")
     }
   }
 
@@ -84,12 +92,24 @@ import TestSupport
     try compareWithPandas(url)
   }
 
+  @Test func realFileIsIdenticalForAnyChunking() throws {
+    guard let url = try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv") else { return }
+    let reference = try CSVReader.read(path: url.path, options: CSVOptions(threads: 1, chunkBytes: 1 << 30)).frame
+    #expect(reference.rowCount == 10_000)
+    #expect(reference.columns.count == 22)
+    let bytes = FrameCodec.encode(reference)
+    for (threads, chunk) in [(2, 1 << 18), (2, 4096), (4, 777)] {
+      let f = try CSVReader.read(path: url.path, options: CSVOptions(threads: threads, chunkBytes: chunk)).frame
+      #expect(FrameCodec.encode(f) == bytes)
+    }
+    #expect(try FrameCodec.decode(bytes) == reference)
+    let text = CSVWriter.write(reference)
+    #expect(try CSVReader.read(bytes: text).frame == reference)
+  }
+
   @Test func gzipSeasonMatchesPandas() throws {
     guard let url = try Oracles.sharedDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz") else { return }
     try compareWithPandas(url)
   }
 }
 
-extension UInt64 {
-  var toSigned: Int64 { Int64(bitPattern: self) }
-}

@@ -13,9 +13,10 @@ import Testing
   }
 
   @Test func invalidNamesAreRefused() {
-    for name in ["", "../x", "a/b", ".hidden", "-e", "a\nb"] {
+    for name in ["", "../x", "a/b", ".hidden", "-e", "a\nb", "a`touch x`", "a'b", "a\"b", "@m", "$x"] {
       #expect(throws: PlottingError.self) { try GnuplotScript.validate(name: name) }
     }
+    for name in ["roc", "shot chart 2019", "importance_gain-v2.1", "tir réussi"] { #expect(throws: Never.self) { try GnuplotScript.validate(name: name) } }
   }
 
   /// Hostile strings in every text slot render literally and run nothing.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Plotting
 
 /// A fresh temporary folder per test.
@@ -14,7 +15,7 @@ func temporaryFolder(_ label: String) throws -> URL {
 func gnuplotOrSkip() -> GnuplotRenderer? {
   let renderer = GnuplotRenderer()
   do { _ = try renderer.resolvedExecutable() } catch {
-    if ProcessInfo.processInfo.environment["WORKBENCH_REQUIRE_ORACLES"] == "1" { return renderer }
+    if Oracles.required { return renderer }
     print("skipped: \(error)")
     return nil
   }
@@ -40,8 +41,19 @@ func renderAndInspect(_ chart: Chart, _ name: String) async throws -> (SVGInspec
       .bar(categories: ["Restricted Area", "Mid-Range", "Above the Break 3"], series: [Series("made", [610, 400, 350]), Series("missed", [390, 600, 650])]),
       title: "Shots by zone", xLabel: "zone", yLabel: "shots")
     guard let (svg, _) = try await renderAndInspect(chart, "bar") else { return }
-    #expect(svg.plotTitles == ["made", "missed"])
+    #expect(svg.plotTitles.filter { !$0.isEmpty } == ["made", "missed"])  // the opaque key adds untitled groups
     for text in ["Shots by zone", "zone", "shots", "Restricted Area", "Mid-Range", "Above the Break 3"] { #expect(svg.texts.contains(text)) }
+  }
+
+  @Test func horizontalBarsForFeatureImportance() async throws {
+    let features = ["Shot Distance", "X Location", "Y Location", "Period"]
+    let chart = Chart(
+      .bar(categories: features, series: [Series("gain", [0.5, 0.2, 0.25, 0.05]), Series("permutation", [0.3, 0.1, 0.15, -0.01])], horizontal: true),
+      title: "Feature importance", xLabel: "importance")
+    guard let (svg, script) = try await renderAndInspect(chart, "importance") else { return }
+    #expect(svg.plotTitles.filter { !$0.isEmpty } == ["gain", "permutation"])
+    for feature in features { #expect(svg.texts.contains(feature)) }
+    #expect(script.contains("with boxxyerror"))
   }
 
   @Test func lineChartWithDiagonal() async throws {

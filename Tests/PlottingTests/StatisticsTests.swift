@@ -38,6 +38,7 @@ import Testing
     #expect(throws: PlottingError.self) { try HistogramBins.edges([1, 1]).edges(for: values) }
     #expect(throws: PlottingError.self) { try HistogramBins.count(0).edges(for: values) }
     #expect(try HistogramBins.width(1).edges(for: [5, 5]).count == 2)
+    #expect(throws: PlottingError.self) { try HistogramBins.width(1e-300).edges(for: [-1e300, 1e300]) }
   }
 
   @Test func courtDimensions() {
@@ -48,6 +49,11 @@ import Testing
     let fiba = CourtGeometry.fiba()
     #expect(fiba.threePointRadius == 675 && fiba.cornerThreeX == 660 && fiba.halfWidth == 750)
     #expect(abs(fiba.cornerThreeTopY - 141.51) < 0.01)
+    var broken = CourtGeometry.nba()
+    broken.cornerThreeX = 300
+    #expect(throws: PlottingError.self) { try GnuplotScript.make(Chart(.shotChart(ShotChart(court: broken, x: [], y: [], made: []))), name: "x") }
+    broken.cornerThreeX = .nan
+    #expect(throws: PlottingError.self) { try broken.validate() }
     let metres = CourtGeometry.fiba(unitsPerMetre: 1)
     #expect(metres.threePointRadius == 6.75)
   }

@@ -37,6 +37,9 @@ struct ZoneTally {
     let long = try ShotSimulator(seed: 42, season: 2015).rows(count: 200)
     #expect(Array(long.prefix(20)) == short)
     #expect(try ShotSimulator(seed: 1).rows(count: 0).isEmpty)
+    var streamed = ""
+    try ShotSimulator(seed: 42, season: 2015).writeCSV(count: 500, rowsPerChunk: 77) { streamed += $0 }
+    #expect(streamed == a)
   }
 
   @Test func headerMatchesKaggleFile() throws {

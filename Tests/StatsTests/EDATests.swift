@@ -140,6 +140,16 @@ import Testing
     #expect(throws: StatsError.self) { try CramersV.compute([nil], ["x"]) }
   }
 
+  @Test func ranksAgreeOnBothPaths() {
+    var g = SplitMix(seed: 11)
+    let lowCardinality = (0..<3000).map { _ in Double(g.next() % 40) - 20 + (g.next() % 5 == 0 ? -0.0 : 0) }
+    let continuous = (0..<3000).map { _ in g.uniform() * 1e3 - 500 }
+    for values in [lowCardinality, continuous, [0.0, -0.0, 1, 1, 1]] {
+      #expect(Ranks.average(values) == Ranks.averageByArgsortForTesting(values))
+    }
+    #expect(Ranks.average([0.0, -0.0, 1]) == [1.5, 1.5, 3])
+  }
+
   @Test func binningValidatesEdges() {
     #expect(throws: StatsError.self) { try Binning(edges: [1]) }
     #expect(throws: StatsError.self) { try Binning(edges: [0, 2, 2]) }

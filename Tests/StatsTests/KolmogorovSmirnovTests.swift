@@ -22,7 +22,8 @@ import Testing
       for df in [1, 2, 3, 4, 7, 20, 101, 1000]:
           for x in [0.0, 0.01, 0.5, 1, 2.5, 7, 15, 40, 120, 900, 1500, 5000]:
               chi.append([df, x, float(stats.chi2.sf(x, df))])
-      emit(dict(ks=ks, smirnov=sm, chi=chi))
+      nd = [[z, float(1 - stats.norm.cdf(z))] for z in [-3, -0.5, 0, 0.3, 0.7, 1.2, 1.96, 3.5, 5, 6.3, 7.9]]
+      emit(dict(ks=ks, smirnov=sm, chi=chi, ndtr=nd))
       """)
     var worst = 0.0
     for row in try #require(expected["ks"] as? [[Any]]) {
@@ -35,6 +36,11 @@ import Testing
       let n = Int(number(row[0])), x = number(row[1]), p = number(row[2])
       let mine = KolmogorovDistribution.smirnovSurvival(n: n, x: x)
       #expect(close(mine, p, rel: 1e-9, abs: 1e-300), "smirnov(\(n), \(x)) = \(p), mine \(mine)")
+    }
+    for row in try #require(expected["ndtr"] as? [[Any]]) {
+      let z = number(row[0]), upper = number(row[1])
+      let mine = 1 - SpecialFunctions.normalCDF(z)
+      #expect(close(mine, upper, rel: 1e-9, abs: 1e-300), "1 - norm.cdf(\(z)) = \(upper), mine \(mine)")
     }
     for row in try #require(expected["chi"] as? [[Any]]) {
       let df = number(row[0]), x = number(row[1]), p = number(row[2])

@@ -77,7 +77,7 @@ import Testing
     }
   }
 
-  @Test func radixSortAgreesWithComparisonSort() {
+  @Test func radixSortAgreesWithComparisonSort() throws {
     var generator = SplitMix(seed: 7)
     let values = (0..<5000).map { i -> Double in
       switch i % 7 {
@@ -93,6 +93,12 @@ import Testing
     #expect(sorted == values.sorted())
     let order = RadixSort.argsort(values)
     #expect(order.map { values[$0] } == values.sorted())
+    // describe's selection path gives the same quantiles as the sorted path.
+    let viaSelection = try NumericProfile(values + [.nan])
+    let viaSort = NumericProfile(sortedNonMissing: sorted, missing: 1)
+    #expect(viaSelection.min == viaSort.min && viaSelection.max == viaSort.max)
+    #expect([viaSelection.p1, viaSelection.p5, viaSelection.q1, viaSelection.median, viaSelection.q3, viaSelection.p95, viaSelection.p99]
+      .elementsEqual([viaSort.p1, viaSort.p5, viaSort.q1, viaSort.median, viaSort.q3, viaSort.p95, viaSort.p99]) { $0 == $1 || ($0.isNaN && $1.isNaN) })
   }
 
   @Test func quantileRejectsOutOfRange() {

@@ -123,3 +123,31 @@ import Testing
         == "57edf4a22be3c955ac49da2e2107b67a")
   }
 }
+
+@Suite struct RunRecordTests {
+  @Test func recordsAWholeRunAndReusesItByKey() throws {
+    let dir = try makeTemporaryDirectory("tracking-record")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let store = try FileTrackingStore(root: dir.appendingPathComponent("mlruns"))
+    let file = dir.appendingPathComponent("result.json")
+    try Data("{}".utf8).write(to: file)
+    let record = RunRecord(
+      experimentName: "parivision", runName: "final", runKey: "cache-123", params: [KeyValue("lr", "0.1")],
+      metrics: [MetricPoint(key: "test_auc", value: 0.7, timestamp: 1)], tags: [KeyValue("workbench.cell", "fit")],
+      artifacts: [(file, nil)])
+    let first = try store.record(record)
+    #expect(!first.reused && first.info.status == .finished)
+    let second = try store.record(record)
+    #expect(second.reused && second.info.runId == first.info.runId)
+    #expect(try store.searchRuns(experimentId: first.info.experimentId).count == 1)
+    let run = try store.getRun(runId: first.info.runId)
+    #expect(run.tags[SystemTags.runKey] == "cache-123" && run.params["lr"] == "0.1")
+    // A failing step marks the run FAILED and rethrows.
+    var broken = record
+    broken.runKey = "cache-456"
+    broken.artifacts = [(dir.appendingPathComponent("missing.bin"), nil)]
+    #expect(throws: TrackingError.self) { try store.record(broken) }
+    let failed = try #require(try store.findRun(experimentId: first.info.experimentId, tag: SystemTags.runKey, value: "cache-456"))
+    #expect(failed.info.status == .failed)
+  }
+}

@@ -47,7 +47,7 @@ import Tracking
   private func readBack(_ env: String, uri: String, directory: URL) throws -> [String: Any]? {
     guard let python = try Oracles.python(env) else { return nil }
     let text = try runMLflowPython(python, readBackPython, arguments: [uri, "parivision", "parivision"], directory: directory)
-    return try parseJSONObject(text)
+    return try parseJSONObject(text)["parivision"] as? [String: Any]
   }
 
   @Test func mlflow3ReadsTheFileStore() throws {

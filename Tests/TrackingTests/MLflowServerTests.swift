@@ -16,10 +16,12 @@ import Tracking
     return RESTTrackingStore(configuration: config)
   }
 
-  private func readBack(_ python: URL, _ server: MLflowServer, experiment: String, model: String) throws -> [String: Any] {
+  /// One Python process reads both experiments (a Python start costs seconds).
+  private func readBack(_ python: URL, _ server: MLflowServer) throws -> [String: Any] {
     try parseJSONObject(
       try runMLflowPython(
-        python, readBackPython, arguments: [server.baseURL.absoluteString, experiment, model], directory: server.directory))
+        python, readBackPython, arguments: [server.baseURL.absoluteString, "parivision", "parivision", "offline-exp", ""],
+        directory: server.directory))
   }
 
   @Test func restBackendRegistryAndOfflineSyncAgainstARealServer() throws {
@@ -76,21 +78,6 @@ import Tracking
     // 2. Registry + champion/challenger + rollback through REST.
     try PromotionScenario.run(store: store, scratch: dir, model: "parivision")
 
-    // Python client sees the same runs, history, artifacts and alias.
-    let json = try readBack(python, server, experiment: "parivision", model: "parivision")
-    let runs = try #require(json["runs"] as? [String: [String: Any]])
-    let pyChild = try #require(runs[child.runId])
-    #expect((pyChild["params"] as? [String: String]) == got.params)
-    #expect((pyChild["tags"] as? [String: String])?["mlflow.parentRunId"] == parent.runId)
-    #expect((pyChild["tags"] as? [String: String])?["extra.t119"] == "v119")
-    #expect(((pyChild["history"] as? [String: [[NSNumber]]])?["train/loss"])?.count == 1200)
-    #expect(
-      (pyChild["artifacts"] as? [String])
-        == ["model/", "model/model.bin", "model/sub/", "model/sub/extra file.txt", "result.json"])
-    #expect((pyChild["inputs"] as? [[Any]])?.first?.first as? String == "nba_shots")
-    #expect((json["champion"] as? [String: String])?["version"] == "1", "rollback must restore version 1")
-    #expect((json["versions"] as? [Int]) == [1, 2, 3])
-
     // 3. Errors never carry credentials.
     let secret = "tok-9f8e7d6c5b4a"
     let authed = try restStore(server, credentials: .bearer(token: secret))
@@ -141,12 +128,51 @@ import Tracking
     let second = try again.sync()
     #expect(second.replayed.isEmpty && second.alreadyPresent == first.replayed)
 
-    let offlineJSON = try readBack(python, server, experiment: "offline-exp", model: "")
+    // A sync that crashed half-way left a partial copy (run key present, replay not complete): it is replaced.
+    let localOffline = try #require(try resilient.local.findExperiment(named: "offline-exp"))
+    let late = try resilient.local.createRun(
+      RunCreation(
+        experimentId: localOffline.experimentId, runName: "trial-late", startTime: 1_760_000_100_700,
+        parentRunId: oParent.runId, tags: [KeyValue(SystemTags.runKey, "cache-key-late")]))
+    try resilient.local.logMetrics(
+      runId: late.runId, (0..<3).map { MetricPoint(key: "loss", value: Double($0), timestamp: 1_760_000_100_800, step: Int64($0)) })
+    try resilient.local.logArtifact(runId: late.runId, localURL: result, artifactPath: "out")
+    try resilient.local.setTerminated(runId: late.runId, status: .finished, endTime: 1_760_000_100_900)
+    try resilient.queue.save([PendingRun(localRunId: late.runId, experimentName: "offline-exp", runKey: "cache-key-late")])
+    let serverOffline = try #require(try store.findExperiment(named: "offline-exp"))
+    let partial = try store.createRun(
+      RunCreation(
+        experimentId: serverOffline.experimentId, runName: "trial-late", tags: [KeyValue(SystemTags.runKey, "cache-key-late")]))
+    try store.logMetrics(runId: partial.runId, [MetricPoint(key: "loss", value: 9, timestamp: 1, step: 0)])
+    let third = try again.sync()
+    #expect(third.replayed.keys.sorted() == [late.runId] && third.alreadyPresent.isEmpty)
+    #expect(third.replayed[late.runId] != partial.runId)
+
+    // Python client sees the same runs, history, artifacts and alias.
+    let both = try readBack(python, server)
+    let json = try #require(both["parivision"] as? [String: Any])
+    let runs = try #require(json["runs"] as? [String: [String: Any]])
+    let pyChild = try #require(runs[child.runId])
+    #expect((pyChild["params"] as? [String: String]) == got.params)
+    #expect((pyChild["tags"] as? [String: String])?["mlflow.parentRunId"] == parent.runId)
+    #expect((pyChild["tags"] as? [String: String])?["extra.t119"] == "v119")
+    let pyLoss = ((pyChild["history"] as? [String: [[NSNumber]]])?["train/loss"] ?? []).map {
+      MetricPoint(key: "train/loss", value: $0[1].doubleValue, timestamp: $0[0].int64Value, step: $0[2].int64Value)
+    }
+    #expect(pyLoss == loss, "Python metric history equals what was logged")
+    #expect(
+      (pyChild["artifacts"] as? [String])
+        == ["model/", "model/model.bin", "model/sub/", "model/sub/extra file.txt", "result.json"])
+    #expect((pyChild["inputs"] as? [[Any]])?.first?.first as? String == "nba_shots")
+    #expect((json["champion"] as? [String: String])?["version"] == "1", "rollback must restore version 1")
+    #expect((json["versions"] as? [Int]) == [1, 2, 3])
+
+    let offlineJSON = try #require(both["offline-exp"] as? [String: Any])
     let serverRuns = try #require(offlineJSON["runs"] as? [String: [String: Any]])
-    #expect(serverRuns.count == 3, "every offline run exactly once on the server")
+    #expect(serverRuns.count == 4, "every offline run exactly once on the server")
     let serverParent = try #require(first.replayed[oParent.runId])
     let keys = serverRuns.values.compactMap { ($0["tags"] as? [String: String])?[SystemTags.runKey] }.sorted()
-    #expect(Set(keys).count == 3 && keys.contains("cache-key-0") && keys.contains("cache-key-1"))
+    #expect(keys.count == 4 && Set(keys).count == 4 && keys.contains("cache-key-0") && keys.contains("cache-key-late"))
     for (serverId, run) in serverRuns where serverId != serverParent {
       let tags = run["tags"] as? [String: String] ?? [:]
       #expect(tags[SystemTags.parentRunId] == serverParent)

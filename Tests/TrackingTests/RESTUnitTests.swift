@@ -201,3 +201,47 @@ enum PromotionScenario {
     #expect(try store.modelVersions(name: model).map(\.version) == [1, 2, 3])
   }
 }
+
+@Suite struct TrackingStoreFactoryTests {
+  @Test func picksTheBackendFromTheURI() throws {
+    let dir = try makeTemporaryDirectory("tracking-factory")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    #expect(try TrackingStoreFactory.open(uri: dir.appendingPathComponent("a").path, environment: [:]) is FileTrackingStore)
+    #expect(try TrackingStoreFactory.open(uri: "file://" + dir.appendingPathComponent("b").path, environment: [:]) is FileTrackingStore)
+    #expect(
+      try TrackingStoreFactory.open(uri: nil, environment: [:], defaultRoot: dir.appendingPathComponent("c")) is FileTrackingStore)
+    #expect(try TrackingStoreFactory.open(uri: "http://127.0.0.1:9", environment: [:]) is RESTTrackingStore)
+    #expect(
+      try TrackingStoreFactory.open(
+        uri: nil, environment: ["MLFLOW_TRACKING_URI": "http://127.0.0.1:9"], offlineRoot: dir.appendingPathComponent("off/mlruns"))
+        is ResilientTrackingStore)
+    #expect(throws: TrackingError.self) { try TrackingStoreFactory.open(uri: "sqlite:///x.db", environment: [:]) }
+  }
+
+  @Test func resilientStoreQueuesWhenTheServerIsUnreachable() throws {
+    let dir = try makeTemporaryDirectory("tracking-resilient")
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let config = try RESTConfiguration(
+      baseURL: URL(string: "http://127.0.0.1:9")!, credentials: .bearer(token: "hidden-token-value"), timeout: 2,
+      retry: RetryPolicy(maxRetries: 1, initialDelay: 0.01))
+    let store = try ResilientTrackingStore(
+      remote: RESTTrackingStore(configuration: config), local: FileTrackingStore(root: dir.appendingPathComponent("mlruns")),
+      queueURL: dir.appendingPathComponent("queue.json"))
+    let e = try store.experiment(named: "x")
+    #expect(store.isOffline)
+    let r = try store.createRun(RunCreation(experimentId: e.experimentId, runName: "r"))
+    try store.logMetrics(runId: r.runId, [MetricPoint(key: "m", value: 1, timestamp: 1)])
+    try store.setTerminated(runId: r.runId, status: .finished, endTime: nil)
+    #expect(try store.pendingRuns().map(\.localRunId) == [r.runId])
+    #expect(try store.getRun(runId: r.runId).tags[SystemTags.runKey] != nil)
+    // Reopened after a restart: the queue survives; sync while still offline fails and keeps it.
+    let reopened = try ResilientTrackingStore(remote: store.remote, local: store.local, queueURL: store.queue.fileURL)
+    do {
+      try reopened.sync()
+      Issue.record("sync must fail while the server is unreachable")
+    } catch {
+      #expect(!"\(error)".contains("hidden-token-value"))
+    }
+    #expect(try reopened.pendingRuns().count == 1)
+  }
+}

@@ -1,6 +1,6 @@
 import Foundation
 import TestSupport
-import Tracking
+@testable import Tracking
 
 #if canImport(Glibc)
   import Glibc
@@ -38,7 +38,7 @@ func runMLflowPython(_ python: URL, _ code: String, arguments: [String], directo
 func parseJSONObject(_ text: String) throws -> [String: Any] {
   // The last line holds the JSON (MLflow may print warnings before it on stdout).
   let line = text.split(separator: "\n").last.map(String.init) ?? ""
-  guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+  guard let object = JSONValue.object(from: Data(line.utf8)) else {
     throw MissingResource("not a JSON object: \(text.prefix(500))")
   }
   return object
@@ -48,35 +48,41 @@ func parseJSONObject(_ text: String) throws -> [String: Any] {
 let readBackPython = #"""
 import json, sys, mlflow
 from mlflow import MlflowClient
-uri, exp_name, model = sys.argv[1], sys.argv[2], sys.argv[3]
+uri = sys.argv[1]
 mlflow.set_tracking_uri(uri)
 c = MlflowClient(tracking_uri=uri, registry_uri=uri)
-exp = c.get_experiment_by_name(exp_name)
-try:
-    import pandas  # mlflow-skinny (2.22) ships without pandas: mlflow.search_runs needs it
-    ids = mlflow.search_runs(experiment_ids=[exp.experiment_id])["run_id"].tolist()
-except ImportError:
-    ids = [r.info.run_id for r in c.search_runs([exp.experiment_id])]
-out = {"experiment_id": exp.experiment_id, "search_ids": sorted(ids), "runs": {}}
-for rid in ids:
-    r = c.get_run(rid)
-    hist = {k: [[m.timestamp, m.value, m.step] for m in c.get_metric_history(rid, k)] for k in r.data.metrics}
-    def walk(path=None):
-        res = []
-        for f in c.list_artifacts(rid, path):
-            res.append(f.path + ("/" if f.is_dir else ""))
-            if f.is_dir:
-                res += walk(f.path)
-        return res
-    inputs = [[d.dataset.name, d.dataset.digest, {t.key: t.value for t in d.tags}] for d in r.inputs.dataset_inputs]
-    out["runs"][rid] = {"name": r.info.run_name, "status": r.info.status, "params": r.data.params,
-        "metrics": r.data.metrics, "tags": r.data.tags, "history": hist, "artifacts": walk(), "inputs": inputs,
-        "start": r.info.start_time, "end": r.info.end_time}
-if model:
-    mv = c.get_model_version_by_alias(model, "champion")
-    out["champion"] = {"version": str(mv.version), "run_id": mv.run_id}
-    out["versions"] = sorted(int(v.version) for v in c.search_model_versions(f"name='{model}'"))
-print(json.dumps(out, sort_keys=True))
+
+def read(exp_name, model):
+    exp = c.get_experiment_by_name(exp_name)
+    try:
+        import pandas  # mlflow-skinny (2.22) ships without pandas: mlflow.search_runs needs it
+        ids = mlflow.search_runs(experiment_ids=[exp.experiment_id])["run_id"].tolist()
+    except ImportError:
+        ids = [r.info.run_id for r in c.search_runs([exp.experiment_id])]
+    out = {"experiment_id": exp.experiment_id, "search_ids": sorted(ids), "runs": {}}
+    for rid in ids:
+        r = c.get_run(rid)
+        hist = {k: [[m.timestamp, m.value, m.step] for m in c.get_metric_history(rid, k)] for k in r.data.metrics}
+        def walk(path=None):
+            res = []
+            for f in c.list_artifacts(rid, path):
+                res.append(f.path + ("/" if f.is_dir else ""))
+                if f.is_dir:
+                    res += walk(f.path)
+            return res
+        inputs = [[d.dataset.name, d.dataset.digest, {t.key: t.value for t in d.tags}] for d in r.inputs.dataset_inputs]
+        out["runs"][rid] = {"name": r.info.run_name, "status": r.info.status, "params": r.data.params,
+            "metrics": r.data.metrics, "tags": r.data.tags, "history": hist, "artifacts": walk(), "inputs": inputs,
+            "start": r.info.start_time, "end": r.info.end_time}
+    if model:
+        mv = c.get_model_version_by_alias(model, "champion")
+        out["champion"] = {"version": str(mv.version), "run_id": mv.run_id}
+        out["versions"] = sorted(int(v.version) for v in c.search_model_versions(f"name='{model}'"))
+    return out
+
+# arguments after the URI: experiment, model, experiment, model, ... ("" = no registry check)
+args = sys.argv[2:]
+print(json.dumps({e: read(e, m) for e, m in zip(args[::2], args[1::2])}, sort_keys=True))
 """#
 
 /// A real `mlflow server` (SQLite backend + artifact proxy) in its own process group, killed by `stop()`.
@@ -101,9 +107,10 @@ final class MLflowServer: @unchecked Sendable {
 
   func start(timeout: TimeInterval = 90) throws {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+    // Foundation starts children as process-group leaders, so `kill(-pid)` reaches the uvicorn worker too.
+    p.executableURL = mlflow
     p.arguments = [
-      mlflow.path, "server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
+      "server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
       "--backend-store-uri", "sqlite:///\(directory.path)/mlflow.db",
       "--artifacts-destination", directory.appendingPathComponent("artifacts").path,
     ]
@@ -113,11 +120,14 @@ final class MLflowServer: @unchecked Sendable {
     p.environment = env
     p.currentDirectoryURL = directory
     let log = directory.appendingPathComponent("server.log")
-    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    if !FileManager.default.fileExists(atPath: log.path) {
+      _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+    }
     let handle = try FileHandle(forWritingTo: log)
     handle.seekToEndOfFile()
     p.standardOutput = handle
     p.standardError = handle
+    p.standardInput = FileHandle.nullDevice
     try p.run()
     process = p
     let probe = URLSessionTransport(timeout: 2)
@@ -136,19 +146,20 @@ final class MLflowServer: @unchecked Sendable {
     throw MissingResource("mlflow server did not become healthy: \(text.suffix(2000))")
   }
 
-  /// SIGTERM to the whole process group (server, uvicorn worker), SIGKILL after 10 s.
+  /// SIGTERM to the server's process group, SIGKILL to the group after 3 s (uvicorn may wait for idle
+  /// keep-alive connections). Never blocks longer than that.
   func stop() {
     guard let p = process else { return }
     process = nil
     let pid = p.processIdentifier
+    guard pid > 0 else { return }
     kill(-pid, SIGTERM)
-    let deadline = Date().addingTimeInterval(10)
+    let deadline = Date().addingTimeInterval(3)
     while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
     kill(-pid, SIGKILL)
-    p.waitUntilExit()
-    // Workers of the group may outlive the leader for a moment.
-    Thread.sleep(forTimeInterval: 0.3)
-    kill(-pid, SIGKILL)
+    let hard = Date().addingTimeInterval(5)
+    while p.isRunning && Date() < hard { Thread.sleep(forTimeInterval: 0.05) }
+    Thread.sleep(forTimeInterval: 0.2)
   }
 
   deinit { stop() }

@@ -55,13 +55,20 @@ def load_drift(out, tag):
     return pd.DataFrame(d)
 
 
-def best(fn, repeats):
-    times = []
+CPU = {}
+
+
+def best(fn, repeats, name=None):
+    """Best wall time of `repeats` runs (and best process CPU time, all threads, recorded under `name`)."""
+    times, cpus = [], []
     result = None
     for _ in range(repeats):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = fn()
         times.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    if name:
+        CPU[name] = min(cpus)
     return min(times), result
 
 
@@ -78,7 +85,7 @@ def run(out, data, repeats):
         d = df.describe(percentiles=pct)
         return d, df.skew(), df.kurt(), (df == 0).sum()
 
-    res["describe_pandas"], (d, skew, kurt, zeros) = best(pandas_describe, repeats)
+    res["describe_pandas"], (d, skew, kurt, zeros) = best(pandas_describe, repeats, name="describe_pandas")
 
     def numpy_describe():
         out_ = {}
@@ -89,11 +96,29 @@ def run(out, data, repeats):
             out_[c] = (len(v), m, v.std(ddof=1), np.percentile(v, [0, 1, 5, 25, 50, 75, 95, 99, 100]), stats.skew(v, bias=False), (v == 0).sum())
         return out_
 
-    res["describe_numpy_scipy"], _ = best(numpy_describe, repeats)
+    res["describe_numpy_scipy"], _ = best(numpy_describe, repeats, name="describe_numpy_scipy")
     res["describe_values"] = {c: {"mean": d[c]["mean"], "std": d[c]["std"], "p1": d[c]["1%"], "median": d[c]["50%"],
                                   "p99": d[c]["99%"], "skew": skew[c], "kurtosis": kurt[c]} for c in NUMERIC}
-    res["pearson_pandas"], pear = best(lambda: df.corr(), repeats)
-    res["spearman_pandas"], spear = best(lambda: df.corr(method="spearman"), max(1, repeats // 2))
+    res["pearson_pandas"], pear = best(lambda: df.corr(), repeats, name="pearson_pandas")
+    res["spearman_pandas"], spear = best(lambda: df.corr(method="spearman"), max(1, repeats // 2), name="spearman_pandas")
+    try:
+        import polars as pl
+
+        pdf = pl.DataFrame({c: df[c].values for c in NUMERIC})
+
+        def polars_describe():
+            return (pdf.describe(percentiles=pct, interpolation="linear"),
+                    pdf.select([pl.col(c).skew(bias=False) for c in NUMERIC]),
+                    pdf.select([pl.col(c).kurtosis(bias=False) for c in NUMERIC]),
+                    pdf.select([(pl.col(c) == 0).sum() for c in NUMERIC]))
+
+        res["describe_polars"], _ = best(polars_describe, repeats, name="describe_polars")
+        res["pearson_polars"], _ = best(lambda: pdf.corr(), repeats, name="pearson_polars")
+        pairs = [(a, b) for i, a in enumerate(NUMERIC) for b in NUMERIC[:i]]
+        res["spearman_polars"], _ = best(lambda: pdf.select([pl.corr(a, b, method="spearman").alias(f"{a}|{b}") for a, b in pairs]), max(1, repeats // 2), name="spearman_polars")
+        res["polars_threads"] = pl.thread_pool_size()
+    except Exception as e:
+        res["polars_error"] = repr(e)
     res["pearson_values"] = pear.values.tolist()
     res["spearman_values"] = spear.values.tolist()
 
@@ -112,7 +137,7 @@ def run(out, data, repeats):
             rows[c] = [test.name, float(result.drift_score), bool(result.drifted)]
         return rows
 
-    res["drift_evidently_stattests"], rows = best(evidently_stattests, repeats)
+    res["drift_evidently_stattests"], rows = best(evidently_stattests, repeats, name="drift_evidently_stattests")
     res["drift_values"] = rows
 
     def scipy_stats():
@@ -122,7 +147,7 @@ def run(out, data, repeats):
             out_[c] = (stats.ks_2samp(a, b).pvalue, stats.wasserstein_distance(a, b))
         return out_
 
-    res["drift_scipy_ks_wasserstein"], _ = best(scipy_stats, repeats)
+    res["drift_scipy_ks_wasserstein"], _ = best(scipy_stats, repeats, name="drift_scipy_ks_wasserstein")
 
     # The whole Evidently DataDriftPreset report on the same 10 columns (what issue 6's 4.8 s anchor measures).
     try:
@@ -136,7 +161,7 @@ def run(out, data, repeats):
             k = Dataset.from_pandas(cur, data_definition=definition)
             return Report([DataDriftPreset()]).run(current_data=k, reference_data=r)
 
-        res["drift_evidently_preset"], snap = best(preset, max(1, repeats // 2))
+        res["drift_evidently_preset"], snap = best(preset, max(1, repeats // 2), name="drift_evidently_preset")
         preset_rows = {}
         for m in snap.dict()["metrics"]:
             name = m.get("metric_name", "") or ""
@@ -146,6 +171,7 @@ def run(out, data, repeats):
         res["drift_preset_values"] = preset_rows
     except Exception as e:  # the preset API is informative only; stattests above are the comparison
         res["drift_evidently_preset_error"] = repr(e)
+    res["cpu"] = CPU
     print(json.dumps(res, default=float))
 
 
@@ -165,20 +191,31 @@ def report(swift_path, python_path):
     same_verdicts = all(sw["drift_values"][c][2] == py["drift_values"][c][2] for c in py["drift_values"])
     drift_rel = max(rel(sw["drift_values"][c][1], py["drift_values"][c][1]) for c in py["drift_values"])
     drifted = sum(1 for c in sw["drift_values"] if sw["drift_values"][c][2])
+
+    def polars(task):
+        key = f"{task}_polars"
+        return [(f"polars ({py.get('polars_threads', '?')} threads)", py[key])] if key in py else []
     rows = [
-        (f"describe, {sw['describe_rows']:,} rows x 7 columns", sw["describe_swift"], [("pandas describe+skew+kurt+zeros", py["describe_pandas"]), ("numpy+scipy", py["describe_numpy_scipy"])], f"max rel diff {desc:.1e}"),
-        (f"Pearson matrix, {sw['describe_rows']:,} x 7", sw["pearson_swift"], [("pandas corr()", py["pearson_pandas"])], f"max abs diff {pear:.1e}"),
-        (f"Spearman matrix, {sw['describe_rows']:,} x 7", sw["spearman_swift"], [("pandas corr('spearman')", py["spearman_pandas"])], f"max abs diff {spear:.1e}"),
+        (f"describe, {sw['describe_rows']:,} rows x 7 columns", sw["describe_swift"], [("pandas describe+skew+kurt+zeros", py["describe_pandas"]), ("numpy+scipy", py["describe_numpy_scipy"])] + polars("describe"), f"max rel diff vs pandas {desc:.1e}"),
+        (f"Pearson matrix, {sw['describe_rows']:,} x 7", sw["pearson_swift"], [("pandas corr()", py["pearson_pandas"])] + polars("pearson"), f"max abs diff {pear:.1e}"),
+        (f"Spearman matrix, {sw['describe_rows']:,} x 7", sw["spearman_swift"], [("pandas corr('spearman')", py["spearman_pandas"])] + polars("spearman"), f"max abs diff {spear:.1e}"),
         (f"drift, default tests, {sw['drift_rows'][0]:,} vs {sw['drift_rows'][1]:,} rows x 10 columns", sw["drift_swift"],
          [("Evidently stattests (same selection)", py["drift_evidently_stattests"])] + ([("Evidently DataDriftPreset report", py["drift_evidently_preset"])] if "drift_evidently_preset" in py else []),
          f"tests identical: {same_tests}, verdicts identical: {same_verdicts} ({drifted}/10 drifted), max rel diff {drift_rel:.1e}"),
         ("KS p-value + Wasserstein, 6 numeric drift columns", sw["drift_swift_ks_wasserstein"], [("scipy ks_2samp + wasserstein_distance", py["drift_scipy_ks_wasserstein"])], ""),
     ]
-    print("| task | Swift (s) | peer | peer (s) | peer / Swift | agreement |")
-    print("|---|---:|---|---:|---:|---|")
-    for task, t, peers, note in rows:
+    cpu_sw, cpu_py = sw.get("cpu", {}), py.get("cpu", {})
+    swift_key = {0: "describe_swift", 1: "pearson_swift", 2: "spearman_swift", 3: "drift_swift", 4: "drift_swift_ks_wasserstein"}
+    print(f"Swift: {sw.get('threads', '?')} cores visible; wall = best of N wall-clock seconds, CPU = best of N process CPU seconds (all threads).")
+    print()
+    print("| task | Swift wall (s) | Swift CPU (s) | peer | peer wall (s) | peer CPU (s) | wall ratio | CPU ratio | agreement |")
+    print("|---|---:|---:|---|---:|---:|---:|---:|---|")
+    for idx, (task, t, peers, note) in enumerate(rows):
+        tc = cpu_sw.get(swift_key[idx], float("nan"))
         for i, (name, pt) in enumerate(peers):
-            print(f"| {task if i == 0 else ''} | {t:.3f} | {name} | {pt:.3f} | {pt / t:.1f}x | {note if i == 0 else ''} |")
+            key = [k for k, v in py.items() if v is pt and k != "cpu"]
+            pc = cpu_py.get(key[0], float("nan")) if key else float("nan")
+            print(f"| {task if i == 0 else ''} | {t:.3f} | {tc:.3f} | {name} | {pt:.3f} | {pc:.3f} | {pt / t:.1f}x | {pc / tc:.1f}x | {note if i == 0 else ''} |")
 
 
 if __name__ == "__main__":

@@ -26,15 +26,26 @@ func strings(_ path: String) throws -> [String?] {
   return text.split(separator: "\n", omittingEmptySubsequences: false).map { $0 == "\u{1}" ? nil : String($0) }
 }
 
-/// Best wall time of `repeats` runs, in seconds, and the last result.
-func best<T>(_ repeats: Int, _ body: () throws -> T) rethrows -> (Double, T) {
-  var bestTime = Double.infinity
+/// Process CPU seconds (all threads).
+func cpuSeconds() -> Double {
+  var t = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+  return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
+/// Best wall time and best CPU time of `repeats` runs, in seconds (recorded under `name`), and the last result.
+var cpuTimes: [String: Double] = [:]
+@MainActor func best<T>(_ name: String, _ repeats: Int, _ body: () throws -> T) rethrows -> (Double, T) {
+  var bestTime = Double.infinity, bestCPU = Double.infinity
   var result: T? = nil
   for _ in 0..<max(repeats, 1) {
     let start = DispatchTime.now().uptimeNanoseconds
+    let cpu = cpuSeconds()
     result = try body()
+    bestCPU = min(bestCPU, cpuSeconds() - cpu)
     bestTime = min(bestTime, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
   }
+  cpuTimes[name] = bestCPU
   return (bestTime, result!)
 }
 
@@ -43,15 +54,15 @@ func json(_ x: Double) -> Any { x.isFinite ? x : NSNull() }
 var out: [String: Any] = [:]
 let columns = try numeric.map { try doubles("describe/\($0).f64") }
 out["describe_rows"] = columns[0].count
-let (describeTime, profiles) = try best(repeats) { try columns.enumerated().map { try NumericProfile($1, name: numeric[$0]) } }
+let (describeTime, profiles) = try best("describe_swift", repeats) { try NumericProfile.profiles(columns, names: numeric) }
 out["describe_swift"] = describeTime
 var values: [String: Any] = [:]
 for (name, p) in zip(numeric, profiles) {
   values[name] = ["mean": json(p.mean), "std": json(p.std), "p1": json(p.p1), "median": json(p.median), "p99": json(p.p99), "skew": json(p.skew), "kurtosis": json(p.kurtosis)]
 }
 out["describe_values"] = values
-let (pearsonTime, pearson) = try best(repeats) { try Correlation.matrix(columns, method: .pearson) }
-let (spearmanTime, spearman) = try best(max(1, repeats / 2)) { try Correlation.matrix(columns, method: .spearman) }
+let (pearsonTime, pearson) = try best("pearson_swift", repeats) { try Correlation.matrix(columns, method: .pearson) }
+let (spearmanTime, spearman) = try best("spearman_swift", max(1, repeats / 2)) { try Correlation.matrix(columns, method: .spearman) }
 out["pearson_swift"] = pearsonTime
 out["spearman_swift"] = spearmanTime
 out["pearson_values"] = pearson.map { $0.map(json) }
@@ -68,14 +79,14 @@ for c in driftCategorical {
   current.append((c, .categorical(try strings("drift/cur_\(c).txt"))))
 }
 out["drift_rows"] = [reference[0].1.count, current[0].1.count]
-let (driftTime, drift) = try best(repeats) {
-  try zip(reference, current).map { r, c in (r.0, try Drift.evaluate(reference: r.1, current: c.1, column: r.0)) }
-}
+let pairs = zip(reference, current).map { r, c in Drift.ColumnPair(name: r.0, reference: r.1, current: c.1) }
+let (driftTime, driftResults) = try best("drift_swift", repeats) { try Drift.evaluateAll(pairs) }
+let drift = zip(pairs.map(\.name), driftResults).map { ($0, $1) }
 out["drift_swift"] = driftTime
 var driftValues: [String: Any] = [:]
 for (name, r) in drift { driftValues[name] = [r.test.rawValue, json(r.score), r.drifted] }
 out["drift_values"] = driftValues
-let (ksTime, _) = try best(repeats) {
+let (ksTime, _) = try best("drift_swift_ks_wasserstein", repeats) {
   try driftNumeric.indices.map { i -> (Double, Double) in
     guard case .numerical(let a) = reference[i].1, case .numerical(let b) = current[i].1 else { return (.nan, .nan) }
     let ks = try KolmogorovSmirnov.test(a, b)
@@ -85,6 +96,8 @@ let (ksTime, _) = try best(repeats) {
 }
 out["drift_swift_ks_wasserstein"] = ksTime
 
+out["cpu"] = cpuTimes
+out["threads"] = ProcessInfo.processInfo.activeProcessorCount
 let data = try JSONSerialization.data(withJSONObject: out, options: [.sortedKeys])
 print(String(decoding: data, as: UTF8.self))
 

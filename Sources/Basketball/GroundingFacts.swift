@@ -1,0 +1,27 @@
+import Foundation
+
+/// Everything a phrasing model may use: the numbers (with their rounding) and the real names (players, teams,
+/// coaches). Built by ``FactSheet`` while the deterministic text is written, so the two always agree.
+public struct GroundingFacts: Sendable, Codable, Equatable {
+  public var numbers: [GroundingFact]
+  public var names: [String]
+
+  public init(numbers: [GroundingFact] = [], names: [String] = []) {
+    self.numbers = numbers
+    self.names = names
+  }
+
+  /// Compact JSON (sorted keys) given to the language model.
+  public func json() -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    guard let data = try? encoder.encode(self) else { return "{}" }
+    return String(decoding: data, as: UTF8.self)
+  }
+
+  public mutating func merge(_ other: GroundingFacts) {
+    var seen = Set(numbers)
+    for n in other.numbers where !seen.contains(n) { numbers.append(n); seen.insert(n) }
+    for name in other.names where !names.contains(name) { names.append(name) }
+  }
+}

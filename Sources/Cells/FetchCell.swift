@@ -1,0 +1,198 @@
+import Engine
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Frame
+import Reporting
+import WorkbookModel
+
+/// `fetch`: downloads a URL (optionally pinned by SHA-256) into a file output, with a content-addressed local copy
+/// so later runs work offline; with `format:` it also parses the bytes into the cell's table.
+enum FetchCell {
+  static let descriptor = KindDescriptor(
+    name: "fetch", version: 1,
+    summary: "Download a URL over HTTP(S) (optional sha256 pin, timeouts, retries, offline copy); optionally parse CSV/TSV/JSON into a table.",
+    options: [
+      OptionSpec("url", .string, required: true, doc: "The http:// or https:// address to download."),
+      OptionSpec("sha256", .string, doc: "Expected SHA-256 of the bytes (64 hex digits); a mismatch is an error. Pinned downloads are reused offline."),
+      OptionSpec("format", .choice(["none", "csv", "tsv", "json", "jsonl"]), default: "none",
+                 doc: "Also parse the bytes into the cell's table (`csv`, `tsv`, `json` array of records, `jsonl`)."),
+      OptionSpec("file", .string, doc: "Name of the output file (default: the last part of the URL)."),
+      OptionSpec("timeout", .number, default: 30, doc: "Seconds before one attempt is abandoned."),
+      OptionSpec("retries", .integer, default: 3, doc: "Extra attempts after a network error or HTTP 429/5xx, waiting 0.5 s, 1 s, 2 s… between them."),
+    ],
+    validate: { cell, diagnostics in
+      if let u = cell.option("url"), let s = u.string, !s.contains("${") {
+        let lower = s.lowercased()
+        if !(lower.hasPrefix("http://") || lower.hasPrefix("https://")) || URL(string: s)?.host == nil {
+          diagnostics.error("`url` must be an http:// or https:// address", at: u.location, cell: cell.id)
+        }
+      }
+      if let p = cell.option("sha256"), let s = p.string, !s.contains("${"), !Digest.isValid(s.lowercased()) {
+        diagnostics.error("`sha256` must be 64 hexadecimal digits", at: p.location, cell: cell.id)
+      }
+    })
+
+  static let implementation = CellImplementation(descriptor: descriptor) { context in
+    let o = context.options
+    let address = try o.requiredString("url")
+    guard let url = URL(string: address), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
+      throw CellError("`url` must be an http:// or https:// address", at: o.location(of: "url"))
+    }
+    let pin = try o.string("sha256")?.lowercased()
+    if let pin, !Digest.isValid(pin) { throw CellError("`sha256` must be 64 hexadecimal digits", at: o.location(of: "sha256")) }
+    let timeout = try o.double("timeout") ?? 30
+    let retries = max(0, try o.int("retries") ?? 3)
+    let format = try o.string("format") ?? "none"
+    let fileName = try o.string("file") ?? defaultFileName(url)
+    guard !fileName.isEmpty, !fileName.contains("/"), fileName != ".", fileName != ".." else {
+      throw CellError("`file` must be a plain file name", at: o.location(of: "file"))
+    }
+
+    let store = DownloadStore(root: context.cacheDirectory.appendingPathComponent("downloads"))
+    let offline = context.environment["WORKBENCH_OFFLINE"] == "1"
+    var warnings: [String] = []
+    var source = "network"
+    var bytes: [UInt8]
+    if let pin, let cached = store.content(digest: pin) {
+      bytes = cached
+      source = "local copy (pinned)"
+    } else if offline {
+      guard let cached = store.content(url: address) else {
+        throw CellError("offline (WORKBENCH_OFFLINE=1) and no local copy of \(address)", at: o.location(of: "url"),
+                        hint: "run once with network access to keep a copy under the cache's downloads/")
+      }
+      bytes = cached
+      source = "local copy (offline)"
+    } else {
+      do {
+        bytes = try await download(url, timeout: timeout, retries: retries) { attempt, reason in
+          context.progress(0, "attempt \(attempt + 1) failed (\(reason)), retrying")
+        }
+      } catch let error as DownloadFailure {
+        guard error.isNetwork, let cached = store.content(url: address) else {
+          throw CellError("cannot download \(address): \(error.message)", at: o.location(of: "url"),
+                          hint: error.isNetwork ? "no local copy exists yet: check the network and the address" : nil)
+        }
+        bytes = cached
+        source = "local copy (network unavailable)"
+        warnings.append("could not reach \(address) (\(error.message)); using the local copy from an earlier download")
+      }
+    }
+    let digest = Digest.sha256(bytes)
+    if let pin, digest != pin {
+      throw CellError("sha256 mismatch for \(address): expected \(pin), got \(digest)", at: o.location(of: "sha256"),
+                      hint: "the file changed upstream; check it and update the pin")
+    }
+    store.save(bytes, digest: digest, url: address)
+
+    var tables: [(name: String, frame: Frame)] = []
+    var report: [ReportBlock] = [.facts([
+      .init("url", address), .init("bytes", TableOps.formatCount(bytes.count)), .init("sha256", digest), .init("from", source),
+    ])]
+    var result: [String: JSONValue] = [
+      "url": .string(address), "bytes": .int(bytes.count), "sha256": .string(digest), "file": .string(fileName),
+      "pinned": .bool(pin != nil),
+    ]
+    if format != "none" {
+      let frame: Frame
+      do {
+        switch format {
+        case "json": frame = try JSONTableReader.readArray(bytes: bytes, source: fileName)
+        case "jsonl": frame = try JSONTableReader.readLines(bytes: bytes, source: fileName)
+        default:
+          var options = CSVOptions()
+          options.delimiter = format == "tsv" ? UInt8(ascii: "\t") : UInt8(ascii: ",")
+          let read = try CSVReader.read(bytes: maybeGunzip(bytes), source: fileName, options: options)
+          frame = read.frame
+        }
+      } catch {
+        throw CellError("cannot parse the download as \(format): \(error)", at: o.location(of: "format"))
+      }
+      tables.append(("table", frame))
+      result["rows"] = .int(frame.rowCount)
+      result["columns"] = TableOps.schemaJSON(frame)
+      report.append(TableOps.previewBlock(frame, rows: 5))
+    }
+    return CellOutput(result: .object(result), tables: tables, files: [(fileName, bytes)], report: report, warnings: warnings)
+  }
+
+  /// Gzip bytes (magic 1f 8b) are inflated before parsing; others pass through.
+  static func maybeGunzip(_ bytes: [UInt8]) throws -> [UInt8] {
+    guard Gzip.isGzip(bytes) else { return bytes }
+    return try Gzip.inflate(bytes, source: "download")
+  }
+
+  static func defaultFileName(_ url: URL) -> String {
+    let last = url.lastPathComponent
+    let cleaned = String(last.map { $0.isLetter || $0.isNumber || "._-".contains($0) ? $0 : "_" })
+    return cleaned.isEmpty || cleaned == "/" || cleaned == "." || cleaned == ".." ? "download" : cleaned
+  }
+
+  struct DownloadFailure: Error {
+    var message: String
+    /// True for connection problems and timeouts (where a local copy may stand in), false for HTTP errors.
+    var isNetwork: Bool
+  }
+
+  /// GET with a per-attempt timeout and exponential backoff (0.5 s, 1 s, 2 s…) on network errors, 429 and 5xx.
+  static func download(_ url: URL, timeout: Double, retries: Int,
+                       onRetry: (Int, String) -> Void) async throws -> [UInt8] {
+    var lastError = DownloadFailure(message: "no attempt made", isNetwork: true)
+    for attempt in 0...retries {
+      if attempt > 0 {
+        onRetry(attempt - 1, lastError.message)
+        try await Task.sleep(nanoseconds: UInt64(500_000_000 * pow(2.0, Double(attempt - 1))))
+      }
+      var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: max(0.1, timeout))
+      request.httpMethod = "GET"
+      let configuration = URLSessionConfiguration.ephemeral
+      configuration.timeoutIntervalForRequest = max(0.1, timeout)
+      configuration.timeoutIntervalForResource = max(0.1, timeout) * 4
+      let session = URLSession(configuration: configuration)
+      defer { session.finishTasksAndInvalidate() }
+      do {
+        let (data, response) = try await session.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 200
+        if (200..<300).contains(status) { return [UInt8](data) }
+        lastError = DownloadFailure(message: "HTTP \(status)", isNetwork: false)
+        if status != 429 && status < 500 { throw lastError }
+      } catch let error as DownloadFailure {
+        throw error
+      } catch {
+        lastError = DownloadFailure(message: error.localizedDescription, isNetwork: true)
+      }
+    }
+    throw lastError
+  }
+}
+
+/// Content-addressed downloads: `downloads/sha256/<digest>` holds bytes, `downloads/url/<sha256(url)>` the digest of
+/// the last successful download of that URL. Files are written atomically; a corrupt copy is ignored.
+struct DownloadStore {
+  let root: URL
+
+  func content(digest: String) -> [UInt8]? {
+    let path = root.appendingPathComponent("sha256/\(digest)").path
+    guard let bytes = try? FileSystem.readBytes(path), Digest.sha256(bytes) == digest else { return nil }
+    return bytes
+  }
+
+  func content(url: String) -> [UInt8]? {
+    let index = root.appendingPathComponent("url/\(Digest.sha256(url))").path
+    guard let data = FileManager.default.contents(atPath: index),
+          let digest = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines)
+    else { return nil }
+    return content(digest: digest)
+  }
+
+  func save(_ bytes: [UInt8], digest: String, url: String) {
+    let fm = FileManager.default
+    try? fm.createDirectory(at: root.appendingPathComponent("sha256"), withIntermediateDirectories: true)
+    try? fm.createDirectory(at: root.appendingPathComponent("url"), withIntermediateDirectories: true)
+    let path = root.appendingPathComponent("sha256/\(digest)").path
+    if !fm.fileExists(atPath: path) { try? FileSystem.writeAtomically(bytes, to: path) }
+    try? FileSystem.writeAtomically(digest + "\n", to: root.appendingPathComponent("url/\(Digest.sha256(url))").path)
+  }
+}

@@ -1,0 +1,58 @@
+import Engine
+import Foundation
+import Frame
+import Learn
+import WorkbookModel
+
+/// A model produced by an upstream `train` or `sweep` cell: its `model.wbm` and `model.json` (feature schema).
+struct LearningModelReference: Sendable {
+  var model: TrainedModel
+  var schema: FeatureSchema
+  var cell: String
+  var sha256: String
+
+  static func load(_ context: CellContext, option: String = "model") throws -> LearningModelReference {
+    let o = context.options
+    let reference = try o.requiredString(option)
+    let cell = String(reference.split(separator: ".", maxSplits: 1).first ?? Substring(reference))
+    let bytes: [UInt8]
+    do {
+      bytes = try context.file("model.wbm", of: cell)
+    } catch {
+      throw CellError("cell `\(cell)` produced no model file (model.wbm)", at: o.location(of: option),
+                      hint: "point `\(option)` at a `train` or `sweep` cell")
+    }
+    let (model, file) = try TrainedModel.decode(bytes, source: "model of `\(cell)`")
+    var schema: FeatureSchema
+    if let json = try? context.file("model.json", of: cell), let value = try? JSONValue.parse(json) {
+      schema = try FeatureSchema(json: value, source: "model of `\(cell)`")
+    } else {
+      let task: LearningTask
+      switch model {
+      case .logistic: task = .classification
+      case .forest(let m): task = m.task == .classification ? .classification : .regression
+      case .boosting(let m): task = m.task == .classification ? .classification : .regression
+      }
+      schema = FeatureSchema(features: file.featureNames, categorical: file.isCategorical,
+                             levels: file.featureNames.map { _ in [] }, target: "", task: task, missing: "error")
+    }
+    guard schema.features == file.featureNames else {
+      throw CellError("model of `\(cell)`: model.json and model.wbm disagree on the features", hint: "re-run `\(cell)`")
+    }
+    return LearningModelReference(model: model, schema: schema, cell: cell, sha256: Digest.sha256(bytes))
+  }
+
+  /// Encodes `table` for this model; every feature column must be present (clear error naming the missing ones).
+  func dataset(_ table: Frame, withTarget: Bool, options: CellOptions, part: String) throws -> Dataset {
+    let missingColumns = schema.features.filter { table.column(named: $0) == nil }
+    if !missingColumns.isEmpty {
+      let hints = missingColumns.compactMap { m in Suggest.closest(to: m, in: table.columnNames).map { "`\(m)` → `\($0)`?" } }
+      throw CellError("\(part): the table lacks the model's feature column(s) \(missingColumns.map { "`\($0)`" }.joined(separator: ", "))",
+                      at: options.location(of: "input"),
+                      hint: (hints.isEmpty ? "" : "did you mean \(hints.joined(separator: ", ")); ")
+                        + "the model was trained on: \(schema.features.joined(separator: ", "))")
+    }
+    let data = try LearningData.dataset(table, schema: schema, withTarget: withTarget, part: part, options: options)
+    return try LearningData.applyPolicy(data, schema: schema, part: part, at: options.location(of: "input"))
+  }
+}
