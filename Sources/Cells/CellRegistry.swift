@@ -18,6 +18,11 @@ public enum CellRegistry {
     r.register(TransformCell.implementation)
     r.register(SQLCell.implementation)
     r.register(FetchCell.implementation)
+    r.register(CoachCell.implementation)
+    r.register(ImpactCell.implementation)
+    r.register(ShotCoachingCell.implementation)
+    r.register(DriftCell.implementation)
+    r.register(AlertCell.implementation)
     if TestingCells.enabled {
       r.register(TestingCells.sleep)
       r.register(TestingCells.random)

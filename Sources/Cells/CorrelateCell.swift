@@ -67,14 +67,14 @@ enum CorrelateCell {
     var matrices: [Correlation.Method: [[Double]]] = [:]
     if !names.isEmpty {
       let counts = pairwiseCounts(values)
-      result["counts"] = nested(names, names) { Double(counts[$0][$1]) }
+      result["counts"] = nested(names, names) { .int(counts[$0][$1]) }
       for m in methods {
         let matrix: [[Double]]
         do { matrix = try Correlation.matrix(values, method: m, minPeriods: minPeriods, names: names) } catch {
           throw CellError("\(m.rawValue) correlation: \(error)")
         }
         matrices[m] = matrix
-        result[m.rawValue] = nested(names, names) { matrix[$0][$1] }
+        result[m.rawValue] = nested(names, names) { TableOps.json(matrix[$0][$1]) }
         tables.append((m.rawValue, try matrixFrame(names, names, matrix)))
         report.append(.table(caption: "\(m == .pearson ? "Pearson" : "Spearman") correlation", columns: [""] + names,
                              rows: names.indices.map { i in [names[i]] + names.indices.map { fixed(matrix[i][$0], decimals) } },
@@ -125,7 +125,7 @@ enum CorrelateCell {
                           title: "Correlation with \(targetName)", xLabel: "correlation", yLabel: "",
                           height: max(300, min(2000, 120 + 28 * order.count * methods.count)),
                           legend: methods.count > 1 ? .bottomRight : .hidden)
-        files += try await EDAColumns.render(chart, name: "correlation_target", formats: formats, context: context)
+        files += try await EDAColumns.render(chart, name: "correlation_target", formats: formats, context: context, hint: "or set `plots: false`")
         report.append(.figure(file: "correlation_target.svg", caption: "Correlation of each column with \(targetName), strongest first"))
       }
     }
@@ -138,7 +138,7 @@ enum CorrelateCell {
         let size = min(2000, max(500, 220 + 60 * names.count))
         let chart = Chart(.heatmap(Heatmap(rowLabels: names, columnLabels: names, values: matrix, colorRange: -1...1, decimals: decimals)),
                           title: "\(m == .pearson ? "Pearson" : "Spearman") correlation", width: size + 120, height: size)
-        files += try await EDAColumns.render(chart, name: name, formats: formats, context: context)
+        files += try await EDAColumns.render(chart, name: name, formats: formats, context: context, hint: "or set `plots: false`")
         report.append(.figure(file: "\(name).svg", caption: "\(m == .pearson ? "Pearson" : "Spearman") correlation matrix (pairwise complete)"))
       }
     }
@@ -148,20 +148,20 @@ enum CorrelateCell {
       let labels = try categorical.map { EDAColumns.labels(try EDAColumns.column(table, $0, option: "categorical", o)) }
       let k = categorical.count
       var v = [[Double]](repeating: [Double](repeating: .nan, count: k), count: k)
-      var n = [[Double]](repeating: [Double](repeating: 0, count: k), count: k)
+      var n = [[Int]](repeating: [Int](repeating: 0, count: k), count: k)
       for i in 0..<k {
         for j in i..<k {
           var both = 0
           for r in labels[i].indices where labels[i][r] != nil && labels[j][r] != nil { both += 1 }
-          n[i][j] = Double(both); n[j][i] = Double(both)
+          n[i][j] = both; n[j][i] = both
           guard both > 0 else { continue }
           let value = try CramersV.compute(labels[i], labels[j], names: (categorical[i], categorical[j]))
           v[i][j] = value; v[j][i] = value
         }
       }
       result["cramers_v"] = .object(["columns": .array(categorical.map { .string($0) }),
-                                     "matrix": nested(categorical, categorical) { v[$0][$1] },
-                                     "counts": nested(categorical, categorical) { n[$0][$1] }])
+                                     "matrix": nested(categorical, categorical) { TableOps.json(v[$0][$1]) },
+                                     "counts": nested(categorical, categorical) { .int(n[$0][$1]) }])
       tables.append(("cramers_v", try matrixFrame(categorical, categorical, v)))
       report.append(.table(caption: "Cramér's V", columns: [""] + categorical,
                            rows: categorical.indices.map { i in [categorical[i]] + categorical.indices.map { fixed(v[i][$0], decimals) } },
@@ -170,7 +170,7 @@ enum CorrelateCell {
         let size = min(2000, max(500, 220 + 60 * k))
         let chart = Chart(.heatmap(Heatmap(rowLabels: categorical, columnLabels: categorical, values: v, colorRange: 0...1, decimals: decimals)),
                           title: "Cramér's V", width: size + 120, height: size)
-        files += try await EDAColumns.render(chart, name: "cramers_v", formats: formats, context: context)
+        files += try await EDAColumns.render(chart, name: "cramers_v", formats: formats, context: context, hint: "or set `plots: false`")
         report.append(.figure(file: "cramers_v.svg", caption: "Cramér's V between categorical columns"))
       }
     }
@@ -208,12 +208,12 @@ enum CorrelateCell {
     return n
   }
 
-  /// `{row: {column: value}}` with null for non-finite values.
-  static func nested(_ rows: [String], _ columns: [String], _ value: (Int, Int) -> Double) -> JSONValue {
+  /// `{row: {column: value}}`.
+  static func nested(_ rows: [String], _ columns: [String], _ value: (Int, Int) -> JSONValue) -> JSONValue {
     var out: [String: JSONValue] = [:]
     for (i, r) in rows.enumerated() {
       var row: [String: JSONValue] = [:]
-      for (j, c) in columns.enumerated() { row[c] = TableOps.json(value(i, j)) }
+      for (j, c) in columns.enumerated() { row[c] = value(i, j) }
       out[r] = .object(row)
     }
     return .object(out)

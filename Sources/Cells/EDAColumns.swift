@@ -121,7 +121,7 @@ enum EDAColumns {
 
   /// Renders a chart in the cell's scratch folder and returns its files (`<name>.svg`, `<name>.gp`, `<name>.png`).
   /// gnuplot errors (missing, failing, no PNG terminal) become cell errors carrying the Plotting message.
-  static func render(_ chart: Chart, name: String, formats: [OutputFormat], context: CellContext) async throws
+  static func render(_ chart: Chart, name: String, formats: [OutputFormat], context: CellContext, hint: String? = nil) async throws
     -> [(name: String, bytes: [UInt8])]
   {
     let folder = context.scratchDirectory.appendingPathComponent("figures")
@@ -129,8 +129,7 @@ enum EDAColumns {
     do {
       figure = try await GnuplotRenderer().render(chart, name: name, in: folder, formats: formats)
     } catch {
-      throw CellError("figure `\(name)`: \(error)",
-                      hint: "the gnuplot script is kept as `\(name).gp` when gnuplot ran; PATH must contain gnuplot")
+      throw CellError("figure `\(name)`: \(error)", hint: hint)
     }
     var files: [(name: String, bytes: [UInt8])] = []
     do {

@@ -133,7 +133,7 @@ enum EDARates {
         let chart = Chart(.bar(categories: g.rates.groups.map(\.key), series: [Series(word, g.rates.groups.map(\.mean))]),
                           title: "\(word.capitalized) of \(targetName) by \(what)", xLabel: g.column, yLabel: "\(word) of \(targetName)",
                           yRange: isRate ? 0...1 : nil, legend: .hidden)
-        files += try await EDAColumns.render(chart, name: name, formats: [.svg], context: context)
+        files += try await EDAColumns.render(chart, name: name, formats: [.svg], context: context, hint: "or set `rates.plots: false`")
         report.append(.figure(file: "\(name).svg", caption: "\(word.capitalized) of \(targetName) by \(what) (overall \(TableOps.formatNumber(overall)))"))
       }
     }

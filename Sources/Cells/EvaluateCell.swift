@@ -41,7 +41,7 @@ enum EvaluateCell {
     let evaluation = try LearningEvaluation.compute(truth: data.target, prediction: prediction, task: schema.task,
                                                     threshold: threshold, part: "evaluation table")
     var report: [ReportBlock] = [
-      .facts([.init("model", "\(schema.model.isEmpty ? reference.model.family.rawValue : schema.model) from `\(reference.cell)`"),
+      .facts([.init("model", "\(schema.model.isEmpty ? reference.model.family.rawValue : schema.model) from \(reference.cell)"),
               .init("rows", TableOps.formatCount(data.rowCount)), .init("target", schema.target)]),
       LearningEvaluation.table([("evaluation", evaluation)], caption: "Metrics"),
     ]

@@ -25,7 +25,13 @@ enum LearningFit {
     schema.params = config.paramsJSON
     let task = schema.task
     progress(0.05, "fitting \(config.family.rawValue)")
-    let model = try config.fit(inputs.train, task: task, seed: inputs.seed, threads: LearningInputs.threads, monitor: inputs.test)
+    let model: TrainedModel
+    do {
+      model = try config.fit(inputs.train, task: task, seed: inputs.seed, threads: LearningInputs.threads, monitor: inputs.test)
+    } catch var e as CellError {
+      if e.location == nil { e.location = context.options.location(of: "model") }
+      throw e
+    }
     progress(0.6, "evaluating")
     let modelBytes = model.fileBytes(schema)
     let trainEval = try LearningEvaluation.compute(truth: inputs.train.target, prediction: model.predict(inputs.train), task: task, part: "training part")

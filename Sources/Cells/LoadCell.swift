@@ -12,8 +12,8 @@ enum LoadCell {
     options: [
       OptionSpec("source", .inputPath, required: true,
                  doc: "A file, a folder (every file in it) or a glob such as `data/*.csv.gz`; relative to the project root."),
-      OptionSpec("format", .choice(["auto", "csv", "tsv", "json", "jsonl"]), default: "auto",
-                 doc: "File format; `auto` goes by the name: .tsv/.tab → TSV, .json → JSON array of records, .jsonl/.ndjson → JSON Lines, otherwise CSV (a .gz suffix is ignored)."),
+      OptionSpec("format", .choice(["auto", "csv", "tsv", "json", "jsonl", "fiba_livestats"]), default: "auto",
+                 doc: "File format; `auto` goes by the name: .tsv/.tab → TSV, .json → JSON array of records, .jsonl/.ndjson → JSON Lines, otherwise CSV (a .gz suffix is ignored). `fiba_livestats`: FIBA LiveStats data.json game files → tables games, teams, players, pbp, shots, stints (docs/cells/load-fiba.md)."),
       OptionSpec("nested", .choice(["error", "text"]), default: "error",
                  doc: "JSON only: a nested array/object value is an error naming its JSON path (`error`) or kept as JSON text (`text`)."),
       OptionSpec("delimiter", .string, doc: "Field separator (one character) overriding the format's."),
@@ -26,6 +26,7 @@ enum LoadCell {
     ])
 
   static let implementation = CellImplementation(descriptor: descriptor) { context in
+    if try context.options.string("format") == "fiba_livestats" { return try FibaLoad.run(context) }
     let o = context.options
     let source = try o.requiredString("source")
     let files = try InputFiles.expand(source, root: context.projectRoot, location: o.location(of: "source"))

@@ -9,11 +9,23 @@ import WorkbookModel
 /// declarative spec over an upstream table. Outputs `<id>.svg`, `<id>.gp` (and `<id>.png`).
 enum PlotCell {
   static let chartKinds = ["bar", "line", "scatter", "histogram", "density", "box", "heatmap", "shot_chart"]
-  /// Plotted points (scatter, line, shot-chart points) above which a `sample` is required: an SVG of a
-  /// million points would make the report unusable.
-  static let maximumPoints = 50_000
+  /// Plotted points (scatter, line, shot-chart points) above which a `sample` is required: gnuplot's SVG
+  /// takes ~100 bytes per point and the report inlines it (20,000 points ≈ 2 MB).
+  static let maximumPoints = 20_000
   /// Categories (bars, heatmap rows/columns, boxes) above which the chart is refused as unreadable.
   static let maximumCategories = 200
+
+  /// Options each chart kind reads besides the common ones (others get a warning).
+  static let kindOptions: [String: Set<String>] = [
+    "bar": ["x", "y", "group", "color", "aggregate", "horizontal"],
+    "line": ["x", "y", "group", "color"],
+    "scatter": ["x", "y", "group", "color"],
+    "histogram": ["x", "group", "color", "bins", "bin_width"],
+    "density": ["x", "group", "color", "bandwidth"],
+    "box": ["x", "y", "group", "color"],
+    "heatmap": ["x", "y", "value", "aggregate", "decimals"],
+    "shot_chart": ["x", "y", "made", "court", "style", "hex_size", "min_attempts"],
+  ]
 
   static let descriptor = KindDescriptor(
     name: "plot", version: 1,
@@ -37,7 +49,7 @@ enum PlotCell {
       OptionSpec("hex_size", .number, doc: "shot_chart hexbin: hexagon radius in court units (default 15 for nba = 1.5 ft, 45 for fiba = 45 cm)."),
       OptionSpec("min_attempts", .integer, default: 1, doc: "shot_chart hexbin: hide hexagons with fewer shots."),
       OptionSpec("decimals", .integer, default: 2, doc: "heatmap: digits printed in each cell."),
-      OptionSpec("title", .string, doc: "Chart title (default: describes the chart)."),
+      OptionSpec("chart_title", .string, doc: "Title printed on the figure (default: describes the chart). The cell's own `title` heads its report section."),
       OptionSpec("x_label", .string, doc: "x axis label (default: the x column)."),
       OptionSpec("y_label", .string, doc: "y axis label (default: the y column or the aggregate)."),
       OptionSpec("legend", .choice(LegendPosition.allCases.map(\.rawValue)), doc: "Legend position (default: topRight)."),
@@ -47,7 +59,7 @@ enum PlotCell {
       OptionSpec("sample", .object([
         OptionSpec("rows", .integer, required: true, doc: "How many rows to keep (drawn without replacement)."),
         OptionSpec("seed", .integer, default: 0, doc: "Seed of the draw."),
-      ]), doc: "Plot a seeded random sample of the rows (declared in the caption); needed beyond 50,000 points."),
+      ]), doc: "Plot a seeded random sample of the rows (declared in the caption); needed beyond 20,000 points."),
     ],
     tools: ["gnuplot"],
     validate: { cell, diagnostics in
@@ -70,6 +82,13 @@ enum PlotCell {
       case "heatmap": require(["x", "y"], "the column and row categories"); single("x"); single("y")
       case "shot_chart": require(["x", "y", "made"], "shot coordinates and the made flag"); single("x"); single("y")
       default: break
+      }
+      let common: Set<String> = ["input", "chart", "chart_title", "x_label", "y_label", "legend", "width", "height", "formats", "sample"]
+      let specific = PlotCell.kindOptions[kind] ?? []
+      for entry in cell.options where !common.contains(entry.key) && !specific.contains(entry.key)
+        && PlotCell.kindOptions.values.contains(where: { $0.contains(entry.key) }) {
+        diagnostics.warning("option `\(entry.key)` is ignored by `\(kind)` charts", at: entry.keyLocation, cell: cell.id,
+                            hint: "`\(kind)` uses: \(specific.sorted().joined(separator: ", "))")
       }
       if cell.option("group") != nil, let c = cell.option("color") {
         diagnostics.error("give `group` or `color`, not both (they mean the same)", at: c.location, cell: cell.id)
@@ -119,12 +138,19 @@ enum PlotCell {
     default: throw CellError("unknown chart `\(kind)`", at: o.location(of: "chart"), hint: Suggest.hint(for: kind, in: chartKinds))
     }
 
+    if case .bar(_, let bars, let horizontal) = chartKind {
+      // Bars start at zero (gnuplot would otherwise start the axis near the smallest bar).
+      let heights = bars.flatMap(\.values).filter(\.isFinite)
+      if let top = heights.max(), top > 0, heights.allSatisfy({ $0 >= 0 }) {
+        if horizontal { plan.xRange = 0...(top * 1.08) } else { plan.yRange = 0...(top * 1.08) }
+      }
+    }
     let legend = try o.string("legend").flatMap(LegendPosition.init(rawValue:)) ?? plan.legend
     let width = try o.int("width") ?? 800, height = try o.int("height") ?? 600
     guard (100...4000).contains(width), (100...4000).contains(height) else {
       throw CellError("`width` and `height` must be between 100 and 4000 pixels", at: o.location(of: o.has("width") ? "width" : "height"))
     }
-    let title = try o.string("title") ?? plan.title
+    let title = try o.string("chart_title") ?? plan.title
     let chart = Chart(chartKind, title: title, xLabel: try o.string("x_label") ?? plan.xLabel,
                       yLabel: try o.string("y_label") ?? plan.yLabel, width: width, height: height,
                       xRange: plan.xRange, yRange: plan.yRange, legend: legend)
@@ -222,7 +248,7 @@ struct PlotPlan {
   func checkPoints(_ n: Int) throws {
     guard n <= PlotCell.maximumPoints else {
       throw CellError("\(TableOps.formatCount(n)) points would make a huge figure (limit \(TableOps.formatCount(PlotCell.maximumPoints)))",
-                      at: o.cellLocation, hint: "add `sample: {rows: 20000, seed: 1}`\(kind == "shot_chart" ? " or use `style: hexbin`" : "")")
+                      at: o.cellLocation, hint: "add `sample: {rows: 10000, seed: 1}`\(kind == "shot_chart" ? " or use `style: hexbin`" : "")")
     }
   }
 

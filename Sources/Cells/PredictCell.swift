@@ -36,7 +36,7 @@ enum PredictCell {
       "model_sha256": .string(reference.sha256), "task": .string(schema.task.rawValue), "threshold": .double(schema.threshold),
     ]
     var facts: [ReportBlock.Fact] = [.init("rows scored", TableOps.formatCount(table.rowCount)),
-                                     .init("model", "\(reference.model.family.rawValue) from `\(reference.cell)`")]
+                                     .init("model", "\(reference.model.family.rawValue) from \(reference.cell)")]
     if schema.task == .classification, !prediction.isEmpty {
       let positives = prediction.reduce(0) { $0 + ($1 > schema.threshold ? 1 : 0) }
       let mean = prediction.reduce(0, +) / Double(prediction.count)

@@ -105,8 +105,8 @@ enum SplitCell {
     }
     let report: [ReportBlock] = [
       .facts([.init("rows", "\(TableOps.formatCount(split.train.count)) train · \(TableOps.formatCount(split.test.count)) test"),
-              .init("method", groupsName.map { "by groups of `\($0)` (\(groupCounts?.train ?? 0) train / \(groupCounts?.test ?? 0) test groups)" }
-                      ?? (stratify ? "stratified by `\(target)`" : "random")),
+              .init("method", groupsName.map { "by groups of \($0) (\(groupCounts?.train ?? 0) train / \(groupCounts?.test ?? 0) test groups)" }
+                      ?? (stratify ? "stratified by \(target)" : "random")),
               .init("seed", String(seedValue))]),
       .table(caption: task == .classification ? "Class balance (share of 1s)" : "Target mean", columns: ["part", "rows", task == .classification ? "positive rate" : "mean"],
              rows: [["all", TableOps.formatCount(y.count), rate(y)], ["train", TableOps.formatCount(trainY.count), rate(trainY)],

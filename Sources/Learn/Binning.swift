@@ -153,6 +153,7 @@ public struct FeatureBinner: Sendable, Equatable {
     for (j, c) in features.enumerated() where c.count != n {
       throw TreeModelError("binning: feature column \(j) has \(c.count) values, expected \(n)")
     }
+    guard n > 0 else { return BinnedMatrix(rowCount: 0, featureCount: featureCount, bins: []) }
     var flat = [UInt8](repeating: 0, count: n * featureCount)
     flat.withUnsafeMutableBufferPointer { out in
       let box = UncheckedBox(out)

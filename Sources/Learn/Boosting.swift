@@ -173,27 +173,27 @@ public struct GradientBoostingModel: PersistableModel, ProbabilisticClassifier, 
         for i in 0..<columnsPerTree { allowed.swapAt(i, i + featureGenerator.nextInt(below: featureCount - i)) }
         allowed = Array(allowed[0..<columnsPerTree]).sorted()
       }
-      var tree: DecisionTree
-      var leaves: [LeafRange]
-      let grower: TreeGrower = binned.bins.withUnsafeBufferPointer { b in
-        TreeGrower(bins: b.baseAddress!, rowCount: n, binner: binner, settings: settings,
-                   sampleRows: rows, gradients: gradients, hessians: hessians)
-      }
-      (tree, leaves) = binned.bins.withUnsafeBufferPointer { _ in grower.grow(allowed: allowed, generator: &featureGenerator) }
-      for k in 0..<tree.value.count { tree.value[k] *= parameters.learningRate }
-
-      // Update training scores: sampled rows through their leaf ranges, the others by walking the tree.
-      if sampled {
-        binned.bins.withUnsafeBufferPointer { b in
+      // Grow the tree and update the training scores while the binned matrix is pinned: sampled rows through
+      // their leaf ranges, the others (row subsampling) by walking the tree on their bins.
+      let learningRate = parameters.learningRate
+      let tree: DecisionTree = binned.bins.withUnsafeBufferPointer { b in
+        let grower = TreeGrower(bins: b.baseAddress!, rowCount: n, binner: binner, settings: settings,
+                                sampleRows: rows, gradients: gradients, hessians: hessians)
+        let grown = grower.grow(allowed: allowed, generator: &featureGenerator)
+        var tree = grown.tree
+        let leaves = grown.leaves
+        for k in 0..<tree.value.count { tree.value[k] *= learningRate }
+        if sampled {
           missingBins.withUnsafeBufferPointer { mb in
             for i in 0..<n { scores[i] += tree.value[tree.leaf(bins: b.baseAddress!, rowCount: n, missingBins: mb, row: i)] }
           }
+        } else {
+          for leaf in leaves {
+            let v = tree.value[leaf.node]
+            for i in leaf.begin..<leaf.end { scores[Int(grower.rows[i])] += v }
+          }
         }
-      } else {
-        for leaf in leaves {
-          let v = tree.value[leaf.node]
-          for i in leaf.begin..<leaf.end { scores[Int(grower.rows[i])] += v }
-        }
+        return tree
       }
       if let bv = binnedValidation {
         bv.bins.withUnsafeBufferPointer { b in

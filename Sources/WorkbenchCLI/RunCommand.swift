@@ -24,8 +24,14 @@ struct Run: AsyncParsableCommand {
   @Flag(name: .shortAndLong, help: "Only report failures.")
   var quiet = false
 
+  @Option(name: .customLong("fail-on"), help: "Exit with code 1 when a condition holds after the run: `drift` (a `drift` cell reports dataset_drift: true). Repeatable.")
+  var failOn: [String] = []
+
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    for f in failOn where f != "drift" {
+      throw ValidationError("--fail-on \(f): unknown condition (accepted: drift)")
+    }
   }
 
   func run() async throws {
@@ -58,6 +64,19 @@ struct Run: AsyncParsableCommand {
       }
     }
     if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    if failOn.contains("drift") {
+      // Executed or cached drift cells whose result says dataset drift (read from their result.json).
+      let drifted = summary.records.filter { r in
+        guard r.kind == "drift", r.status == .executed || r.status == .cached else { return false }
+        let url = out.appendingPathComponent("cells/\(r.id)/result.json")
+        guard let bytes = try? Data(contentsOf: url), let value = try? JSONValue.parse([UInt8](bytes)) else { return false }
+        return value.objectValue?["dataset_drift"]?.boolValue == true
+      }
+      if !drifted.isEmpty {
+        printError("--fail-on drift: dataset drift reported by \(drifted.map { "`\($0.id)`" }.joined(separator: ", ")) (exit code 1)")
+        throw ExitCode(1)
+      }
+    }
   }
 }
 

@@ -167,7 +167,7 @@ struct EDAPlotTests {
         x: period
         y: zone
         value: made
-        title: Success rate by zone and period
+        chart_title: Success rate by zone and period
       - id: court
         kind: plot
         input: shots
@@ -201,7 +201,7 @@ struct EDAPlotTests {
 
     // bar: one series per period, zones as tick labels in sorted order.
     let bars = try svg("bars")
-    #expect(bars.plotTitles == ["1", "2", "3", "4"])
+    #expect(bars.plotTitles.filter { !$0.isEmpty } == ["1", "2", "3", "4"])
     for z in Self.zones { #expect(bars.texts.contains(z)) }
     let barResult = try p.cellResult("eda", "bars")
     #expect(barResult["categories"] as? [String] == Self.zones)
@@ -222,7 +222,7 @@ struct EDAPlotTests {
     // scatter with a sample: 120 points split by zone, sampling declared.
     let scatter = try svg("scatter")
     #expect(scatter.plotTitles == Self.zones)
-    #expect(scatter.pointsPerPlot.reduce(0, +) == 120)
+    #expect(scatter.pointsPerPlot.reduce(0, +) == 120 + 3)  // + one legend sample per series
     let scatterResult = try p.cellResult("eda", "scatter")
     let sampling = try #require(scatterResult["sampling"] as? [String: Any])
     #expect(sampling["rows"] as? Int == 120 && sampling["of"] as? Int == 300 && sampling["seed"] as? Int == 4)
@@ -246,7 +246,7 @@ struct EDAPlotTests {
     #expect(court.texts.contains("Made") && court.texts.contains("Missed"))
     let courtSeries = try #require(try p.cellResult("eda", "court")["series"] as? [[String: Any]])
     #expect(courtSeries.reduce(0) { $0 + ($1["points"] as? Int ?? 0) } == 300)
-    #expect(court.pointsPerPlot.reduce(0, +) == 300)
+    #expect(court.pointsPerPlot.reduce(0, +) == 300 + 2)  // + the Made/Missed legend samples
     #expect(try svg("hexes").polygons > 5)
   }
 
@@ -299,7 +299,7 @@ struct EDAPlotTests {
             chart: bar
             x: zone
             y: made
-            title: "`touch \(marker)` system(\\"touch \(marker)\\")"
+            chart_title: "`touch \(marker)` system(\\"touch \(marker)\\")"
           - id: byplayer
             kind: plot
             input: shots
@@ -382,7 +382,7 @@ struct EDAPlotTests {
     let p = try Project()
     defer { p.remove() }
     var csv = "a,b\n"
-    for i in 0..<50_001 { csv += "\(i),\(i % 97)\n" }
+    for i in 0..<20_001 { csv += "\(i),\(i % 97)\n" }
     try p.write("big.csv", csv)
     try p.write("big.yaml", """
       workbook: big
@@ -407,7 +407,7 @@ struct EDAPlotTests {
       """)
     let out = try p.workbench(["run", "big.yaml"])
     #expect(out.status != 0)
-    #expect((out.stdout + out.stderr).contains("sample: {rows: 20000, seed: 1}"))
+    #expect((out.stdout + out.stderr).contains("sample: {rows: 10000, seed: 1}"))
     #expect(try p.statuses("big")["ok"] == "executed")
     #expect(try EDASVG.parse(try p.cellFile("big", "ok", "ok.svg")).pointsPerPlot.reduce(0, +) == 500)
   }
@@ -438,5 +438,34 @@ struct EDAPlotTests {
     #expect(text.contains("gnuplot-nox"), "\(text)")
     #expect(try p.statuses("nognuplot")["bars"] == "failed")
     #expect(try p.statuses("nognuplot")["shots"] == "executed")
+  }
+}
+
+@Suite("EDA plot cell warnings")
+struct EDAPlotWarningTests {
+  @Test func optionsOfAnotherChartKindAreReported() throws {
+    let p = try Project()
+    defer { p.remove() }
+    try p.write("shots.csv", edaShotsCSV(rows: 20))
+    try p.write("warn.yaml", """
+      workbook: warn
+      cells:
+        - id: shots
+          kind: load
+          source: shots.csv
+        - id: bars
+          kind: plot
+          input: shots
+          chart: bar
+          x: zone
+          bins: 10
+          plots: false
+
+      """)
+    let out = try p.workbench(["run", "warn.yaml"])
+    #expect(out.status == 2)
+    let text = out.stdout + out.stderr
+    #expect(text.contains("option `bins` is ignored by `bar` charts"), "\(text)")
+    #expect(text.contains("unknown option `plots`"), "\(text)")
   }
 }

@@ -75,6 +75,7 @@ struct LearningCellsTests {
         models:
           logistic_regression: {C: [0.1, 1]}
           gradient_boosting: {rounds: [20], max_depth: [2]}
+        published: {source: PariVision, accuracy: "0.62–0.63", roc_auc: "0.62–0.63", note: "chosen by training accuracy"}
       - id: check
         kind: evaluate
         model: search
@@ -149,7 +150,7 @@ struct LearningCellsTests {
     let head = predictions.split(separator: "\n").first.map(String.init) ?? ""
     #expect(head.hasSuffix("score,predicted"), "\(head)")
     #expect(predictions.split(separator: "\n").count == 101)
-    #expect(try p.read("outputs/learn/index.html").contains("PariVision"))
+    #expect(try p.read("outputs/learn/index.html").contains("Held-out test vs PariVision"))
   }
 
   @Test func widenedGridRerunsOnlyNewTrials() throws {

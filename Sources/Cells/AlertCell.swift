@@ -1,0 +1,131 @@
+import Engine
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Reporting
+import WorkbookModel
+
+/// `alert`: posts a Slack-compatible JSON message (`{"text", "blocks"}`) to a webhook whose URL is read from an
+/// environment variable, and records the alert (message, sent or not, HTTP status or error) in `result.json`.
+/// The URL never enters any output. An unreachable webhook is recorded as a warning; the cell still succeeds.
+enum AlertCell {
+  static let descriptor = KindDescriptor(
+    name: "alert", version: 1,
+    summary: "Post a Slack-compatible JSON message to a webhook URL read from an environment variable (never written to outputs); always records the alert.",
+    options: [
+      OptionSpec("text", .string, required: true, doc: "The message (use `${cell.field}` to insert figures, e.g. `${drift.drifted_columns}`)."),
+      OptionSpec("header", .string, doc: "The header line of the message (default: the workbook and cell)."),
+      OptionSpec("fields", .dictionary(.any), doc: "Label → value pairs shown as fields of the message (values may be `${cell.field}`)."),
+      OptionSpec("webhook_env", .string, default: "WORKBENCH_ALERT_WEBHOOK", doc: "Name of the environment variable holding the webhook URL."),
+      OptionSpec("timeout", .number, default: 10, doc: "Seconds to wait for the webhook."),
+      OptionSpec("fail_on_error", .boolean, default: false, doc: "Fail the cell when the message cannot be delivered (default: record a warning and succeed)."),
+    ],
+    validate: { cell, diagnostics in
+      if let n = cell.option("webhook_env"), let s = n.string, !s.contains("${"),
+         s.isEmpty || !s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+      {
+        diagnostics.error("`webhook_env` must be the NAME of an environment variable (letters, digits, _), not a URL", at: n.location, cell: cell.id,
+                          hint: "e.g. `webhook_env: WORKBENCH_ALERT_WEBHOOK`, then `export WORKBENCH_ALERT_WEBHOOK=https://hooks.slack.com/…`")
+      }
+      if let n = cell.option("timeout"), let x = n.double, !(x > 0 && x <= 300) {
+        diagnostics.error("`timeout` must be between 0 and 300 seconds", at: n.location, cell: cell.id)
+      }
+    })
+
+  static let implementation = CellImplementation(descriptor: descriptor) { context in
+    let o = context.options
+    let text = try o.requiredString("text")
+    let title = try o.string("header") ?? "Workbench alert: \(context.workbookName) / \(context.cellId)"
+    let variable = try o.string("webhook_env") ?? "WORKBENCH_ALERT_WEBHOOK"
+    let timeout = try o.double("timeout") ?? 10
+    let failOnError = try o.bool("fail_on_error") ?? false
+    let fields = (o["fields"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.map { (label: $0.key, value: $0.value.displayText) }
+    let payload = message(title: title, text: text, fields: fields)
+    let body = payload.serializedBytes(pretty: false)
+
+    var result: [String: JSONValue] = ["message": payload, "webhook_env": .string(variable)]
+    var warnings: [String] = []
+    var status = "sent"
+    if context.isVerification {
+      status = "not sent: verification"
+      result["sent"] = false
+      result["reason"] = "verification"
+    } else if let raw = context.environment[variable], !raw.trimmingCharacters(in: .whitespaces).isEmpty {
+      let secret = raw.trimmingCharacters(in: .whitespaces)
+      guard let url = URL(string: secret), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https", url.host != nil else {
+        throw CellError("the environment variable `\(variable)` does not hold an http(s) URL", at: o.location(of: "webhook_env"),
+                        hint: "set it to the webhook URL, e.g. https://hooks.slack.com/services/…")
+      }
+      let outcome = await post(body, to: url, timeout: timeout)
+      result["http_status"] = outcome.status.map { .int($0) } ?? .null
+      if let status_ = outcome.status, (200..<300).contains(status_) {
+        result["sent"] = true
+      } else {
+        let why = redact(outcome.error ?? "HTTP \(outcome.status ?? 0)", secret: secret, url: url)
+        result["sent"] = false
+        result["error"] = .string(why)
+        status = "not sent: \(why)"
+        if failOnError {
+          throw CellError("the alert could not be delivered to the webhook in `\(variable)`: \(why)", at: o.location(of: "webhook_env"),
+                          hint: "check the URL and the network, or drop `fail_on_error` to record the failure and continue")
+        }
+        warnings.append("alert not delivered to the webhook in `\(variable)`: \(why) (recorded in result.json)")
+      }
+    } else {
+      result["sent"] = false
+      result["reason"] = .string("environment variable \(variable) is not set")
+      status = "not sent: `\(variable)` is not set"
+      warnings.append("alert not sent: the environment variable `\(variable)` is not set (the message is recorded in result.json)")
+    }
+    result["status"] = .string(status)
+    var report: [ReportBlock] = [
+      .callout(level: result["sent"]?.boolValue == true ? .info : .warning, text: "\(title) — \(status)"),
+      .text(text),
+    ]
+    if !fields.isEmpty { report.append(.facts(fields.map { .init($0.label, $0.value) })) }
+    return CellOutput(result: .object(result), files: [("message.json", payload.serializedBytes())], report: report, warnings: warnings)
+  }
+
+  /// The Slack-compatible payload: `text` (the fallback shown in notifications) and Block Kit `blocks`.
+  static func message(title: String, text: String, fields: [(label: String, value: String)]) -> JSONValue {
+    var blocks: [JSONValue] = [
+      .object(["type": "header", "text": .object(["type": "plain_text", "text": .string(String(title.prefix(150)))])]),
+      .object(["type": "section", "text": .object(["type": "mrkdwn", "text": .string(String(text.prefix(3000)))])]),
+    ]
+    if !fields.isEmpty {
+      blocks.append(.object(["type": "section", "fields": .array(fields.prefix(10).map {
+        .object(["type": "mrkdwn", "text": .string("*\($0.label)*\n\($0.value)")])
+      })]))
+    }
+    return .object(["text": .string(title + ": " + text), "blocks": .array(blocks)])
+  }
+
+  /// POSTs the body; returns the HTTP status or the transport error text.
+  static func post(_ body: [UInt8], to url: URL, timeout: Double) async -> (status: Int?, error: String?) {
+    var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
+    request.httpMethod = "POST"
+    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+    request.httpBody = Data(body)
+    let configuration = URLSessionConfiguration.ephemeral
+    configuration.timeoutIntervalForRequest = timeout
+    configuration.timeoutIntervalForResource = timeout * 2
+    let session = URLSession(configuration: configuration)
+    defer { session.finishTasksAndInvalidate() }
+    do {
+      let (_, response) = try await session.data(for: request)
+      return ((response as? HTTPURLResponse)?.statusCode, nil)
+    } catch {
+      return (nil, error.localizedDescription)
+    }
+  }
+
+  /// Removes the URL (and its host, path and query) from an error text before it is recorded.
+  static func redact(_ text: String, secret: String, url: URL) -> String {
+    var out = text.replacingOccurrences(of: secret, with: "<webhook URL>")
+    for part in [url.absoluteString, url.query ?? "", url.path, url.host ?? ""] where part.count > 1 {
+      out = out.replacingOccurrences(of: part, with: "<webhook>")
+    }
+    return out
+  }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Drift benchmark, whole process, same run, same data: `workbench run` of a drift workbook (load two CSV seasons +
+# drift + HTML report) vs Evidently 0.7 DataDriftPreset (pandas CSV load + report + save_html).
+#   bench/drift/run.sh                  # REPEATS=3 by default (best of N)
+#   WORKBENCH=/path/to/release/workbench bench/drift/run.sh   # reuse a release build
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+REPEATS=${REPEATS:-3}
+DATASETS=${WORKBENCH_SHARED_DATASETS:-$ROOT/../shared/datasets}
+PY=$ROOT/.build-py/anchors/bin/python
+WORK=$ROOT/.build-bench/drift
+[ -x "$PY" ] || { echo "missing $PY: run scripts/python-env.sh anchors" >&2; exit 1; }
+mkdir -p "$WORK"
+if [ -z "${WORKBENCH:-}" ]; then
+  (cd "$ROOT" && swift build -c release --product workbench >/dev/null)
+  WORKBENCH=$ROOT/.build/release/workbench
+fi
+[ -f "$WORK/current.csv" ] || "$PY" "$ROOT/bench/drift/peers.py" prepare "$WORK" "$DATASETS"
+"$PY" "$ROOT/bench/drift/peers.py" time "$WORK" "$WORKBENCH" "$PY" "$REPEATS"
