@@ -50,7 +50,7 @@ let package = Package(
 
     .target(
       name: "WorkbenchCLI",
-      dependencies: ["Cells", "Engine", "WorkbookModel", "Reporting", "Simulation", "Basketball", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["Cells", "Engine", "WorkbookModel", "Reporting", "Simulation", "Basketball", "Tracking", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strict),
     .executableTarget(name: "workbench", dependencies: ["WorkbenchCLI"], swiftSettings: strict),
 

@@ -4,5 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-swift build -c release --product workbench
+swift build -c release --static-swift-stdlib --product workbench
 exec .build/release/workbench run Workbooks/parivision.yaml "$@"

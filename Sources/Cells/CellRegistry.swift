@@ -22,7 +22,9 @@ public enum CellRegistry {
     r.register(ImpactCell.implementation)
     r.register(ShotCoachingCell.implementation)
     r.register(DriftCell.implementation)
-    r.register(AlertCell.implementation)
+    r.register(AlertCell.implementation, externalEffects: true)
+    r.register(TrackCell.implementation, externalEffects: true)
+    r.register(PromoteCell.implementation, externalEffects: true)
     if TestingCells.enabled {
       r.register(TestingCells.sleep)
       r.register(TestingCells.random)

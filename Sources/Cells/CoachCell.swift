@@ -16,6 +16,7 @@ enum CoachCell {
     options: [
       OptionSpec("input", .table, required: true, doc: "A `load` cell with `format: fiba_livestats` (any of its tables)."),
       OptionSpec("game", .string, doc: "Game id (e.g. `2648661`) or file name; default: the only (or first) game of `input`."),
+      OptionSpec("team", .string, doc: "Report on one team only (name, code or key, as `focus`); default: both teams get findings, a post-mortem and recommendations."),
       OptionSpec("focus", .string, doc: "A team (name, code or key, case- and accent-insensitive, e.g. `LANDERNEAU`) listed first; both teams always get a post-mortem."),
       OptionSpec("league", .table, doc: "A `load` cell over a folder of games: findings are also compared with the league mean ± 1 SD (`LeagueReference`)."),
       OptionSpec("league_minimum_games", .integer, default: 5, doc: "Fewer games than this in `league`: the league reference is not used (a warning says so)."),
@@ -58,18 +59,20 @@ enum CoachCell {
       }
     }
 
-    // Focus team first.
-    var focusNumber: Int?
-    if let focus = try o.string("focus"), !focus.isEmpty {
-      let f = TeamNameNormalizer.fold(focus)
-      focusNumber = game.teams.first { t in
+    // `team` (only one team) and `focus` (one team first).
+    func teamNumber(_ option: String) throws -> Int? {
+      guard let text = try o.string(option), !text.isEmpty else { return nil }
+      let f = TeamNameNormalizer.fold(text)
+      guard let number = game.teams.first(where: { t in
         [t.name, t.rawName, t.code, t.teamKey, t.shortName].map(TeamNameNormalizer.fold).contains { !$0.isEmpty && ($0 == f || $0.contains(f)) }
-      }?.teamNumber
-      if focusNumber == nil {
-        throw CellError("`focus` \(focus) matches neither team of game \(game.gameID)", at: o.location(of: "focus"),
+      })?.teamNumber else {
+        throw CellError("`\(option)` \(text) matches neither team of game \(game.gameID)", at: o.location(of: option),
                         hint: "teams: \(game.teams.map { "\($0.name) (\($0.code))" }.joined(separator: ", "))")
       }
+      return number
     }
+    let onlyTeam = try teamNumber("team")
+    let focusNumber = try onlyTeam ?? teamNumber("focus")
     var report = CoachingReportBuilder.build(game: game, league: league, language: language, keyPlayersPerTeam: keyPlayers)
     if let focusNumber {
       func first<T>(_ items: [T], _ team: (T) -> Int) -> [T] {
@@ -79,6 +82,12 @@ enum CoachCell {
       report.postMortems = first(report.postMortems, \.teamNumber)
       report.teamRecommendations = first(report.teamRecommendations, \.teamNumber)
       report.playerRecommendations = first(report.playerRecommendations, \.teamNumber)
+    }
+    if let onlyTeam {
+      report.findings = report.findings.filter { $0.teamNumber == onlyTeam }
+      report.postMortems = report.postMortems.filter { $0.teamNumber == onlyTeam }
+      report.teamRecommendations = report.teamRecommendations.filter { $0.teamNumber == onlyTeam }
+      report.playerRecommendations = report.playerRecommendations.filter { $0.teamNumber == onlyTeam }
     }
     let deterministic = report.markdown()
 
@@ -110,7 +119,7 @@ enum CoachCell {
                              yLabel: "points", legend: .outside)
     files += try await FibaTables.render(quarterChart, name: "quarters", context: context)
     var figures: [ReportBlock] = [.figure(file: "quarters.svg", caption: fr ? "Points par période" : "Points per period")]
-    let teamOrder = focusNumber.map { [$0, 3 - $0] } ?? [1, 2]
+    let teamOrder = onlyTeam.map { [$0] } ?? focusNumber.map { [$0, 3 - $0] } ?? [1, 2]
     for number in teamOrder {
       let shots = game.shots.filter { $0.teamNumber == number }
       guard !shots.isEmpty else { continue }
@@ -164,6 +173,7 @@ enum CoachCell {
       "game_id": .string(game.gameID),
       "language": .string(language.rawValue),
       "focus_team": focusNumber.map { JSONValue.int($0) } ?? JSONValue.null,
+      "only_team": onlyTeam.map { JSONValue.int($0) } ?? JSONValue.null,
       "score": .object(["team1": .int(game.team(1)?.score ?? 0), "team2": .int(game.team(2)?.score ?? 0)]),
       "teams": .array(teamMetrics.map(teamJSON)),
       "players": .array(playerMetrics.map { playerJSON($0, game: game) }),

@@ -75,7 +75,7 @@ enum PromoteCell {
     let trackURI = track["tracking_uri"]?.stringValue.flatMap { $0 == "scratch" ? nil : $0 }
     let uri = TrackingSupport.resolveURI(uriOption ?? trackURI, environment: env, projectRoot: context.projectRoot)
 
-    var warnings: [String] = []
+    let warnings: [String] = []
     let store: any TrackingStore
     let runId: String
     do {
@@ -139,7 +139,7 @@ enum PromoteCell {
       throw CellError("promotion failed: \(TrackingSupport.message(error, environment: env))", at: o.location(of: "model_name"))
     }
     let d = outcome.decision
-    if reused { warnings.append("run \(runId) was already registered as version \(outcome.version) of \(modelName): decision reused") }
+
 
     let result: JSONValue = .object([
       "model_name": .string(modelName), "alias": .string(alias), "run_id": .string(runId),
@@ -154,11 +154,11 @@ enum PromoteCell {
       "tracking_uri": .string(context.isVerification ? "scratch" : TrackCell.display(uri, root: context.projectRoot)),
     ])
     let fmt: (Double?) -> String = { $0.map { TableOps.formatNumber($0) } ?? "—" }
-    let report: [ReportBlock] = [
+    var report: [ReportBlock] = [
       .callout(level: d.promote ? .success : .info,
                text: d.promote
-                 ? "Version \(outcome.version) of `\(modelName)` is the new `\(alias)`: \(d.reason)."
-                 : "Version \(outcome.version) of `\(modelName)` registered but not promoted: \(d.reason)."),
+                 ? "Version \(outcome.version) of \(modelName) is the new \(alias): \(d.reason)."
+                 : "Version \(outcome.version) of \(modelName) registered but not promoted: \(d.reason)."),
       .table(caption: "Champion / challenger on the held-out \(metric) (\(direction.rawValue) is better, margin \(TableOps.formatNumber(margin)))",
              columns: ["", "version", metric],
              rows: [["challenger", String(outcome.version), fmt(d.challengerValue)],
@@ -166,6 +166,9 @@ enum PromoteCell {
                     ["champion now", outcome.champion.map(String.init) ?? "none", d.promote ? fmt(d.challengerValue) : fmt(d.championValue)]],
              note: "Promotion only ever compares held-out figures; the original PariVision notebook compared training accuracy."),
     ]
+    if reused {
+      report.append(.text("Run \(runId) was already registered as version \(outcome.version) of \(modelName) by an earlier execution: its recorded decision is shown, nothing was registered again."))
+    }
     return CellOutput(result: result, report: report, warnings: warnings)
   }
 }

@@ -13,6 +13,7 @@ enum SQLCell {
       OptionSpec("query", .string, required: true, doc: "A single SELECT (or WITH … SELECT) statement."),
       OptionSpec("tables", .dictionary(.table), required: true,
                  doc: "SQL table name → upstream table, e.g. `{shots: silver, players: roster.table}`."),
+      OptionSpec("timeout", .number, default: 600, doc: "Seconds after which the query is interrupted."),
     ],
     validate: { cell, diagnostics in
       if let q = cell.option("query"), let text = q.string, !text.contains("${") {
@@ -52,8 +53,14 @@ enum SQLCell {
       loaded.append(.object(["name": .string(name), "source": .string(reference), "rows": .int(frame.rowCount)]))
     }
     database.restrictToQueries()
+    let deadline = SQLiteDeadline(seconds: max(0.001, try o.double("timeout") ?? 600))
+    database.interrupt(after: deadline)
     let result: Frame
-    do throws(SQLiteError) { result = try database.queryFrame(query) } catch {
+    do throws(SQLiteError) { result = try withExtendedLifetime(deadline) { () throws(SQLiteError) -> Frame in try database.queryFrame(query) } } catch {
+      if error.code == 9 {  // SQLITE_INTERRUPT
+        throw CellError("SQLite: the query ran longer than `timeout` (\(try o.double("timeout") ?? 600) s) and was interrupted",
+                        at: o.location(of: "query"), hint: "simplify it, or raise `timeout`")
+      }
       throw CellError("SQLite: \(error.message)", at: o.location(of: "query"),
                       hint: error.code == 23 ? "sql cells are read-only: only SELECT over the listed tables is allowed"
                         : "tables available: \(tables.keys.sorted().joined(separator: ", "))")

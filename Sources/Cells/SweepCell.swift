@@ -217,7 +217,7 @@ enum SweepCell {
     let trialJSON: [JSONValue] = trials.indices.map { i in
       .object(["trial": .int(i + 1), "model": .string(trials[i].config.family.rawValue), "params": trials[i].config.paramsJSON,
                "cv_mean": TableOps.json(results[i].mean), "cv_std": TableOps.json(results[i].standardDeviation),
-               "cv_scores": .array(results[i].scores.map { TableOps.json($0) }), "reused": .bool(results[i].reused),
+               "cv_scores": .array(results[i].scores.map { TableOps.json($0) }),
                "seed": .string(String(trials[i].seed))])
     }
     var bestJSON: [String: JSONValue] = [
@@ -232,7 +232,7 @@ enum SweepCell {
       "folds": .object(["k": .int(k), "scheme": .string(scheme), "groups": groupsName.map { .string($0) } ?? .null]),
       "task": .string(task.rawValue), "target": .string(schema.target), "features": outcome.result["features"] ?? .null,
       "rows": outcome.result["rows"] ?? .null,
-      "trials_total": .int(total), "trials_run": .int(total - reused), "trials_reused": .int(reused),
+      "trials_total": .int(total),
       "trials": .array(trialJSON), "best": .object(bestJSON), "model_file": "model.wbm",
       "published": o["published"] ?? .null,
     ])
@@ -245,7 +245,6 @@ enum SweepCell {
       Column(name: "params", strings: trials.map { $0.config.paramsJSON.serialized(pretty: false) }),
       Column(name: "cv_mean", floats: results.map(\.mean)),
       Column(name: "cv_std", floats: results.map(\.standardDeviation)),
-      Column(name: "reused", bools: results.map(\.reused)),
     ])
     let order = trials.indices.sorted { a, b in
       let x = results[a].mean, y = results[b].mean
@@ -284,7 +283,8 @@ enum SweepCell {
     }
     report += outcome.report
     return CellOutput(result: result, tables: [("trials", trialsFrame), ("predictions", outcome.predictions)],
-                      files: files, report: report, warnings: warnings)
+                      files: files, report: report, warnings: warnings,
+                      notes: ["\(total - reused) trial(s) run, \(reused) reused from the trial cache"])
   }
 
   /// How the best model was chosen and what its held-out numbers are.

@@ -196,7 +196,8 @@ enum TrackCell {
       .init("store", offline ? "offline queue (\(storeDescription) unreachable)" : storeDescription),
     ]
     if !children.isEmpty { facts.append(.init("child runs", "\(children.count) sweep trial(s)")) }
-    let shown = plan.finalMetrics.filter { $0.key.hasPrefix("test_") || $0.key.hasPrefix("cv_") }.prefix(8)
+    let headline = ["test_roc_auc", "test_accuracy", "test_log_loss", "test_brier", "test_rmse", "test_mae", "test_r2"]
+    let shown = plan.finalMetrics.filter { headline.contains($0.key) || ($0.key.hasPrefix("cv_") && $0.key.hasSuffix("_mean")) }
     if !shown.isEmpty {
       facts.append(.init("logged metrics", shown.map { "\($0.key) \(TableOps.formatNumber($0.value))" }.joined(separator: " · ")))
     }
@@ -204,7 +205,7 @@ enum TrackCell {
     if let runURL {
       report.append(.link(text: "Open the run of \(upstreamId) in the MLflow UI", target: runURL))
     } else if !context.isVerification, let root = TrackingSupport.fileRoot(offline ? TrackingSupport.offlineRoot(stateDirectory: TrackingSupport.stateDirectory(cacheDirectory: context.cacheDirectory)).path : uri) {
-      report.append(.text("The run of `\(upstreamId)` is in the MLflow file store `\(display(root, root: context.projectRoot))` (experiment \(parentInfo.experimentId), run \(parentInfo.runId)). Open it with:"))
+      report.append(.markdown("The run of `\(upstreamId)` is in the MLflow file store `\(display(root, root: context.projectRoot))` (experiment \(parentInfo.experimentId), run `\(parentInfo.runId)`). Open it with:"))
       report.append(.code(TrackingSupport.fileStoreHint(root: display(root, root: context.projectRoot))))
     }
     return CellOutput(result: .object(result), report: report, warnings: warnings)

@@ -7,7 +7,7 @@ import WorkbookModel
 /// `transform`: an ordered list of table steps (select, filter, derive, join, group_by…) applied to one table.
 enum TransformCell {
   static let stepKinds = ["select", "drop", "rename", "cast", "filter", "derive", "map", "bin", "dedupe", "impute",
-                          "join", "group_by", "sort", "sample"]
+                          "join", "group_by", "sort", "sample", "if_columns"]
 
   static let descriptor = KindDescriptor(
     name: "transform", version: 1,
@@ -27,9 +27,9 @@ enum TransformCell {
         if node.displayText.contains("${") { continue }  // checked at run time, after substitution
         do {
           let step = try TransformStep.parse(LocatedValue(value: node.json, node: node, fallback: node.location))
-          if case .join(let with, _, _) = step.action, !tables.contains(with) {
-            diagnostics.error("join table `\(with)` is not listed in `tables`", at: step.source["with"]?.location ?? step.location,
-                              cell: cell.id, hint: "add `tables: [\(with)]` to the cell so the engine runs it first")
+          for join in step.joins where !tables.contains(join.with) {
+            diagnostics.error("join table `\(join.with)` is not listed in `tables`", at: join.step.source["with"]?.location ?? join.step.location,
+                              cell: cell.id, hint: "add `tables: [\(join.with)]` to the cell so the engine runs it first")
           }
         } catch let error as CellError {
           diagnostics.error(error.message, at: error.location ?? node.location, cell: cell.id, hint: error.hint)
@@ -46,7 +46,7 @@ enum TransformCell {
     guard let stepValues = o["steps"]?.arrayValue else {
       throw CellError("`steps` must be a list of one-key mappings", at: o.location(of: "steps"))
     }
-    let nodes = WorkbookLocator.optionNode("steps", cell: context.cellId, location: o.location(of: "steps"), root: context.projectRoot)?.list
+    let nodes = o.nodes["steps"]?.list
     let listed = Set(try o.strings("tables") ?? [])
     var steps: [TransformStep] = []
     for (i, value) in stepValues.enumerated() {
@@ -62,18 +62,15 @@ enum TransformCell {
       let before = table.rowCount
       var extra: [String: JSONValue] = [:]
       var note = ""
-      do {
-        switch step.action {
-        case .join(let with, _, _):
-          guard listed.contains(with) else {
-            throw CellError("join table `\(with)` is not listed in `tables`", at: step.source["with"]?.location ?? step.location,
-                            hint: "add `tables: [\(with)]` to the cell")
-          }
-          let other = try context.table(with)
-          table = try step.apply(to: table, other: other, extra: &extra, note: &note, warnings: &warnings)
-        default:
-          table = try step.apply(to: table, other: nil, extra: &extra, note: &note, warnings: &warnings)
+      let lookup: (TransformStep, String) throws -> Frame = { joinStep, with in
+        guard listed.contains(with) else {
+          throw CellError("join table `\(with)` is not listed in `tables`", at: joinStep.source["with"]?.location ?? joinStep.location,
+                          hint: "add `tables: [\(with)]` to the cell")
         }
+        return try context.table(with)
+      }
+      do {
+        table = try step.apply(to: table, tables: lookup, extra: &extra, note: &note, warnings: &warnings)
       } catch let error as TableOperationError {
         throw step.cellError(error)
       }
@@ -104,7 +101,7 @@ enum TransformCell {
 /// A workbook value paired (when known) with the YAML node it came from, for locations and key order.
 ///
 /// At run time cell options arrive as `JSONValue` (after `${…}` substitution), whose objects have no key order
-/// and no locations; the node, re-read from the workbook file, supplies both.
+/// and no locations; the option's node as written (`CellOptions.nodes`) supplies both.
 struct LocatedValue {
   let value: JSONValue
   let node: SpecNode?
@@ -173,18 +170,6 @@ struct LocatedValue {
   }
 }
 
-/// Finds the YAML node of a cell option by re-reading the workbook file (only for locations and key order).
-enum WorkbookLocator {
-  static func optionNode(_ option: String, cell: String, location: SourceLocation, root: URL) -> SpecNode? {
-    let path = location.file.hasPrefix("/") ? location.file : root.appendingPathComponent(location.file).path
-    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
-          let workbook = try? Workbook.parse(text, file: location.file),
-          let spec = workbook.cell(cell), let node = spec.option(option), node.location == location
-    else { return nil }
-    return node
-  }
-}
-
 /// One parsed `transform` step: what to do, plus where it was written.
 struct TransformStep {
   enum Action {
@@ -202,6 +187,9 @@ struct TransformStep {
     case groupBy(keys: [String], aggregates: [(name: String, aggregate: Aggregate)])
     case sort([(column: String, descending: Bool)])
     case sample(rows: Int?, fraction: Double?, seed: UInt64)
+    /// Nested steps applied only when every listed column is present (`else` steps otherwise): one workbook can
+    /// accept several input layouts (e.g. NBA.com or Kaggle shots).
+    case ifColumns(present: [String], then: [TransformStep], otherwise: [TransformStep])
   }
 
   var kind: String
@@ -379,11 +367,31 @@ struct TransformStep {
       if let fraction, !(0...1).contains(fraction) { throw fail("`fraction` must be between 0 and 1", arg["fraction"]) }
       guard let seed = arg["seed"]?.value.intValue, seed >= 0 else { throw fail("`seed` must be a non-negative integer", arg["seed"]) }
       action = .sample(rows: rows, fraction: fraction, seed: UInt64(seed))
+    case "if_columns":
+      try allowOnly(["present", "then", "else"], required: ["present", "then"])
+      guard let present = try arg["present"].map({ try $0.strings("`present`") }), !present.isEmpty else {
+        throw fail("`present` must list at least one column")
+      }
+      func nested(_ key: String) throws -> [TransformStep] {
+        guard let v = arg[key] else { return [] }
+        guard let items = v.items else { throw fail("`\(key)` must be a list of steps", v) }
+        return try items.map { try TransformStep.parse($0) }
+      }
+      action = .ifColumns(present: present, then: try nested("then"), otherwise: try nested("else"))
     default:
       throw CellError("unknown step `\(kind)`", at: at,
                       hint: ExpressionSuggestBridge.hint(kind, TransformCell.stepKinds) ?? "steps: \(TransformCell.stepKinds.joined(separator: ", "))")
     }
     return TransformStep(kind: kind, action: action, source: arg, location: at)
+  }
+
+  /// Join steps here and in nested `if_columns` branches.
+  var joins: [(with: String, step: TransformStep)] {
+    switch action {
+    case .join(let with, _, _): [(with, self)]
+    case .ifColumns(_, let then, let otherwise): (then + otherwise).flatMap(\.joins)
+    default: []
+    }
   }
 
   // MARK: Running
@@ -405,11 +413,12 @@ struct TransformStep {
     case .groupBy(let k, let a): return "by \(k.isEmpty ? "(all rows)" : list(k)): \(list(a.map { $0.name }))"
     case .sort(let k): return list(k.map { ($0.descending ? "-" : "") + $0.column })
     case .sample(let r, let f, let s): return (r.map { "\($0) rows" } ?? "\(f ?? 0) of rows") + ", seed \(s)"
+    case .ifColumns(let c, let t, let e): return "if \(list(c)) present: \(t.count) step(s), else \(e.count)"
     }
   }
 
-  func apply(to frame: Frame, other: Frame?, extra: inout [String: JSONValue], note: inout String,
-             warnings: inout [String]) throws -> Frame
+  func apply(to frame: Frame, tables: (TransformStep, String) throws -> Frame, extra: inout [String: JSONValue],
+             note: inout String, warnings: inout [String]) throws -> Frame
   {
     switch action {
     case .select(let c): return try TableOperations.select(frame, c)
@@ -471,9 +480,26 @@ struct TransformStep {
         note = outcomes.map { "\($0.column): \($0.filled)" }.joined(separator: ", ") + " filled"
       }
       return out
-    case .join(_, let on, let how):
-      guard let other else { return frame }
-      return try TableOperations.join(frame, other, on: on, how: how)
+    case .join(let with, let on, let how):
+      return try TableOperations.join(frame, try tables(self, with), on: on, how: how)
+    case .ifColumns(let present, let then, let otherwise):
+      let taken = present.allSatisfy { frame.column(named: $0) != nil }
+      var out = frame
+      var notes: [String] = []
+      for step in taken ? then : otherwise {
+        var nestedExtra: [String: JSONValue] = [:]
+        var nestedNote = ""
+        do {
+          out = try step.apply(to: out, tables: tables, extra: &nestedExtra, note: &nestedNote, warnings: &warnings)
+        } catch let error as TableOperationError {
+          throw step.cellError(error)
+        }
+        notes.append(step.kind + (nestedNote.isEmpty ? "" : " (\(nestedNote))"))
+      }
+      extra["branch"] = .string(taken ? "then" : "else")
+      extra["steps_applied"] = .int(notes.count)
+      note = "\(taken ? "columns present" : "columns absent"): \(notes.isEmpty ? "nothing applied" : notes.joined(separator: ", "))"
+      return out
     case .groupBy(let k, let a): return try TableOperations.groupBy(frame, keys: k, aggregates: a)
     case .sort(let k): return try TableOperations.sort(frame, by: k)
     case .sample(let r, let f, let s): return try TableOperations.sample(frame, rows: r, fraction: f, seed: s)

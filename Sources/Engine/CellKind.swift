@@ -24,7 +24,11 @@ public struct KindRegistry: Sendable {
 
   public init() {}
 
-  public mutating func register(_ implementation: CellImplementation) {
+  /// Registers a kind. `externalEffects: true` marks kinds whose outputs record side effects (see
+  /// `KindDescriptor.externalEffects`): `verify` re-executes them but does not compare their outputs.
+  public mutating func register(_ implementation: CellImplementation, externalEffects: Bool = false) {
+    var implementation = implementation
+    if externalEffects { implementation.descriptor.externalEffects = true }
     implementations[implementation.descriptor.name] = implementation
   }
 
@@ -47,14 +51,19 @@ public struct CellOutput: Sendable {
   public var report: [ReportBlock]
   /// Warnings shown in the report and on the terminal.
   public var warnings: [String]
+  /// Facts about this execution that are not outputs (e.g. "9 trials reused from the trial cache"): kept in
+  /// the manifest and run.json, excluded from the output digest and from `verify`.
+  public var notes: [String]
 
   public init(result: JSONValue = .object([:]), tables: [(name: String, frame: Frame)] = [],
-              files: [(name: String, bytes: [UInt8])] = [], report: [ReportBlock] = [], warnings: [String] = []) {
+              files: [(name: String, bytes: [UInt8])] = [], report: [ReportBlock] = [], warnings: [String] = [],
+              notes: [String] = []) {
     self.result = result
     self.tables = tables
     self.files = files
     self.report = report
     self.warnings = warnings
+    self.notes = notes
   }
 }
 
@@ -92,7 +101,12 @@ public struct CellContext: Sendable {
   /// A private scratch directory for this execution (removed afterwards).
   public let scratchDirectory: URL
   /// The engine's cache directory (for cells that keep their own content-addressed downloads, e.g. `fetch`).
+  /// During `verify` this is the scratch cache, so nothing is reused from earlier runs.
   public let cacheDirectory: URL
+  /// The workbook file as given (relative to the project root when inside it).
+  public let workbookFile: String
+  /// This execution's cache key.
+  public let cacheKey: String
   /// Version text of the tools this kind declared.
   public let toolVersions: [String: String]
   /// Process environment (for secrets such as webhook URLs; never write these into outputs).
@@ -103,7 +117,7 @@ public struct CellContext: Sendable {
   let progressHandler: ProgressHandler?
 
   public init(cellId: String, kind: String, options: CellOptions, params: [String: JSONValue], workbookName: String, projectRoot: URL,
-              scratchDirectory: URL, cacheDirectory: URL, toolVersions: [String: String], environment: [String: String],
+              scratchDirectory: URL, cacheDirectory: URL, workbookFile: String = "", cacheKey: String = "", toolVersions: [String: String], environment: [String: String],
               isVerification: Bool, upstream: @escaping @Sendable (String) throws -> UpstreamOutput,
               progress: ProgressHandler?) {
     self.cellId = cellId
@@ -114,6 +128,8 @@ public struct CellContext: Sendable {
     self.projectRoot = projectRoot
     self.scratchDirectory = scratchDirectory
     self.cacheDirectory = cacheDirectory
+    self.workbookFile = workbookFile
+    self.cacheKey = cacheKey
     self.toolVersions = toolVersions
     self.environment = environment
     self.isVerification = isVerification
@@ -177,13 +193,17 @@ public struct UpstreamOutput: Sendable {
 public struct CellOptions: Sendable {
   public let values: [String: JSONValue]
   public let locations: [String: SourceLocation]
+  /// The options as written (before `${…}` substitution): mapping key order and nested locations, for kinds
+  /// whose semantics depend on order (transform steps) or that report errors inside nested values.
+  public let nodes: [String: SpecNode]
   public let cellLocation: SourceLocation
   let defaults: [String: JSONValue]
 
   public init(values: [String: JSONValue], locations: [String: SourceLocation], cellLocation: SourceLocation,
-              defaults: [String: JSONValue]) {
+              defaults: [String: JSONValue], nodes: [String: SpecNode] = [:]) {
     self.values = values
     self.locations = locations
+    self.nodes = nodes
     self.cellLocation = cellLocation
     self.defaults = defaults
   }

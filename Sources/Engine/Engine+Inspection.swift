@@ -105,6 +105,11 @@ extension Engine {
       case .failed: v.verdict = .failed; v.detail = r.reason
       case .skipped: v.verdict = .skipped; v.detail = r.reason
       default:
+        if workbook.cell(r.id)?.kind.externalEffects == true {
+          v.verdict = .skipped
+          v.detail = "records an external side effect (tracking, registry, webhook): re-executed against a scratch destination, not compared"
+          return v
+        }
         guard let old = recorded[r.id] else {
           v.verdict = .unrecorded
           v.detail = "no recorded output: run the workbook first"

@@ -43,7 +43,7 @@ public final class Engine: Sendable {
     try FileManager.default.createDirectory(at: layout.stateDirectory, withIntermediateDirectories: true)
     state = try StateDatabase(path: layout.stateDatabasePath)
     store = try CacheStore(root: layout.cacheDirectory, state: state)
-    tools = ToolFingerprints(registry: registry)
+    tools = ToolFingerprints(registry: registry, state: state)
   }
 
   // MARK: Loading
@@ -120,19 +120,41 @@ public final class Engine: Sendable {
   public func recentRuns(workbook: String) -> [StateDatabase.RunRecord] { state.recentRuns(workbook: workbook) }
 }
 
-/// Version text of external tools, computed once per process.
+/// Version text of external tools. Asking a tool its version costs a process start (tens of milliseconds), so
+/// the answer is remembered in the stat cache under the executable's `(size, mtime, inode)`: a no-op run only
+/// `stat`s the binary, and upgrading the tool changes the signature and so re-asks it.
 final class ToolFingerprints: @unchecked Sendable {
   let registry: KindRegistry
+  let state: StateDatabase
   private var cache: [String: String] = [:]
   private let lock = NSLock()
-  init(registry: KindRegistry) { self.registry = registry }
+  init(registry: KindRegistry, state: StateDatabase) {
+    self.registry = registry
+    self.state = state
+  }
 
   func version(of tool: String) -> String {
     lock.lock()
     if let v = cache[tool] { lock.unlock(); return v }
     lock.unlock()
-    let v = registry.tools[tool]?() ?? "unknown"
+    let v = lookup(tool)
     lock.lock(); cache[tool] = v; lock.unlock()
+    return v
+  }
+
+  private func lookup(_ tool: String) -> String {
+    let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+      .map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    let key = path.map { "tool-version:" + URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
+    if let key, let s = FileSystem.statSignature(String(key.dropFirst("tool-version:".count))),
+       let known = state.cachedDigest(path: key, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode)
+    {
+      return known
+    }
+    let v = registry.tools[tool]?() ?? "unknown"
+    if let key, let s = FileSystem.statSignature(String(key.dropFirst("tool-version:".count))) {
+      state.recordDigest(path: key, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode, digest: v)
+    }
     return v
   }
 }

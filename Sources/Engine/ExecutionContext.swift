@@ -134,7 +134,7 @@ final class ExecutionContext: Sendable {
     let observer = self.observer
     let context = CellContext(
       cellId: cell.id, kind: kind, options: prepared.options, params: prepared.components.params, workbookName: workbook.workbook.name,
-      projectRoot: engine.layout.root, scratchDirectory: scratch, cacheDirectory: engine.layout.cacheDirectory,
+      projectRoot: engine.layout.root, scratchDirectory: scratch, cacheDirectory: store.root, workbookFile: workbook.workbook.file, cacheKey: prepared.key,
       toolVersions: prepared.components.tools, environment: environment, isVerification: verification,
       upstream: { id in
         guard let u = upstreamAccess[id] else {
@@ -187,10 +187,11 @@ final class ExecutionContext: Sendable {
     try add("report.json", .report, [UInt8](report))
     for t in output.tables { try add(t.name + OutputNames.tableSuffix, .table, FrameCodec.encode(t.frame), rows: t.frame.rowCount) }
     for f in output.files { try add(f.name, .file, f.bytes) }
-    let manifest = Manifest(key: prepared.key, cell: cell.id, workbook: workbook.workbook.name,
+    var manifest = Manifest(key: prepared.key, cell: cell.id, workbook: workbook.workbook.name,
                             components: prepared.components, artifacts: artifacts,
                             outputDigest: Manifest.outputDigest(of: artifacts), warnings: output.warnings,
                             durationMs: durationMs)
+    manifest.notes = output.notes
     try store.putManifest(manifest)
     return manifest
   }
@@ -291,7 +292,7 @@ final class ExecutionContext: Sendable {
     for o in cell.spec.options {
       let json = o.value.json
       if let d = cell.kind.option(named: o.key)?.defaultValue, d == json { continue }
-      canonical[o.key] = json
+      canonical[o.key] = Self.orderPreserving(o.value)
     }
     var spec: [String: JSONValue] = ["options": .object(canonical)]
     if let when = cell.spec.when { spec["when"] = when.json }
@@ -302,8 +303,20 @@ final class ExecutionContext: Sendable {
       upstream: Dictionary(uniqueKeysWithValues: cell.dependencies.compactMap { d in upstream[d]?.outputDigest.map { (d, $0) } }),
       files: files,
       tools: Dictionary(uniqueKeysWithValues: cell.kind.tools.map { ($0, engine.tools.version(of: $0)) }))
-    let options = CellOptions(values: values, locations: locations, cellLocation: cell.spec.location, defaults: defaults)
+    let options = CellOptions(values: values, locations: locations, cellLocation: cell.spec.location, defaults: defaults,
+                              nodes: Dictionary(cell.spec.options.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }))
     return Prepared(options: options, components: components, key: components.key)
+  }
+
+  /// An option value for the cache key. Top-level option order is cosmetic (the options object is sorted), but
+  /// inside a value a mapping's key order can carry meaning (`derive: {a: …, b: "a * 2"}`), so nested mappings
+  /// are encoded as ordered `[key, value]` pairs. Scalars and lists are as written.
+  static func orderPreserving(_ node: SpecNode) -> JSONValue {
+    switch node.value {
+    case .list(let l): return .array(l.map(orderPreserving))
+    case .map(let m): return .object(["ordered": .array(m.map { .array([.string($0.key), orderPreserving($0.value)]) })])
+    default: return node.json
+    }
   }
 
   /// Substitutes `${…}` references: a string that is exactly one reference takes the referenced value's type.

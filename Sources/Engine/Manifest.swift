@@ -1,7 +1,7 @@
 import WorkbookModel
 
 /// Version of the cache layout and key derivation. Bump to invalidate every cache entry.
-public let cacheSchemeVersion = 1
+public let cacheSchemeVersion = 2
 
 /// Everything a cell's cache key is computed from, kept in clear so `status`/`explain` can say why a key changed.
 public struct KeyComponents: Sendable, Codable, Equatable {
@@ -18,6 +18,18 @@ public struct KeyComponents: Sendable, Codable, Equatable {
   public var files: [String: String]
   /// Tool → version text.
   public var tools: [String: String]
+
+  public init(scheme: Int, kind: String, kindVersion: Int, spec: JSONValue, params: [String: JSONValue],
+              upstream: [String: String], files: [String: String], tools: [String: String]) {
+    self.scheme = scheme
+    self.kind = kind
+    self.kindVersion = kindVersion
+    self.spec = spec
+    self.params = params
+    self.upstream = upstream
+    self.files = files
+    self.tools = tools
+  }
 
   public var json: JSONValue {
     .object([
@@ -90,10 +102,15 @@ public struct Manifest: Sendable, Codable, Equatable {
   /// Digest over the artifact names and digests: what dependents and `verify` compare.
   public var outputDigest: String
   public var warnings: [String]
+  /// Facts about this execution that are not outputs (not digested, not compared by `verify`).
+  public var notes: [String] = []
   public var durationMs: Int
 
+  /// Digest of the machine outputs (result, tables, files). The report blocks are presentation and are left
+  /// out, so they may mention how the result was obtained (e.g. trials reused from a cache).
   public static func outputDigest(of artifacts: [ArtifactRecord]) -> String {
-    Digest.sha256(artifacts.sorted { $0.name < $1.name }.map { "\($0.name)\t\($0.digest)\n" }.joined())
+    Digest.sha256(artifacts.filter { $0.role != .report }.sorted { $0.name < $1.name }
+      .map { "\($0.name)\t\($0.digest)\n" }.joined())
   }
 
   public func artifact(_ name: String) -> ArtifactRecord? { artifacts.first { $0.name == name } }
@@ -123,6 +140,7 @@ extension Manifest {
         return .object(o)
       }),
       "output_digest": .string(outputDigest), "warnings": .array(warnings.map(JSONValue.string)),
+      "notes": .array(notes.map(JSONValue.string)),
       "duration_ms": .int(durationMs),
     ])
   }
@@ -144,6 +162,7 @@ extension Manifest {
     }
     self.outputDigest = outputDigest
     self.warnings = (json["warnings"]?.arrayValue ?? []).compactMap(\.stringValue)
+    self.notes = (json["notes"]?.arrayValue ?? []).compactMap(\.stringValue)
     self.durationMs = json["duration_ms"]?.intValue ?? 0
   }
 }

@@ -97,6 +97,7 @@ struct OutputWriter {
           "key": r.key.map(JSONValue.string) ?? .null, "output_digest": r.outputDigest.map(JSONValue.string) ?? .null,
           "duration_ms": .int(r.durationMs), "reason": r.reason.map(JSONValue.string) ?? .null,
           "warnings": .array(r.warnings.map(JSONValue.string)),
+          "notes": .array((r.manifest?.notes ?? []).map(JSONValue.string)),
         ]
         if let m = r.manifest {
           o["outputs"] = .object(Dictionary(uniqueKeysWithValues: m.artifacts.filter { $0.role != .report }.map {

@@ -174,3 +174,21 @@ extension SQLiteDatabase {
     }
   }
 }
+
+/// A wall-clock limit for queries (SQL cells), checked by SQLite's progress handler every 10,000 VM steps.
+public final class SQLiteDeadline: @unchecked Sendable {
+  let limit: Date
+  public init(seconds: Double) { limit = Date().addingTimeInterval(seconds) }
+}
+
+extension SQLiteDatabase {
+  /// Interrupts any statement still running after `deadline` (SQLITE_INTERRUPT, "interrupted"). The deadline
+  /// object must stay alive while statements run (the caller keeps it).
+  public func interrupt(after deadline: SQLiteDeadline) {
+    sqlite3_progress_handler(handle, 10_000, { pointer in
+      guard let pointer else { return 0 }
+      let deadline = Unmanaged<SQLiteDeadline>.fromOpaque(pointer).takeUnretainedValue()
+      return Date() > deadline.limit ? 1 : 0
+    }, Unmanaged.passUnretained(deadline).toOpaque())
+  }
+}

@@ -266,43 +266,58 @@ public enum TableOperations {
   }
 
   /// Stable sort by several keys (`descending` per key). Nulls sort last in both directions, like pandas.
+  ///
+  /// Every key is first encoded as order-preserving unsigned integers (text by dictionary rank), so the sort
+  /// compares plain integers.
   public static func sort(_ frame: Frame, by keys: [(column: String, descending: Bool)]) throws(TableOperationError) -> Frame {
-    var comparators: [(Int, Int) -> Int] = []
+    let n = frame.rowCount
+    var encoded: [(values: [UInt64], nulls: [Bool]?)] = []
     for (name, descending) in keys {
       let c = try column(name, in: frame)
-      let sign = descending ? -1 : 1
-      let nullAt: (Int) -> Bool = { c.isNull($0) }
-      func make<T: Comparable>(_ key: @escaping (Int) -> T) -> (Int, Int) -> Int {
-        { a, b in
-          let na = nullAt(a), nb = nullAt(b)
-          if na || nb { return na == nb ? 0 : (na ? 1 : -1) }
-          let x = key(a), y = key(b)
-          return x < y ? -sign : (x > y ? sign : 0)
-        }
-      }
+      var values = [UInt64](repeating: 0, count: n)
+      var nulls = c.validity.map { $0.map { !$0 } }
       switch c.storage {
-      case .int(let v): comparators.append(make { v[$0] })
-      case .float(let v): comparators.append(make { v[$0] })
-      case .bool(let v): comparators.append(make { v[$0] ? 1 : 0 })
+      case .int(let v): for i in 0..<n { values[i] = UInt64(bitPattern: v[i]) ^ (1 << 63) }
+      case .float(let v):
+        for i in 0..<n {
+          let x = v[i]
+          if x.isNaN { if nulls == nil { nulls = [Bool](repeating: false, count: n) }; nulls![i] = true; continue }
+          let bits = (x == 0 ? 0.0 : x).bitPattern
+          values[i] = bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
+        }
+      case .bool(let v): for i in 0..<n { values[i] = v[i] ? 1 : 0 }
       case .string(let codes, let d):
         // Rank the dictionary once so rows compare by integer rank.
         let order = d.indices.sorted { d[$0] < d[$1] }
-        var rank = [Int](repeating: 0, count: d.count)
-        var r = 0
+        var rank = [UInt64](repeating: 0, count: d.count)
+        var r: UInt64 = 0
         for (k, idx) in order.enumerated() {
           if k > 0 && d[order[k - 1]] != d[idx] { r += 1 }
           rank[idx] = r
         }
-        comparators.append(make { rank[Int(codes[$0])] })
+        for i in 0..<n { values[i] = rank[Int(codes[i])] }
       }
+      if descending { for i in 0..<n { values[i] = ~values[i] } }
+      encoded.append((values, nulls))
     }
-    var indices = Array(0..<frame.rowCount)
-    indices.sort { a, b in
-      for cmp in comparators {
-        let r = cmp(a, b)
-        if r != 0 { return r < 0 }
+    var indices: [Int]
+    if encoded.count == 1, let key = encoded.first {
+      var pairs = [(UInt8, UInt64, Int)](repeating: (0, 0, 0), count: n)
+      for i in 0..<n { pairs[i] = (key.nulls?[i] == true ? 1 : 0, key.values[i], i) }
+      pairs.sort { $0 < $1 }
+      indices = pairs.map(\.2)
+    } else {
+      indices = Array(0..<n)
+      indices.sort { a, b in
+        for key in encoded {
+          let na = key.nulls?[a] ?? false, nb = key.nulls?[b] ?? false
+          if na != nb { return nb }
+          if na { continue }
+          let x = key.values[a], y = key.values[b]
+          if x != y { return x < y }
+        }
+        return a < b  // stability
       }
-      return a < b  // stability
     }
     return frame.gathering(indices)
   }

@@ -15,8 +15,21 @@ struct RowGrouper {
     var cardinality = 1
     for c in columns {
       let (columnIds, columnCardinality) = Self.denseIds(c)
+      let space = cardinality.multipliedReportingOverflow(by: columnCardinality)
+      if !space.overflow && space.partialValue <= 4 * rowCount + 4096 {
+        // Small key space: a direct table instead of hashing.
+        var table = [Int](repeating: -1, count: space.partialValue)
+        var next = 0
+        for i in 0..<rowCount {
+          let key = ids[i] &* columnCardinality &+ columnIds[i]
+          if table[key] < 0 { table[key] = next; next += 1 }
+          ids[i] = table[key]
+        }
+        cardinality = Swift.max(1, next)
+        continue
+      }
       var lookup: [Int: Int] = [:]
-      lookup.reserveCapacity(Swift.min(rowCount, cardinality * columnCardinality))
+      lookup.reserveCapacity(rowCount)
       for i in 0..<rowCount {
         let key = ids[i] &* columnCardinality &+ columnIds[i]
         if let g = lookup[key] { ids[i] = g } else { let g = lookup.count; lookup[key] = g; ids[i] = g }

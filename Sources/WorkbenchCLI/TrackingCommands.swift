@@ -21,6 +21,9 @@ struct TrackingArguments: ParsableArguments {
 
   /// The store (plain REST for a server: the registry and listings need it answering).
   func open() throws -> any TrackingStore {
+    if let folder = TrackingSupport.fileRoot(resolved), !FileManager.default.fileExists(atPath: folder) {
+      throw TrackingCommandError("no MLflow file store at \(display): run a workbook with a `track` cell first, or pass --uri / set MLFLOW_TRACKING_URI")
+    }
     do { return try TrackingSupport.open(uri: resolved, environment: environment, offlineRoot: nil) } catch {
       throw TrackingCommandError(TrackingSupport.message(error, environment: environment))
     }
@@ -64,6 +67,10 @@ struct Runs: ParsableCommand {
 
   func run() throws {
     let env = store.environment
+    if let folder = TrackingSupport.fileRoot(store.resolved), !FileManager.default.fileExists(atPath: folder) {
+      if json { printOut("[]") } else { printOut("no runs: no MLflow file store at \(store.display)") }
+      return
+    }
     let s = try store.open()
     var names: [String] = []
     if let experiment { names = [experiment] } else if let root = TrackingSupport.fileRoot(store.resolved) {

@@ -73,12 +73,17 @@ public struct KindDescriptor: Sendable {
   public var options: [OptionSpec]
   /// External tools whose version enters the cache key (e.g. `gnuplot`).
   public var tools: [String]
+  /// True for kinds whose outputs record an external side effect (MLflow run ids, registry versions, webhook
+  /// posts) and so cannot be byte-identical on re-execution: `verify` re-executes them against scratch
+  /// destinations but does not compare their outputs.
+  public var externalEffects: Bool
   /// Kind-specific validation beyond option types (runs before anything executes).
   public var validate: @Sendable (_ cell: CellSpec, _ diagnostics: inout Diagnostics) -> Void
   /// References the kind finds in its own syntax (e.g. `{{ cell.field }}` in notes), beyond `${…}`.
   public var references: @Sendable (_ cell: CellSpec) -> [TemplateReference]
 
   public init(name: String, version: Int, summary: String, options: [OptionSpec], tools: [String] = [],
+              externalEffects: Bool = false,
               validate: @escaping @Sendable (_ cell: CellSpec, _ diagnostics: inout Diagnostics) -> Void = { _, _ in },
               references: @escaping @Sendable (_ cell: CellSpec) -> [TemplateReference] = { _ in [] }) {
     self.references = references
@@ -87,6 +92,7 @@ public struct KindDescriptor: Sendable {
     self.summary = summary
     self.options = options
     self.tools = tools
+    self.externalEffects = externalEffects
     self.validate = validate
   }
 

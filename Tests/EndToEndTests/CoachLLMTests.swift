@@ -6,10 +6,14 @@ import TestSupport
 /// Modes: `grounded` (answers with the first deterministic findings it was sent), `number` (an invented 97.3 %),
 /// `player` (an invented "Marie Dupont"), `slow` (answers after 4 s). A wrong or missing key gets HTTP 401.
 final class FakeChatServer {
-  let process = Process()
   let port: Int
+  let pid: Int32
 
   static let script = #"""
+import os, signal, threading
+os.closerange(3, 4096)  # drop descriptors inherited from concurrently spawned processes (their pipes must reach EOF)
+signal.signal(signal.SIGTERM, signal.SIG_DFL)
+threading.Timer(300, lambda: os._exit(0)).start()  # never outlive the test run
 import http.server, json, sys, time
 mode, port_file, key = sys.argv[1], sys.argv[2], sys.argv[3]
 class H(http.server.BaseHTTPRequestHandler):
@@ -38,6 +42,7 @@ class H(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), H)
+with open(port_file + '.pid', 'w') as f: f.write(str(os.getpid()))
 with open(port_file + '.tmp', 'w') as f: f.write(str(server.server_address[1]))
 import os; os.rename(port_file + '.tmp', port_file)
 server.serve_forever()
@@ -52,31 +57,32 @@ server.serve_forever()
     return try Oracles.python("anchors")
   }
 
+  /// Starts the server detached (`sh -c '… &'`, standard streams on /dev/null): the test never waits on it through
+  /// Foundation's `Process` (whose exit monitoring can hang with a long-lived child beside `runProcess` calls).
   init(mode: String, key: String, python: URL, folder: URL) throws {
     let scriptURL = folder.appendingPathComponent("fake_llm_server.py")
     try Self.script.write(to: scriptURL, atomically: true, encoding: .utf8)
     let portFile = folder.appendingPathComponent("port-\(mode)")
-    process.executableURL = python
-    process.arguments = [scriptURL.path, mode, portFile.path, key]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    var port: Int?
-    for _ in 0..<200 {
-      if let text = try? String(contentsOf: portFile, encoding: .utf8), let p = Int(text) { port = p; break }
+    func quoted(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    let command = [python.path, scriptURL.path, mode, portFile.path, key].map(quoted).joined(separator: " ")
+      + " </dev/null >/dev/null 2>&1 &"
+    _ = try runProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", command])
+    var port: Int?, pid: Int32?
+    for _ in 0..<300 {
+      if let text = try? String(contentsOf: portFile, encoding: .utf8), let p = Int(text) {
+        port = p
+        pid = (try? String(contentsOf: URL(fileURLWithPath: portFile.path + ".pid"), encoding: .utf8)).flatMap { Int32($0) }
+        break
+      }
       Thread.sleep(forTimeInterval: 0.05)
     }
-    guard let port else {
-      process.terminate()
-      throw MissingResource("the fake LLM server did not start")
-    }
+    guard let port, let pid else { throw MissingResource("the fake LLM server did not start") }
     self.port = port
+    self.pid = pid
   }
 
-  func stop() {
-    if process.isRunning { process.terminate() }
-    process.waitUntilExit()
-  }
+  /// Ends the server this test started, by its pid (it also exits by itself after 300 s).
+  func stop() { kill(pid, SIGKILL) }
 }
 
 @Suite("coach cell with a language model", .serialized)

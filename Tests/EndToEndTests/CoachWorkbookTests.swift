@@ -35,9 +35,9 @@ struct CoachWorkbookTests {
     let out = try p.workbench(["run", "Workbooks/coaching.yaml"])
     #expect(out.status == 0, "stderr: \(out.stderr)")
     let statuses = try p.statuses("coaching")
-    #expect(statuses["game"] == "executed" && statuses["report"] == "executed" && statuses["impact"] == "executed")
+    #expect(statuses["match"] == "executed" && statuses["report"] == "executed" && statuses["impact"] == "executed")
 
-    let load = try CoachE2E.result(p, "coaching", "game")
+    let load = try CoachE2E.result(p, "coaching", "match")
     #expect(load["games"] as? Int == 1)
     let rec = try #require(load["reconciliation"] as? [String: Any])
     #expect(rec["failed"] as? Int == 0)
@@ -92,7 +92,7 @@ struct CoachWorkbookTests {
     let repo = TestPaths.repositoryRoot
     var text = try String(contentsOf: repo.appendingPathComponent("datasets/fiba_game_sample.json"), encoding: .utf8)
     // Break one player's minutes.
-    let range = try #require(text.range(of: "\"sMinutes\":\""))
+    let range = try #require(text.range(of: "\"sMinutes\": \"") ?? text.range(of: "\"sMinutes\":\""))
     let end = try #require(text[range.upperBound...].firstIndex(of: "\""))
     text.replaceSubrange(range.upperBound..<end, with: "abc")
     try p.write("games/data_1_2024.json", text)
@@ -125,6 +125,11 @@ struct CoachWorkbookTests {
           kind: coach
           input: game
           focus: LANDERNEAU
+        - id: visitors
+          kind: coach
+          input: game
+          team: VIL
+          language: fr
       """)
     let out = try p.workbench(["run", "real.yaml"])
     #expect(out.status == 0, "stderr: \(out.stderr)")
@@ -166,6 +171,12 @@ struct CoachWorkbookTests {
     // Focus: LANDERNEAU's post-mortem first.
     let pm = try #require(r["post_mortem"] as? [[String: Any]])
     #expect(pm.first?["team"] as? Int == 1)
+    // `team`: one team only.
+    let v = try CoachE2E.result(p, "real", "visitors")
+    #expect(v["only_team"] as? Int == 2)
+    #expect((v["post_mortem"] as? [[String: Any]])?.map { $0["team"] as? Int } == [2])
+    #expect(((v["findings"] as? [[String: Any]]) ?? []).allSatisfy { $0["team"] as? Int == 2 })
+    #expect(((v["recommendations"] as? [[String: Any]]) ?? []).allSatisfy { $0["team"] as? Int == 2 })
   }
 
   @Test func leagueFolderReconcilesAndImpactIsGroupedByGame() throws {

@@ -192,6 +192,7 @@ import TestSupport
 
   static let serverCode = """
     import http.server, sys, os
+    os.closerange(3, 4096)  # do not hold pipes inherited from concurrent test processes open
     out = sys.argv[1]
     class H(http.server.BaseHTTPRequestHandler):
         def do_POST(self):
@@ -252,8 +253,12 @@ import TestSupport
     let server = Process()
     server.executableURL = python
     server.arguments = ["-c", Self.serverCode, serverFolder.path]
+    server.standardOutput = FileHandle.nullDevice
+    server.standardError = FileHandle.nullDevice
     try server.run()
-    defer { server.terminate(); server.waitUntilExit() }
+    // SIGKILL: the test process may block SIGTERM, and the child inherits that signal mask.
+    func stopServer() { if server.isRunning { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() } }
+    defer { stopServer() }
     var port = ""
     for _ in 0..<200 where port.isEmpty {
       port = (try? String(contentsOf: serverFolder.appendingPathComponent("port"), encoding: .utf8)) ?? ""
@@ -285,8 +290,7 @@ import TestSupport
     #expect(!FileManager.default.fileExists(atPath: serverFolder.appendingPathComponent("posted.json").path), "verify posted: \(verify.stderr)")
 
     // Unreachable webhook: recorded, warned, the cell and the run still succeed.
-    server.terminate()
-    server.waitUntilExit()
+    stopServer()
     run = try project.workbench(["run", "alerting.yaml", "--force"], environment: ["TEST_DRIFT_WEBHOOK": url])
     #expect(run.status == 0, "\(run.stderr)")
     let failed = try Self.result(project, "alert", workbook: "alerting")

@@ -11,30 +11,36 @@ final class LocalHTTPServer {
     guard let python = ["/usr/bin/python3", "/usr/local/bin/python3"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
       throw MissingResource("python3 is needed for the local HTTP server")
     }
+    // Port 0: the OS picks a free port; the server writes it to a file once it listens.
+    let portFile = folder.deletingLastPathComponent().appendingPathComponent("server.port")
+    let script = """
+      import functools, http.server, os, sys
+      handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+      server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+      with open(sys.argv[2] + ".tmp", "w") as f: f.write(str(server.server_address[1]))
+      os.rename(sys.argv[2] + ".tmp", sys.argv[2])
+      server.serve_forever()
+      """
     process.executableURL = URL(fileURLWithPath: python)
-    // Port 0: the OS picks a free port; the server prints it.
-    process.arguments = ["-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", folder.path]
-    let pipe = Pipe()
-    process.standardOutput = pipe
+    process.arguments = ["-c", script, folder.path, portFile.path]
+    process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
-    var text = ""
     var found: Int?
     let deadline = Date().addingTimeInterval(20)
     while found == nil, Date() < deadline {
-      let data = pipe.fileHandleForReading.availableData
-      if data.isEmpty { Thread.sleep(forTimeInterval: 0.05); continue }
-      text += String(decoding: data, as: UTF8.self)
-      if let r = text.range(of: #"port (\d+)"#, options: .regularExpression) {
-        found = Int(text[r].dropFirst(5))
-      }
+      if let text = try? String(contentsOf: portFile, encoding: .utf8) { found = Int(text) } else { Thread.sleep(forTimeInterval: 0.05) }
     }
-    guard let found else { process.terminate(); throw MissingResource("the local HTTP server did not start: \(text)") }
+    guard let found else { kill(process.processIdentifier, SIGKILL); throw MissingResource("the local HTTP server did not start") }
     port = found
   }
 
+  /// SIGKILL: the child may inherit a signal mask that blocks SIGTERM (so `terminate()` would never end it).
   func stop() {
-    if process.isRunning { process.terminate(); process.waitUntilExit() }
+    if process.isRunning {
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+    }
   }
 
   deinit { stop() }
@@ -137,7 +143,7 @@ struct FetchTests {
   @Test func badURLAndPinAreStaticErrors() throws {
     let p = try Project()
     defer { p.remove() }
-    try p.write("f.yaml", workbook(url: "ftp://example.org/x.csv", pin: "1234"))
+    try p.write("f.yaml", workbook(url: "ftp://example.org/x.csv", pin: "\"1234\""))
     let run = try p.workbench(["run", "f.yaml"])
     #expect(run.status == 2)
     #expect(run.stderr.contains("`url` must be an http:// or https:// address"))

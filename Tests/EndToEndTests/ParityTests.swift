@@ -161,4 +161,42 @@ struct ParityTests {
       #expect(agree >= 0.998, "\(name) agrees on \(agree)")
     }
   }
+
+  /// One cell accepts either layout (Workbooks/includes/parivision-silver-any-layout.yaml): `if_columns` applies the
+  /// NBA.com mapping only when NBA.com columns are present, then the silver steps run. On the Kaggle file it is still PariVision's silver; on an NBA.com-layout file (a
+  /// made-up row, not real data) it gives the silver values computed by hand.
+  @Test func eitherLayoutRunsTheSameWorkbook() throws {
+    guard let raw = try Oracles.sharedDataset("nba_shots/kaggle_random_1000_parivision.csv"),
+          let silver = try Oracles.sharedDataset("nba_shots/parivision_silver_1000.csv") else { return }
+    let steps = try Self.steps("parivision-silver-any-layout.yaml")
+    let p = try Project()
+    defer { p.remove() }
+    try p.write("nba.csv", """
+      SEASON_1,SEASON_2,TEAM_ID,TEAM_NAME,PLAYER_ID,PLAYER_NAME,POSITION_GROUP,POSITION,GAME_DATE,GAME_ID,HOME_TEAM,AWAY_TEAM,EVENT_TYPE,SHOT_MADE,ACTION_TYPE,SHOT_TYPE,BASIC_ZONE,ZONE_NAME,ZONE_ABB,ZONE_RANGE,LOC_X,LOC_Y,SHOT_DISTANCE,QUARTER,MINS_LEFT,SECS_LEFT
+      2030,2029-30,1,Test Team,7,Test Player,G,PG,01-02-2030,1,AAA,BBB,Missed Shot,FALSE,Jump Shot,3PT Field Goal,Above the Break 3,Left Side Center,LC,24+ ft.,10.5,28.55,25,2,3,10
+      2030,2029-30,1,Test Team,8,Other Player,F,SF,01-02-2030,1,AAA,BBB,Made Shot,TRUE,Layup Shot,2PT Field Goal,Mid-Range,Left Side,L,8-16 ft.,-12.0,5.25,12,1,0,59
+
+      """)
+    for (file, name) in [(raw.path, "kaggle"), ("nba.csv", "nba")] {
+      try p.write("\(name).yaml", """
+        workbook: \(name)
+        cells:
+          - id: bronze
+            kind: load
+            source: \(file)
+          - id: silver
+            kind: transform
+            input: bronze
+        \(steps)
+        """)
+      let run = try p.workbench(["run", "\(name).yaml"])
+      #expect(run.status == 0, "\(run.stderr)\n\(run.stdout)")
+    }
+    #expect(Self.rows(try p.read("outputs/kaggle/cells/silver/table.csv")).count == 1001)
+    #expect(Self.rows(try p.read("outputs/kaggle/cells/silver/table.csv"))[1] == Self.rows(try String(contentsOf: silver, encoding: .utf8))[1])
+    let nba = Self.rows(try p.read("outputs/nba/cells/silver/table.csv"))
+    #expect(nba.count == 3)
+    #expect(nba[1] == ["7", "-105", "233", "190", "3", "7.62", "5", "0"])
+    #expect(nba[2] == ["8", "120", "0", "59", "2", "3.6576000000000004", "3", "1"])
+  }
 }

@@ -106,4 +106,13 @@ struct SQLTests {
     #expect(run.stderr.contains("q.yaml:14:12"), "\(run.stderr)")
     #expect(run.stderr.contains("the query must be a SELECT"))
   }
+
+  @Test func runawayQueryIsInterrupted() throws {
+    let p = try project()
+    defer { p.remove() }
+    try p.write("q.yaml", try p.read("q.yaml").replacingOccurrences(of: "query: ${q}", with: "query: ${q}\n    timeout: 0.5"))
+    let run = try run(p, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
+    #expect(run.status != 0)
+    #expect((run.stderr + run.stdout).contains("was interrupted"), "\(run.stderr)")
+  }
 }

@@ -145,3 +145,26 @@ let kinds: [String: KindDescriptor] = [
     #expect(rejected > 0)
   }
 }
+
+@Suite struct JSONParserTests {
+  @Test func roundTripsCanonicalJSON() throws {
+    let v: JSONValue = ["a": [1, -2, 3.5, 1e-300, "x\n\"é\u{1F600}<>&"], "b": ["c": nil, "d": false, "e": true], "f": 1.0]
+    let text = v.serialized()
+    #expect(try JSONValue.parse(Array(text.utf8)) == v)
+    #expect(try JSONValue.parse(Array(#"{"s":"\ud83d\ude00\u00e9\/"}"#.utf8)) == ["s": "😀é/"])
+  }
+
+  @Test func rejectsMalformedJSONWithoutTrapping() {
+    for bad in ["", "{", "[1,", "{\"a\" 1}", "tru", "\"abc", "[1]x", "{\"a\":\"\\q\"}", "-", "\"\\ud800\\u0041\""] {
+      #expect(throws: JSONParseError.self) { try JSONValue.parse(Array(bad.utf8)) }
+    }
+    var state: UInt64 = 99
+    let base = Array(#"{"key":[1,2.5,{"x":"y\u0041"},true,null],"n":-3e2}"#.utf8)
+    for _ in 0..<2000 {
+      var b = base
+      state = state &* 6364136223846793005 &+ 1
+      b[Int(state >> 33) % b.count] = UInt8(truncatingIfNeeded: state >> 13)
+      _ = try? JSONValue.parse(b)
+    }
+  }
+}

@@ -38,7 +38,7 @@ cells:
 YAML
 cd "$DIR"
 START=$(date +%s.%N)
-"$WORKBENCH" run pv.yaml > /dev/null
+"$WORKBENCH" run pv.yaml > run.log 2>&1 || { cat run.log; exit 1; }
 END=$(date +%s.%N)
 "$PY" - "$START" "$END" <<'PY'
 import json, sys
@@ -48,3 +48,13 @@ print(f"workbench sweep: {float(sys.argv[2]) - float(sys.argv[1]):.1f} s (whole 
       f"best CV AUC {b['cv_score']:.4f}, test AUC {b['test']['roc_auc']:.4f}, test accuracy {b['test']['accuracy']:.4f} ({b['model']} {b['params']})")
 PY
 "$PY" "$ROOT/bench/learn-e2e/peer_sweep.py" silver.csv
+# Widen the grid by one value: only the new trial runs (per-trial cache).
+sed -i 's/C: \[0.01, 0.1, 1\]/C: [0.01, 0.1, 1, 10]/' pv.yaml
+START=$(date +%s.%N)
+"$WORKBENCH" run pv.yaml > run.log 2>&1 || { cat run.log; exit 1; }
+END=$(date +%s.%N)
+"$PY" - "$START" "$END" <<'PY'
+import json, sys
+r = json.load(open("outputs/pv/cells/sweep/result.json"))
+print(f"widened grid: {float(sys.argv[2]) - float(sys.argv[1]):.1f} s, {r['trials_run']} trial run, {r['trials_reused']} reused (refit included)")
+PY

@@ -10,7 +10,7 @@ cd "$root"
 scripts/setup.sh
 command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null; }
 scripts/python-env.sh dvc
-swift build -c release --product workbench >/dev/null
+swift build -c release --static-swift-stdlib --product workbench >/dev/null
 wb="$root/.build/release/workbench"
 
 # 1. Data: 1,000,000 simulated shots in the Kaggle schema (~190 MB), generated once.
