@@ -19,7 +19,6 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
-    .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
   ],
   targets: [
     .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
@@ -29,7 +28,9 @@ let package = Package(
     .target(name: "Frame", dependencies: ["CZlib"], swiftSettings: numeric),
     .target(name: "Stats", swiftSettings: numeric),
     .target(name: "Learn", swiftSettings: numeric),
-    .target(name: "Plotting", dependencies: [.product(name: "Subprocess", package: "swift-subprocess")], swiftSettings: strict),
+    /// posix_spawn + waitpid (Foundation's Process.waitUntilExit can hang when other code also watches children).
+    .target(name: "ProcessRunner", swiftSettings: strict),
+    .target(name: "Plotting", dependencies: ["ProcessRunner"], swiftSettings: strict),
     .target(name: "Reporting", swiftSettings: strict),
     .target(name: "Tracking", swiftSettings: strict),
     .target(name: "Basketball", dependencies: ["Stats", "Learn"], swiftSettings: numeric),
@@ -39,13 +40,13 @@ let package = Package(
     .target(name: "WorkbookModel", dependencies: ["Yams"], swiftSettings: strict),
     .target(
       name: "Engine",
-      dependencies: ["WorkbookModel", "Frame", "Reporting", "CSQLite", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: ["WorkbookModel", "Frame", "Reporting", "CSQLite", "ProcessRunner", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: strict),
 
     // One file per cell kind, binding specs to the libraries above.
     .target(
       name: "Cells",
-      dependencies: ["Engine", "WorkbookModel", "Frame", "Stats", "Learn", "Plotting", "Reporting", "Tracking", "Basketball", "Simulation", "CSQLite"],
+      dependencies: ["Engine", "WorkbookModel", "Frame", "Stats", "Learn", "Plotting", "Reporting", "Tracking", "Basketball", "Simulation", "CSQLite", "ProcessRunner"],
       swiftSettings: strict),
 
     .target(
@@ -54,7 +55,7 @@ let package = Package(
       swiftSettings: strict),
     .executableTarget(name: "workbench", dependencies: ["WorkbenchCLI"], swiftSettings: strict),
 
-    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+    .target(name: "TestSupport", dependencies: ["ProcessRunner"], path: "Tests/TestSupport", swiftSettings: strict),
     .testTarget(name: "FrameTests", dependencies: ["Frame", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "StatsTests", dependencies: ["Stats", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "LearnTests", dependencies: ["Learn", "TestSupport"], swiftSettings: strict),

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import ProcessRunner
 
 /// Every cell kind Workbench ships. Adding a kind = one file defining `implementation` + one line here.
 public enum CellRegistry {
@@ -38,18 +39,9 @@ public enum CellRegistry {
 public enum ToolVersions {
   /// The first line `tool arguments…` prints, or "not installed".
   public static func version(of tool: String, arguments: [String]) -> String {
-    let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-      .map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    guard let path else { return "\(tool) not installed" }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = arguments
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = Pipe()
-    do { try p.run() } catch { return "\(tool) not runnable" }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return String(decoding: data, as: UTF8.self).split(separator: "\n").first.map(String.init) ?? "\(tool) (no version)"
+    guard ChildProcess.resolve(tool) != nil else { return "\(tool) not installed" }
+    guard let out = try? ChildProcess.run(tool, arguments) else { return "\(tool) not runnable" }
+    return (out.stdoutText.isEmpty ? out.stderrText : out.stdoutText).split(separator: "\n").first.map(String.init)
+      ?? "\(tool) (no version)"
   }
 }

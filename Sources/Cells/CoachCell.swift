@@ -11,7 +11,7 @@ import WorkbookModel
 /// language-model phrasing that is kept only when every number and name in it is grounded in the facts.
 enum CoachCell {
   static let descriptor = KindDescriptor(
-    name: "coach", version: 1,
+    name: "coach", version: 2,
     summary: "Post-match coaching report for a FIBA LiveStats game: findings, post-mortem, training recommendations, charts; optional grounded LLM phrasing.",
     options: [
       OptionSpec("input", .table, required: true, doc: "A `load` cell with `format: fiba_livestats` (any of its tables)."),

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import ProcessRunner
 import Tracking
 import WorkbookModel
 
@@ -81,21 +82,10 @@ public enum TrackingSupport {
   }
 
   private static func git(_ arguments: [String], in root: URL, keepEmpty: Bool = false) -> String? {
-    let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-      .map { "\($0)/git" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    guard let path else { return nil }
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: path)
-    p.arguments = ["-C", root.path] + arguments
-    let out = Pipe()
-    p.standardOutput = out
-    p.standardError = Pipe()
-    p.standardInput = FileHandle.nullDevice
-    do { try p.run() } catch { return nil }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else { return nil }
-    let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    guard ChildProcess.resolve("git") != nil,
+          let out = try? ChildProcess.run("git", ["-C", root.path] + arguments), out.status == 0, !out.signaled
+    else { return nil }
+    let text = out.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)
     return text.isEmpty && !keepEmpty ? nil : text
   }
 

@@ -1,5 +1,5 @@
 import Foundation
-import Subprocess
+import ProcessRunner
 
 /// Files written for one rendered chart.
 public struct RenderedFigure: Sendable, Equatable {
@@ -18,7 +18,7 @@ public struct GnuplotFingerprint: Sendable, Equatable {
   public var pngTerminal: String?
 }
 
-/// Runs gnuplot as a subprocess (swift-subprocess) on scripts from ``GnuplotScript``.
+/// Runs gnuplot as a child process (posix_spawn + waitpid, see `ProcessRunner`) on scripts from ``GnuplotScript``.
 ///
 /// gnuplot is started with `-d` (`--default-settings`) so a user's `~/.gnuplot` cannot change the output,
 /// in the output folder, on the saved script file: the figure is exactly what a reviewer gets by running
@@ -104,14 +104,12 @@ public struct GnuplotRenderer: Sendable {
     -> (stdout: String, stderr: String)
   {
     do {
-      let result = try await Subprocess.run(
-        .path(.init(exe)), arguments: .init(arguments),
-        workingDirectory: directory.map { .init($0) },
-        output: .string(limit: 1 << 20), error: .string(limit: 1 << 20))
-      let stdout = result.standardOutput, stderr = result.standardError
-      guard result.terminationStatus.isSuccess else {
+      let result = try ChildProcess.run(exe, arguments, currentDirectory: directory)
+      let stdout = result.stdoutText, stderr = result.stderrText
+      guard result.status == 0, !result.signaled else {
         throw PlottingError.gnuplotFailed(
-          status: "\(result.terminationStatus)", stderr: stderr.trimmingCharacters(in: .whitespacesAndNewlines), script: script)
+          status: result.signaled ? "signal \(result.status)" : "exit \(result.status)",
+          stderr: stderr.trimmingCharacters(in: .whitespacesAndNewlines), script: script)
       }
       return (stdout, stderr)
     } catch let error as PlottingError {

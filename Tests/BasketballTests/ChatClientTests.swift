@@ -1,10 +1,11 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Basketball
 
 /// A tiny OpenAI-compatible server on 127.0.0.1 (Python `http.server`), started and stopped by the test.
 final class FakeChatServer {
-  let process = Process()
+  var process: ChildProcess.Spawned?
   let port: Int
   let folder: URL
 
@@ -50,30 +51,30 @@ server.serve_forever()
     let scriptURL = folder.appendingPathComponent("server.py"), responsesURL = folder.appendingPathComponent("responses.json")
     try Data(Self.script.utf8).write(to: scriptURL)
     try JSONSerialization.data(withJSONObject: responses).write(to: responsesURL)
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = [scriptURL.path, responsesURL.path]
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    var line = Data()
-    while !line.contains(UInt8(ascii: "\n")) {
-      let chunk = out.fileHandleForReading.availableData
-      if chunk.isEmpty { break }
-      line.append(chunk)
+    let log = folder.appendingPathComponent("server.log")
+    let started = try startProcess(URL(fileURLWithPath: python), [scriptURL.path, responsesURL.path], logFile: log)
+    process = started
+    var found: Int?
+    let deadline = Date().addingTimeInterval(30)
+    while found == nil, Date() < deadline, started.isRunning {
+      let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+      if let first = text.split(separator: "\n").first, text.contains("\n") { found = Int(first.trimmingCharacters(in: .whitespaces)) }
+      if found == nil { Thread.sleep(forTimeInterval: 0.05) }
     }
-    guard let p = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-      kill(process.processIdentifier, SIGKILL)
+    guard let found else {
+      started.signalGroup(SIGKILL)
+      started.wait()
       throw MissingPort()
     }
-    port = p
+    port = found
   }
 
   struct MissingPort: Error {}
 
   /// SIGKILL: a child started from a test thread may inherit a signal mask that blocks SIGTERM.
   func stop() {
-    if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+    if let process { process.signalGroup(SIGKILL); process.wait() }
+    process = nil
     try? FileManager.default.removeItem(at: folder)
   }
 }

@@ -164,6 +164,12 @@ import TestSupport
           reference: ref
           current: cur
           method: psi
+        - id: ks
+          kind: drift
+          reference: ref
+          current: cur
+          method: ks
+          columns: [SHOT_DISTANCE]
       """))
     let run = try project.workbench(["run", "d.yaml", "--fail-on", "drift"])
     #expect(run.status == 1, "--fail-on drift exits 1 on drift: \(run.stderr)")
@@ -182,6 +188,10 @@ import TestSupport
         #expect(Self.relativeClose(c["score"] as? Double ?? .nan, e["score"] as? Double ?? .nan), "\(cell) \(name): \(c) vs \(e)")
       }
     }
+    // p-values on 20,000 values: the large-n warning.
+    let ks = try Self.result(project, "ks")
+    #expect((ks["warnings"] as? [String])?.contains { $0.contains("p-values flag even negligible differences") } == true)
+    #expect(run.stderr.contains("p-values flag even negligible differences"))
     // Summary first, bounded plots: one figure per drifted column (≤ 8), each SVG small.
     let html = try project.read("outputs/d/index.html")
     let verdict = try #require(html.range(of: "Dataset drift"))

@@ -4,7 +4,7 @@ import TestSupport
 
 /// A local `python3 -m http.server` on 127.0.0.1 with a free port, serving `folder`.
 final class LocalHTTPServer {
-  let process = Process()
+  var process: ChildProcess.Spawned?
   let port: Int
 
   init(serving folder: URL) throws {
@@ -21,26 +21,27 @@ final class LocalHTTPServer {
       os.rename(sys.argv[2] + ".tmp", sys.argv[2])
       server.serve_forever()
       """
-    process.executableURL = URL(fileURLWithPath: python)
-    process.arguments = ["-c", script, folder.path, portFile.path]
-    process.standardOutput = FileHandle.nullDevice
-    process.standardError = FileHandle.nullDevice
-    try process.run()
+    process = try startProcess(URL(fileURLWithPath: python), ["-c", script, folder.path, portFile.path])
     var found: Int?
     let deadline = Date().addingTimeInterval(20)
     while found == nil, Date() < deadline {
       if let text = try? String(contentsOf: portFile, encoding: .utf8) { found = Int(text) } else { Thread.sleep(forTimeInterval: 0.05) }
     }
-    guard let found else { kill(process.processIdentifier, SIGKILL); throw MissingResource("the local HTTP server did not start") }
+    guard let found else {
+      process?.signalGroup(SIGKILL)
+      process?.wait()
+      throw MissingResource("the local HTTP server did not start")
+    }
     port = found
   }
 
   /// SIGKILL: the child may inherit a signal mask that blocks SIGTERM (so `terminate()` would never end it).
   func stop() {
-    if process.isRunning {
-      kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
+    if let process {
+      process.signalGroup(SIGKILL)
+      process.wait()
     }
+    process = nil
   }
 
   deinit { stop() }

@@ -39,17 +39,12 @@ struct RobustnessTests {
     let p = try Project(); defer { p.remove() }
     try p.write("shots.csv", sampleCSV())
     try p.write("slow.yaml", Self.workbook)
-    let process = Process()
-    process.executableURL = TestPaths.workbenchExecutable
-    process.arguments = ["run", "slow.yaml"]
-    process.currentDirectoryURL = p.root
-    process.environment = ProcessInfo.processInfo.environment.merging(["WORKBENCH_TEST_KINDS": "1"]) { $1 }
-    process.standardError = FileHandle.nullDevice
-    try process.run()
+    let process = try startProcess(TestPaths.workbenchExecutable, ["run", "slow.yaml"], currentDirectory: p.root,
+                                   environment: ["WORKBENCH_TEST_KINDS": "1"])
     Thread.sleep(forTimeInterval: 0.8)  // bronze and profile are done; `wait` is sleeping
-    kill(process.processIdentifier, SIGKILL)
-    process.waitUntilExit()
-    #expect(process.terminationReason == .uncaughtSignal)
+    process.signal(SIGKILL)
+    let ended = process.wait()
+    #expect(ended.signaled && ended.status == SIGKILL)
 
     let out = try p.workbench(["run", "slow.yaml"])
     #expect(out.status == 0, "\(out.stderr)")

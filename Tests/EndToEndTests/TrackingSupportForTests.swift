@@ -99,7 +99,7 @@ final class TrackingTestServer: @unchecked Sendable {
   let directory: URL
   let port: Int
   private let mlflow: URL
-  private var process: Process?
+  private var process: ChildProcess.Spawned?
 
   var uri: String { "http://127.0.0.1:\(port)" }
 
@@ -112,23 +112,14 @@ final class TrackingTestServer: @unchecked Sendable {
   }
 
   func start(timeout: TimeInterval = 120) throws {
-    let p = Process()
-    p.executableURL = mlflow
-    p.arguments = ["server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
-                   "--backend-store-uri", "sqlite:///\(directory.path)/mlflow.db",
-                   "--artifacts-destination", directory.appendingPathComponent("artifacts").path]
     var env = ProcessInfo.processInfo.environment
     env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
     env["MLFLOW_DISABLE_TELEMETRY"] = "true"
-    p.environment = env
-    p.currentDirectoryURL = directory
     let log = directory.appendingPathComponent("server.log")
-    _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-    let handle = try FileHandle(forWritingTo: log)
-    p.standardOutput = handle
-    p.standardError = handle
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
+    let p = try startProcess(mlflow, ["server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
+                   "--backend-store-uri", "sqlite:///\(directory.path)/mlflow.db",
+                   "--artifacts-destination", directory.appendingPathComponent("artifacts").path],
+                             currentDirectory: directory, environment: env, logFile: log)
     process = p
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
@@ -159,12 +150,10 @@ final class TrackingTestServer: @unchecked Sendable {
   func stop() {
     guard let p = process else { return }
     process = nil
-    let pid = p.processIdentifier
-    guard pid > 0 else { return }
-    kill(-pid, SIGTERM)
+    p.signalGroup(SIGTERM)
     let deadline = Date().addingTimeInterval(3)
     while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-    kill(-pid, SIGKILL)
-    kill(pid, SIGKILL)
+    p.signalGroup(SIGKILL)
+    p.wait()
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+@_exported import ProcessRunner
 
 /// Locations and helpers shared by every test target.
 ///
@@ -80,39 +81,29 @@ public struct ProcessOutput: Sendable {
   public var stderr: String
 }
 
-/// Runs `executable` with `arguments`, draining both pipes concurrently (no deadlock on large output).
+/// Runs `executable` with `arguments` to completion (posix_spawn + waitpid: see `ProcessRunner.ChildProcess`;
+/// Foundation's `Process.waitUntilExit()` can hang in a test process that also runs other children).
 @discardableResult
 public func runProcess(
   _ executable: URL, _ arguments: [String], currentDirectory: URL? = nil,
   environment: [String: String]? = nil, stdin: String? = nil
 ) throws -> ProcessOutput {
-  let process = Process()
-  process.executableURL = executable
-  process.arguments = arguments
-  if let currentDirectory { process.currentDirectoryURL = currentDirectory }
   var env = ProcessInfo.processInfo.environment
   if let environment { for (k, v) in environment { env[k] = v } }
-  process.environment = env
-  let outPipe = Pipe(), errPipe = Pipe()
-  process.standardOutput = outPipe
-  process.standardError = errPipe
-  let inPipe = Pipe()
-  process.standardInput = inPipe
-  try process.run()
-  if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
-  try? inPipe.fileHandleForWriting.close()
-  let group = DispatchGroup()
-  nonisolated(unsafe) var outData = Data(), errData = Data()
-  group.enter()
-  DispatchQueue.global().async { outData = outPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-  group.enter()
-  DispatchQueue.global().async { errData = errPipe.fileHandleForReading.readDataToEndOfFile(); group.leave() }
-  group.wait()
-  process.waitUntilExit()
-  return ProcessOutput(
-    status: process.terminationStatus,
-    stdout: String(decoding: outData, as: UTF8.self),
-    stderr: String(decoding: errData, as: UTF8.self))
+  let out = try ChildProcess.run(executable.path, arguments, currentDirectory: currentDirectory?.path, environment: env,
+                                 stdin: stdin.map { Array($0.utf8) })
+  return ProcessOutput(status: out.signaled ? 128 + out.status : out.status, stdout: out.stdoutText, stderr: out.stderrText)
+}
+
+/// Starts a long-running helper (a server) in its own process group; stop it with `signalGroup(SIGKILL)` and `wait()`.
+public func startProcess(
+  _ executable: URL, _ arguments: [String], currentDirectory: URL? = nil,
+  environment: [String: String]? = nil, logFile: URL? = nil
+) throws -> ChildProcess.Spawned {
+  var env = ProcessInfo.processInfo.environment
+  if let environment { for (k, v) in environment { env[k] = v } }
+  return try ChildProcess.start(executable.path, arguments, currentDirectory: currentDirectory?.path, environment: env,
+                                logPath: logFile?.path)
 }
 
 /// Runs a Python snippet in virtual environment `env`; returns stdout. Throws with stderr on failure.

@@ -90,7 +90,7 @@ final class MLflowServer: @unchecked Sendable {
   let directory: URL
   let port: Int
   private let mlflow: URL
-  private var process: Process?
+  private var process: ChildProcess.Spawned?
 
   var baseURL: URL { URL(string: "http://127.0.0.1:\(port)")! }
 
@@ -106,29 +106,16 @@ final class MLflowServer: @unchecked Sendable {
   }
 
   func start(timeout: TimeInterval = 90) throws {
-    let p = Process()
-    // Foundation starts children as process-group leaders, so `kill(-pid)` reaches the uvicorn worker too.
-    p.executableURL = mlflow
-    p.arguments = [
-      "server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
-      "--backend-store-uri", "sqlite:///\(directory.path)/mlflow.db",
-      "--artifacts-destination", directory.appendingPathComponent("artifacts").path,
-    ]
     var env = ProcessInfo.processInfo.environment
     env["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
     env["MLFLOW_DISABLE_TELEMETRY"] = "true"
-    p.environment = env
-    p.currentDirectoryURL = directory
     let log = directory.appendingPathComponent("server.log")
-    if !FileManager.default.fileExists(atPath: log.path) {
-      _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-    }
-    let handle = try FileHandle(forWritingTo: log)
-    handle.seekToEndOfFile()
-    p.standardOutput = handle
-    p.standardError = handle
-    p.standardInput = FileHandle.nullDevice
-    try p.run()
+    let p = try startProcess(mlflow, [
+      "server", "--host", "127.0.0.1", "--port", String(port), "--workers", "1",
+      "--backend-store-uri", "sqlite:///\(directory.path)/mlflow.db",
+      "--artifacts-destination", directory.appendingPathComponent("artifacts").path,
+    ],
+                             currentDirectory: directory, environment: env, logFile: log)
     process = p
     let probe = URLSessionTransport(timeout: 2)
     let deadline = Date().addingTimeInterval(timeout)
@@ -151,14 +138,11 @@ final class MLflowServer: @unchecked Sendable {
   func stop() {
     guard let p = process else { return }
     process = nil
-    let pid = p.processIdentifier
-    guard pid > 0 else { return }
-    kill(-pid, SIGTERM)
+    p.signalGroup(SIGTERM)
     let deadline = Date().addingTimeInterval(3)
     while p.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-    kill(-pid, SIGKILL)
-    let hard = Date().addingTimeInterval(5)
-    while p.isRunning && Date() < hard { Thread.sleep(forTimeInterval: 0.05) }
+    p.signalGroup(SIGKILL)
+    p.wait()
     Thread.sleep(forTimeInterval: 0.2)
   }
 

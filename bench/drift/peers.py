@@ -12,6 +12,7 @@ CATEGORICAL = ["SHOT_TYPE", "BASIC_ZONE", "ZONE_RANGE", "ACTION_TYPE"]
 
 
 def prepare(work, datasets):
+    work = os.path.abspath(work)
     import pandas as pd
     os.makedirs(work, exist_ok=True)
     for year, name in [(2004, "reference"), (2021, "current")]:
