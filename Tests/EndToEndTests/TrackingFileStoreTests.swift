@@ -223,7 +223,10 @@ struct TrackingFileStoreTests {
     let storeFiles = TrackingE2E.snapshot(p.root.appendingPathComponent("mlruns"))
     #expect(storeFiles.count > 50)
     let verify = try p.workbench(["verify", "shots.yaml"], environment: env)
-    #expect(verify.status == 1 && verify.stdout.contains("track_base"), "run ids are external: \(verify.stdout)")
+    // Run ids and registry versions are external side effects: verify re-executes those cells but does not
+    // compare them, and everything else must be identical.
+    #expect(verify.status == 0, "\(verify.stdout)")
+    #expect(verify.stdout.split(separator: "\n").contains { $0.hasPrefix("skipped") && $0.contains("track_base") })
     #expect(TrackingE2E.snapshot(p.root.appendingPathComponent("mlruns")) == storeFiles, "verify never writes the real store")
     #expect(try p.read(aliasFile) == "1")
 
