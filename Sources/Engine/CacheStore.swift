@@ -35,7 +35,9 @@ public struct CacheStore: Sendable {
     {
       return digest
     }
-    try FileSystem.writeAtomically(bytes, to: path, durable: true)
+    // No fsync for blobs: every read verifies content against the name, so a blob torn by a crash is a cache miss,
+    // never a wrong result. The manifest (written last, with fsync) is what makes an entry count.
+    try FileSystem.writeAtomically(bytes, to: path, durable: false)
     if let s = FileSystem.statSignature(path) {
       state.recordDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode, digest: digest)
     }

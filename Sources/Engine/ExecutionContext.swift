@@ -16,6 +16,9 @@ final class ExecutionContext: Sendable {
   let environment: [String: String]
   let runId: Int64?
   let observer: any RunObserver
+  /// Tables produced or decoded during this execution, by blob digest: a table written by one cell and read by
+  /// several dependents is decoded (and hash-verified) once, not once per reader.
+  let tableMemo = TableMemo()
 
   init(engine: Engine, workbook: ValidatedWorkbook, store: CacheStore, state: StateDatabase, materialize: Bool,
        force: Bool, verification: Bool, environment: [String: String], runId: Int64?, observer: any RunObserver) {
@@ -157,7 +160,7 @@ final class ExecutionContext: Sendable {
     let ms = Self.milliseconds(clock.now - start)
     do {
       let manifest = try store(output, cell: cell, prepared: prepared, durationMs: ms)
-      if materialize { try OutputWriter(engine: engine).materialize(manifest, workbook: workbook.workbook.name) }
+      if materialize { try OutputWriter(engine: engine).materialize(manifest, workbook: workbook.workbook.name, memo: tableMemo) }
       if !verification {
         state.setState(workbook: workbook.workbook.name, cell: cell.id, key: manifest.key, outputDigest: manifest.outputDigest)
       }
@@ -185,7 +188,10 @@ final class ExecutionContext: Sendable {
     try add("result.json", .result, output.result.serializedBytes())
     let report = try JSONEncoder.sorted.encode(output.report)
     try add("report.json", .report, [UInt8](report))
-    for t in output.tables { try add(t.name + OutputNames.tableSuffix, .table, FrameCodec.encode(t.frame), rows: t.frame.rowCount) }
+    for t in output.tables {
+      try add(t.name + OutputNames.tableSuffix, .table, FrameCodec.encode(t.frame), rows: t.frame.rowCount)
+      tableMemo.put(artifacts.last!.digest, t.frame)
+    }
     for f in output.files { try add(f.name, .file, f.bytes) }
     var manifest = Manifest(key: prepared.key, cell: cell.id, workbook: workbook.workbook.name,
                             components: prepared.components, artifacts: artifacts,
@@ -199,6 +205,7 @@ final class ExecutionContext: Sendable {
   func upstreamAccessors(_ upstream: [String: CellRecord]) -> [String: UpstreamOutput] {
     var out: [String: UpstreamOutput] = [:]
     let store = self.store
+    let memo = tableMemo
     for (id, record) in upstream {
       guard let m = record.manifest else { continue }
       let result = (try? store.blob(m.artifact("result.json")?.digest ?? "")).flatMap { try? JSONValue.parse($0) } ?? .object([:])
@@ -208,8 +215,13 @@ final class ExecutionContext: Sendable {
         fileNames: m.files.map(\.name),
         loadTable: { name in
           guard let a = m.artifact(name + OutputNames.tableSuffix) else { throw CellError("cell `\(id)` has no table `\(name)`") }
+          if let frame = memo.get(a.digest) { return frame }
           let bytes = try store.blob(a.digest)
-          do { return try FrameCodec.decode(bytes) } catch {
+          do {
+            let frame = try FrameCodec.decode(bytes)
+            memo.put(a.digest, frame)
+            return frame
+          } catch {
             throw CellError("table `\(name)` of cell `\(id)` cannot be decoded: \(error)", hint: "run `workbench clean` and rerun")
           }
         },
@@ -399,5 +411,26 @@ extension JSONEncoder {
     let e = JSONEncoder()
     e.outputFormatting = [.sortedKeys]
     return e
+  }
+}
+
+/// A small in-memory map from table digests to decoded frames, shared by the cells of one execution.
+final class TableMemo: @unchecked Sendable {
+  private var frames: [String: Frame] = [:]
+  private var order: [String] = []
+  private let lock = NSLock()
+  /// Frames kept at most (the most recent ones); each may be large.
+  let capacity = 4
+
+  func get(_ digest: String) -> Frame? {
+    lock.lock(); defer { lock.unlock() }
+    return frames[digest]
+  }
+
+  func put(_ digest: String, _ frame: Frame) {
+    lock.lock(); defer { lock.unlock() }
+    if frames[digest] == nil { order.append(digest) }
+    frames[digest] = frame
+    while order.count > capacity { frames[order.removeFirst()] = nil }
   }
 }

@@ -15,7 +15,7 @@ struct OutputWriter {
   static let previewRows = 1_000
   static let markerName = ".output-digest"
 
-  func materialize(_ manifest: Manifest, workbook: String) throws {
+  func materialize(_ manifest: Manifest, workbook: String, memo: TableMemo? = nil) throws {
     let dir = engine.layout.cellOutputs(workbook: workbook, cell: manifest.cell)
     let marker = dir.appendingPathComponent(Self.markerName).path
     if let existing = try? String(contentsOfFile: marker, encoding: .utf8), existing == manifest.outputDigest { return }
@@ -25,14 +25,16 @@ struct OutputWriter {
     try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: true)
     var tableIndex: [JSONValue] = []
     for a in manifest.artifacts {
-      let bytes = try engine.store.blob(a.digest)
+      if a.role == .report { continue }
+      let memoFrame = a.role == .table ? memo?.get(a.digest) : nil
+      let bytes = memoFrame == nil ? try engine.store.blob(a.digest) : []
       switch a.role {
       case .result: try FileSystem.writeAtomically(bytes, to: staging.appendingPathComponent("result.json").path)
       case .report: continue
       case .file: try FileSystem.writeAtomically(bytes, to: staging.appendingPathComponent(a.name).path)
       case .table:
         let name = String(a.name.dropLast(OutputNames.tableSuffix.count))
-        let frame = try FrameCodec.decode(bytes)
+        let frame = try memoFrame ?? FrameCodec.decode(bytes)
         let complete = frame.rowCount <= Self.fullExportRows
         let fileName = complete ? "\(name).csv" : "\(name).preview.csv"
         let rows = complete ? frame : frame.gathering(Array(0..<min(Self.previewRows, frame.rowCount)))
