@@ -247,10 +247,13 @@ struct TrackPlan {
                    userId: String, tags: [KeyValue], dataset: DatasetInput?, includeTrials: Bool, timestamp: Int64) throws -> TrackPlan {
     let isSweep = upstream["trials"]?.arrayValue != nil && upstream["best"]?.objectValue != nil
     let isTrain = upstream["model"]?.stringValue != nil && upstream["train"] != nil
-    guard isSweep || isTrain else {
-      throw Problem(message: "cell `\(upstreamId)` is not a `train` or `sweep` cell (its result has no model and metrics)",
-                    hint: "`of` must name a train or sweep cell")
+    // The coaching impact model (ridge, cross-validated by game): logged like any other model run.
+    let isImpact = upstream["grouped_by_game"] != nil && upstream["cross_validated_r2"] != nil
+    guard isSweep || isTrain || isImpact else {
+      throw Problem(message: "cell `\(upstreamId)` is not a `train`, `sweep` or fitted `impact` cell (its result has no model and metrics)",
+                    hint: "`of` must name a train, sweep or impact cell (an impact cell with too few games fits nothing)")
     }
+    let sourceKind = isSweep ? "sweep" : isTrain ? "train" : "impact"
     let model = isSweep ? (upstream["best"] ?? .null) : upstream
     var params: [KeyValue] = []
     var seen = Set<String>()
@@ -259,7 +262,12 @@ struct TrackPlan {
       seen.insert(key)
       params.append(KeyValue(key, text(value)))
     }
-    param("model", model["model"])
+    param("model", model["model"] ?? (isImpact ? .string("ridge") : nil))
+    if isImpact {
+      param("cv_folds", upstream["folds"]); param("cv_groups", .string("game")); param("lambda", upstream["final_lambda"])
+      param("games", upstream["games"]); param("rows", upstream["rows"])
+      param("features", .array((upstream["features"]?.arrayValue ?? []).compactMap { $0["name"] }))
+    }
     if let hyper = model["params"]?.objectValue {
       for (k, v) in hyper.sorted(by: { $0.key < $1.key }) { param(seen.contains(k) ? "param_\(k)" : k, v) }
     }
@@ -288,6 +296,10 @@ struct TrackPlan {
         metric("\(part)_\(k)", v.doubleValue)
       }
     }
+    if isImpact {
+      metric("cv_r2", upstream["cross_validated_r2"]?.doubleValue)
+      for (i, v) in (upstream["fold_r2"]?.arrayValue ?? []).enumerated() { metric("cv_r2_fold", v.doubleValue, step: Int64(i + 1)) }
+    }
     let selectBy = upstream["select_by"]?.stringValue ?? "score"
     if isSweep {
       metric("cv_\(selectBy)_mean", model["cv_score"]?.doubleValue)
@@ -304,7 +316,7 @@ struct TrackPlan {
     }
 
     var parentTags = tags
-    parentTags.append(KeyValue("workbench.source_kind", isSweep ? "sweep" : "train"))
+    parentTags.append(KeyValue("workbench.source_kind", sourceKind))
     if let v = model["history"]?["validation"]?.stringValue { parentTags.append(KeyValue("workbench.validation_loss", v)) }
     if let sha = model["model_sha256"]?.stringValue { parentTags.append(KeyValue("workbench.model_sha256", sha)) }
     let parent = RunRecord(
@@ -346,7 +358,7 @@ struct TrackPlan {
         childTrials.append(n)
       }
     }
-    return TrackPlan(kind: isSweep ? "sweep" : "train", model: model, parent: parent, children: children,
+    return TrackPlan(kind: sourceKind, model: model, parent: parent, children: children,
                      childTrials: childTrials, finalMetrics: finals)
   }
 

@@ -203,6 +203,11 @@ struct CoachWorkbookTests {
           input: league
           folds: 5
           seed: 42
+        - id: impact_run
+          kind: track
+          of: impact
+          uri: mlruns
+          experiment: coaching
       """)
     let out = try p.workbench(["run", "league.yaml"])
     #expect(out.status == 0, "stderr: \(out.stderr)")
@@ -220,6 +225,17 @@ struct CoachWorkbookTests {
 
     let impact = try CoachE2E.result(p, "league", "impact")
     #expect(impact["status"] as? String == "fitted")
+    // Logged like any other model run: the run carries the cross-validated R², overall and per fold.
+    let run = try CoachE2E.result(p, "league", "impact_run")
+    let runMetrics = try #require(run["metrics"] as? [String: Any])
+    #expect(runMetrics["cv_r2"] as? Double == impact["cross_validated_r2"] as? Double)
+    #expect((run["params"] as? [String: String])?["cv_groups"] == "game")
+    if let py3 = try Oracles.python("mlflow3") {
+      let back = try TrackingE2E.read(py3, uri: p.root.appendingPathComponent("mlruns").path, experiment: "coaching", model: "impact")
+      let runs = try #require(back["runs"] as? [String: [String: Any]])
+      let logged = try #require(runs[run["run_id"] as? String ?? ""], "MLflow reads the impact run")
+      #expect(TrackingE2E.sameMetrics(runMetrics, logged["metrics"] as? [String: Any] ?? [:]))
+    }
     #expect(impact["grouped_by_game"] as? Bool == true)
     #expect(impact["games"] as? Int == 80)
     let r2 = try #require(impact["cross_validated_r2"] as? Double)
