@@ -106,7 +106,14 @@ enum LoadCell {
     if files.count == 1 && !addSource {
       table = frames[0]
     } else {
-      table = try TableOps.concatenate(frames, sourceNames: addSource ? files.map { Self.display($0, root: context.projectRoot) } : nil)
+      // Files read together must share their header: a differing one is an error, not null-filled columns.
+      let names = files.map { Self.display($0, root: context.projectRoot) }
+      for (i, f) in frames.enumerated().dropFirst() where Set(f.columnNames) != Set(frames[0].columnNames) {
+        let differing = Set(frames[0].columnNames).symmetricDifference(f.columnNames).sorted()
+        throw CellError("file \(names[i]) has different columns than \(names[0]) (differs in: \(differing.prefix(5).joined(separator: ", ")))",
+                        at: o.location(of: "source"), hint: "load files with the same header together, or load them separately")
+      }
+      table = try Frame.concatenating(frames, sourceColumn: addSource ? "source_file" : nil, sources: addSource ? names : [])
     }
     let policy = csv.badRows
     if !rejected.isEmpty {

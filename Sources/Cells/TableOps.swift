@@ -6,59 +6,6 @@ import WorkbookModel
 
 /// Table helpers shared by cell kinds (concatenation, schema and preview blocks, number formatting).
 enum TableOps {
-  /// Stacks frames with the same column names; a column typed differently across files is widened
-  /// (int+float → float, anything else mixed → string). Optionally adds a `source_file` column first.
-  static func concatenate(_ frames: [Frame], sourceNames: [String]?) throws -> Frame {
-    guard let first = frames.first else { return .empty }
-    let names = first.columnNames
-    for (i, f) in frames.enumerated().dropFirst() where f.columnNames != names {
-      let missing = Set(names).symmetricDifference(f.columnNames).sorted()
-      throw CellError("file \(sourceNames?[i] ?? "#\(i + 1)") has different columns than the first file (differs in: \(missing.prefix(5).joined(separator: ", ")))",
-                      hint: "load files with the same header together, or load them separately")
-    }
-    var columns: [Column] = []
-    if let sourceNames {
-      var values: [String?] = []
-      for (f, n) in zip(frames, sourceNames) { values += Array(repeating: n, count: f.rowCount) }
-      columns.append(Column(name: "source_file", strings: values))
-    }
-    for (j, name) in names.enumerated() {
-      let parts = frames.map { $0.columns[j] }
-      let types = Set(parts.map(\.type))
-      let validity: [Bool]? = parts.contains { $0.validity != nil }
-        ? parts.flatMap { $0.validity ?? Array(repeating: true, count: $0.count) } : nil
-      if types.count == 1 {
-        switch parts[0].storage {
-        case .int:
-          var all: [Int64] = []
-          for p in parts { if case .int(let v) = p.storage { all += v } }
-          columns.append(Column(name: name, storage: .int(all), validity: validity))
-        case .float:
-          var all: [Double] = []
-          for p in parts { if case .float(let v) = p.storage { all += v } }
-          columns.append(Column(name: name, storage: .float(all), validity: validity))
-        case .bool:
-          var all: [Bool] = []
-          for p in parts { if case .bool(let v) = p.storage { all += v } }
-          columns.append(Column(name: name, storage: .bool(all), validity: validity))
-        case .string:
-          var values: [String?] = []
-          for p in parts { for r in 0..<p.count { values.append(p.isNull(r) ? nil : p.value(at: r).description) } }
-          columns.append(Column(name: name, strings: values))
-        }
-      } else if types == [.int, .float] {
-        var values: [Double] = []
-        for p in parts { values += (p.doubles() ?? []).map { $0 ?? 0 } }
-        columns.append(Column(name: name, storage: .float(values), validity: validity))
-      } else {
-        var values: [String?] = []
-        for p in parts { for r in 0..<p.count { values.append(p.isNull(r) ? nil : p.value(at: r).description) } }
-        columns.append(Column(name: name, strings: values))
-      }
-    }
-    return try Frame(columns: columns)
-  }
-
   static func schemaJSON(_ frame: Frame) -> JSONValue {
     .array(frame.columns.map { .object(["name": .string($0.name), "type": .string($0.type.rawValue), "nulls": .int($0.nullCount)]) })
   }

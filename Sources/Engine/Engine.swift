@@ -1,5 +1,6 @@
 import Foundation
 import Frame
+import ProcessRunner
 import Reporting
 import WorkbookModel
 
@@ -143,8 +144,7 @@ final class ToolFingerprints: @unchecked Sendable {
   }
 
   private func lookup(_ tool: String) -> String {
-    let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-      .map { "\($0)/\(tool)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    let path = ChildProcess.resolve(tool)
     let key = path.map { "tool-version:" + URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
     if let key, let s = FileSystem.statSignature(String(key.dropFirst("tool-version:".count))),
        let known = state.cachedDigest(path: key, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode)
