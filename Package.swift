@@ -63,7 +63,7 @@ let package = Package(
     .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "BasketballTests", dependencies: ["Basketball", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "WorkbookModelTests", dependencies: ["WorkbookModel", "TestSupport"], swiftSettings: strict),
-    .testTarget(name: "EngineTests", dependencies: ["Engine", "Cells", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "EngineTests", dependencies: ["Engine", "Cells", "Frame", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
   ],

@@ -58,7 +58,7 @@ enum TrackCell {
     var dataset: DatasetInput?
     if let dataRef = try o.string("data") {
       let frame = try context.table(dataRef)
-      let digest = Digest.sha256(FrameCodec.encode(frame))
+      let digest = Digest.sha256(of: frame)
       dataset = DatasetInput(
         name: dataRef, digest: String(digest.prefix(16)), sourceType: "local",
         source: JSONValue.object(["uri": .string("workbench://\(context.workbookName)/\(dataRef)")]).serialized(pretty: false),

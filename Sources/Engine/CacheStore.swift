@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import WorkbookModel
 
@@ -42,6 +43,56 @@ public struct CacheStore: Sendable {
       state.recordDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode, digest: digest)
     }
     return digest
+  }
+
+  /// Stores bytes produced piece by piece (see `FrameCodec.encode(_:to:)`): they are hashed and written to a
+  /// temporary file in one pass, then renamed to their digest, so a large table is never held twice in memory.
+  /// Returns the digest and the size in bytes.
+  public func putBlob(streaming produce: ((UnsafeRawBufferPointer) -> Bool) -> Void) throws -> (digest: String, size: Int) {
+    let incoming = root.appendingPathComponent("blobs").path
+    let tmp = "\(incoming)/.incoming-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+    let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+    guard fd >= 0 else {
+      throw EngineError("cannot write `\(tmp)`: \(String(cString: strerror(errno)))", hint: "check free disk space and permissions")
+    }
+    var hasher = SHA256()
+    var size = 0
+    var writeError: Int32 = 0
+    produce { piece in
+      hasher.update(bufferPointer: piece)
+      size += piece.count
+      var offset = 0
+      while offset < piece.count {
+        let n = write(fd, piece.baseAddress! + offset, piece.count - offset)
+        if n < 0 && errno == EINTR { continue }
+        if n <= 0 { writeError = n < 0 ? errno : EIO; return false }
+        offset += n
+      }
+      return true
+    }
+    close(fd)
+    guard writeError == 0 else {
+      unlink(tmp)
+      throw EngineError("cannot write a cache blob: \(String(cString: strerror(writeError)))", hint: "check free disk space and permissions")
+    }
+    let digest = Digest.hex(hasher.finalize())
+    let path = blobPath(digest)
+    if let s = FileSystem.statSignature(path), s.size == Int64(size),
+       state.cachedDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode) == digest
+    {
+      unlink(tmp)
+      return (digest, size)
+    }
+    try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    guard rename(tmp, path) == 0 else {
+      let message = String(cString: strerror(errno))
+      unlink(tmp)
+      throw EngineError("cannot write `\(path)`: \(message)", hint: "check free disk space and permissions")
+    }
+    if let s = FileSystem.statSignature(path) {
+      state.recordDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode, digest: digest)
+    }
+    return (digest, size)
   }
 
   /// Reads a blob and checks its content against its name.

@@ -1,26 +1,51 @@
 import Crypto
 import Foundation
+import Frame
 
 /// SHA-256 helpers. Digests are lowercase hex strings everywhere (manifests, run.json, blob names).
 public enum Digest {
-  public static func sha256(_ bytes: some DataProtocol) -> String {
-    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+  public static func sha256(_ bytes: some DataProtocol) -> String { hex(SHA256.hash(data: bytes)) }
+
+  /// Lowercase hex of a finished digest.
+  public static func hex(_ digest: SHA256.Digest) -> String {
+    let alphabet = Array("0123456789abcdef".utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(64)
+    for b in digest { out.append(alphabet[Int(b >> 4)]); out.append(alphabet[Int(b & 15)]) }
+    return String(decoding: out, as: UTF8.self)
   }
   public static func sha256(_ text: String) -> String { sha256(Array(text.utf8)) }
 
-  /// Streams a file through SHA-256 in 4 MiB chunks (constant memory for large inputs).
+  /// SHA-256 of a frame's cache encoding (the name of its table blob), streamed without encoding it whole.
+  public static func sha256(of frame: Frame) -> String {
+    var hasher = SHA256()
+    FrameCodec.encode(frame) { piece in
+      hasher.update(bufferPointer: piece)
+      return true
+    }
+    return hex(hasher.finalize())
+  }
+
+  /// Streams a file through SHA-256 with one reused 1 MiB buffer (constant memory, no per-chunk allocation).
   public static func sha256(fileAt path: String) throws -> String {
-    guard let handle = FileHandle(forReadingAtPath: path) else {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else {
       throw EngineError("cannot open `\(path)` for reading", hint: "check that the file exists and is readable")
     }
-    defer { try? handle.close() }
+    defer { close(fd) }
     var hasher = SHA256()
+    let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+    defer { buffer.deallocate() }
     while true {
-      let chunk = try handle.read(upToCount: 4 << 20) ?? Data()
-      if chunk.isEmpty { break }
-      hasher.update(data: chunk)
+      let n = read(fd, buffer.baseAddress, buffer.count)
+      if n < 0 && errno == EINTR { continue }
+      guard n >= 0 else {
+        throw EngineError("cannot read `\(path)`: \(String(cString: strerror(errno)))", hint: "check that the file is readable")
+      }
+      if n == 0 { break }
+      hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
     }
-    return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    return hex(hasher.finalize())
   }
 
   public static func isValid(_ digest: String) -> Bool {

@@ -176,21 +176,28 @@ final class ExecutionContext: Sendable {
   func store(_ output: CellOutput, cell: PlannedCell, prepared: Prepared, durationMs: Int) throws -> Manifest {
     var artifacts: [ArtifactRecord] = []
     var names = Set<String>()
-    func add(_ name: String, _ role: ArtifactRecord.Role, _ bytes: [UInt8], rows: Int? = nil) throws {
+    func claim(_ name: String) throws {
       guard OutputNames.isSafe(name) else {
         throw CellError("cell produced an output with an unsafe name `\(name)`",
                         hint: "output names are plain file names (letters, digits, `.`, `_`, `-`) inside the cell's folder")
       }
       guard names.insert(name).inserted else { throw CellError("cell produced two outputs named `\(name)`") }
+    }
+    func add(_ name: String, _ role: ArtifactRecord.Role, _ bytes: [UInt8]) throws {
+      try claim(name)
       let digest = try store.putBlob(bytes)
-      artifacts.append(ArtifactRecord(name: name, role: role, digest: digest, size: bytes.count, rows: rows))
+      artifacts.append(ArtifactRecord(name: name, role: role, digest: digest, size: bytes.count, rows: nil))
     }
     try add("result.json", .result, output.result.serializedBytes())
     let report = try JSONEncoder.sorted.encode(output.report)
     try add("report.json", .report, [UInt8](report))
     for t in output.tables {
-      try add(t.name + OutputNames.tableSuffix, .table, FrameCodec.encode(t.frame), rows: t.frame.rowCount)
-      tableMemo.put(artifacts.last!.digest, t.frame)
+      let name = t.name + OutputNames.tableSuffix
+      try claim(name)
+      // Streamed: hashed and written piece by piece, never encoded whole in memory.
+      let (digest, size) = try store.putBlob { sink in FrameCodec.encode(t.frame, to: sink) }
+      artifacts.append(ArtifactRecord(name: name, role: .table, digest: digest, size: size, rows: t.frame.rowCount))
+      tableMemo.put(digest, t.frame)
     }
     for f in output.files { try add(f.name, .file, f.bytes) }
     var manifest = Manifest(key: prepared.key, cell: cell.id, workbook: workbook.workbook.name,

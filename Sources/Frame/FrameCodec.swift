@@ -1,3 +1,5 @@
+import CZlib
+
 /// Binary serialisation of a ``Frame`` for the cache (format version 1).
 ///
 /// Layout (all integers little-endian):
@@ -16,8 +18,24 @@ public enum FrameCodec {
   public static let version: UInt32 = 1
 
   public static func encode(_ frame: Frame) -> [UInt8] {
-    var w = ByteWriter()
-    w.bytes.reserveCapacity(estimatedSize(frame))
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(estimatedSize(frame))
+    encode(frame) { chunk in
+      bytes.append(contentsOf: chunk)
+      return true
+    }
+    return bytes
+  }
+
+  /// Streams the same bytes as ``encode(_:)`` to `sink` in pieces of at most about 1 MiB, without building the
+  /// whole encoding in memory (the cache hashes and writes a 150 MB table this way). Column arrays are handed to
+  /// the sink in place, not copied. `sink` returns false to stop early (e.g. after a failed write).
+  public static func encode(_ frame: Frame, to sink: (UnsafeRawBufferPointer) -> Bool) {
+    withoutActuallyEscaping(sink) { encode(frame, writer: StreamingByteWriter(sink: $0)) }
+  }
+
+  private static func encode(_ frame: Frame, writer: consuming StreamingByteWriter) {
+    var w = writer
     w.append(contentsOf: magic)
     w.append(version)
     w.append(UInt64(frame.rowCount))
@@ -37,8 +55,8 @@ public enum FrameCodec {
       }
       switch column.storage {
       case .int(let values): w.appendBulk(values)
-      case .float(let values): w.appendBulk(values.map(\.bitPattern))
-      case .bool(let values): w.append(contentsOf: values.map { $0 ? 1 : 0 })
+      case .float(let values): w.appendBulk(values)  // IEEE-754 binary64 bits, little-endian
+      case .bool(let values): w.appendBulk(values)    // Bool is stored as one byte, 0 or 1
       case .string(let codes, let dictionary):
         w.append(UInt32(dictionary.count))
         let encoded = dictionary.map { Array($0.utf8) }
@@ -47,9 +65,7 @@ public enum FrameCodec {
         w.appendBulk(codes)
       }
     }
-    let crc = w.bytes.withUnsafeBytes { Gzip.crc32($0) }
-    w.append(crc)
-    return w.bytes
+    w.finish()
   }
 
   /// Decodes bytes made by ``encode(_:)``; throws ``ReadError`` (source `frame codec`) on any inconsistency.
@@ -159,22 +175,71 @@ public enum FrameCodec {
   }
 }
 
-/// Little-endian appender.
-struct ByteWriter {
-  var bytes: [UInt8] = []
+/// Little-endian appender that hands its bytes to a sink in pieces and appends their CRC-32 at the end.
+struct StreamingByteWriter: ~Copyable {
+  private static let pieceSize = 1 << 20
+  private var buffer: [UInt8] = []
+  private var crc: UInt = 0
+  private var stopped = false
+  private let sink: (UnsafeRawBufferPointer) -> Bool
 
-  mutating func append(contentsOf b: [UInt8]) { bytes.append(contentsOf: b) }
-  mutating func append(_ v: UInt8) { bytes.append(v) }
-  mutating func append<T: FixedWidthInteger>(_ v: T) {
-    withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+  init(sink: @escaping (UnsafeRawBufferPointer) -> Bool) {
+    self.sink = sink
+    buffer.reserveCapacity(Self.pieceSize)
   }
-  /// Appends integers in little-endian order (a memory copy on little-endian hosts).
-  mutating func appendBulk<T: FixedWidthInteger>(_ values: [T]) {
-    if UInt16(1).littleEndian == 1 {
-      values.withUnsafeBytes { bytes.append(contentsOf: $0) }
+
+  mutating func append(contentsOf b: [UInt8]) { b.withUnsafeBytes { append(raw: $0) } }
+  mutating func append(_ v: UInt8) { append(contentsOf: [v]) }
+  mutating func append<T: FixedWidthInteger>(_ v: T) {
+    withUnsafeBytes(of: v.littleEndian) { append(raw: $0) }
+  }
+
+  /// Appends values' memory as is: little-endian integers and binary64 floats on little-endian hosts.
+  mutating func appendBulk<T: BitwiseCopyable>(_ values: [T]) {
+    if UInt16(1).littleEndian == 1 || MemoryLayout<T>.size == 1 {
+      values.withUnsafeBytes { append(raw: $0) }
     } else {
-      for v in values { append(v) }
+      for v in values {
+        withUnsafeBytes(of: v) { bytes in for b in bytes.reversed() { append(b) } }
+      }
     }
+  }
+
+  /// Small pieces are gathered in the buffer; large ones go to the sink in place (after flushing the buffer).
+  private mutating func append(raw: UnsafeRawBufferPointer) {
+    if raw.count >= Self.pieceSize {
+      flush()
+      var offset = 0
+      while offset < raw.count {
+        let n = Swift.min(Self.pieceSize, raw.count - offset)
+        emit(UnsafeRawBufferPointer(rebasing: raw[offset..<offset + n]))
+        offset += n
+      }
+      return
+    }
+    if buffer.count + raw.count > Self.pieceSize { flush() }
+    buffer.append(contentsOf: raw)
+  }
+
+  private mutating func flush() {
+    guard !buffer.isEmpty else { return }
+    let pending = buffer
+    pending.withUnsafeBytes { emit($0) }
+    buffer.removeAll(keepingCapacity: true)
+  }
+
+  private mutating func emit(_ piece: UnsafeRawBufferPointer) {
+    guard !stopped, let base = piece.baseAddress, piece.count > 0 else { return }
+    crc = CZlib.crc32(crc, base.assumingMemoryBound(to: Bytef.self), UInt32(piece.count))
+    if !sink(piece) { stopped = true }
+  }
+
+  /// Flushes and emits the CRC-32 of everything emitted so far.
+  mutating func finish() {
+    flush()
+    let value = UInt32(truncatingIfNeeded: crc)
+    guard !stopped else { return }
+    withUnsafeBytes(of: value.littleEndian) { _ = sink($0) }
   }
 }
 

@@ -78,7 +78,7 @@ extension TableOperations {
         for i in 0..<frame.rowCount where !c.isNull(i) { counts[g[i]] += 1 }
         columns.append(Column(name: name, ints: counts))
       case .count_distinct:
-        let (ids, _) = RowGrouper.denseIds(c)
+        let ids = RowGrouper(columns: [c], rowCount: frame.rowCount).groupOfRow
         var out = [Int64](repeating: 0, count: groups)
         for k in 0..<groups {
           var seen = Set<Int>()

@@ -1,9 +1,11 @@
 import Foundation
 
-/// Dense group ids for rows, by the values of several columns (first-appearance order; nulls form their own group).
+/// Dense group ids for rows, by the values of several columns (first-appearance order; nulls form their own group,
+/// NaN equals NaN, -0.0 equals 0.0, equal strings are equal whatever their dictionary codes).
 ///
-/// Each column is reduced to dense ids, then the ids are combined column by column and re-densified, so no
-/// per-row key object is ever allocated.
+/// Every row gets a 64-bit hash of its key values (computed in parallel over row ranges), then one sequential pass
+/// numbers the groups through an open-addressing table of (hash, group). Rows whose hashes match are compared value
+/// by value, so a hash collision can never merge two groups. Ids never depend on the thread count.
 struct RowGrouper {
   /// Group id of every row, 0-based, numbered in order of first appearance.
   var groupOfRow: [Int]
@@ -11,69 +13,160 @@ struct RowGrouper {
   var firstRow: [Int]
 
   init(columns: [Column], rowCount: Int) {
-    var ids = [Int](repeating: 0, count: rowCount)
-    var cardinality = 1
-    for c in columns {
-      let (columnIds, columnCardinality) = Self.denseIds(c)
-      let space = cardinality.multipliedReportingOverflow(by: columnCardinality)
-      if !space.overflow && space.partialValue <= 4 * rowCount + 4096 {
-        // Small key space: a direct table instead of hashing.
-        var table = [Int](repeating: -1, count: space.partialValue)
-        var next = 0
-        for i in 0..<rowCount {
-          let key = ids[i] &* columnCardinality &+ columnIds[i]
-          if table[key] < 0 { table[key] = next; next += 1 }
-          ids[i] = table[key]
-        }
-        cardinality = Swift.max(1, next)
-        continue
-      }
-      var lookup: [Int: Int] = [:]
-      lookup.reserveCapacity(rowCount)
-      for i in 0..<rowCount {
-        let key = ids[i] &* columnCardinality &+ columnIds[i]
-        if let g = lookup[key] { ids[i] = g } else { let g = lookup.count; lookup[key] = g; ids[i] = g }
-      }
-      cardinality = Swift.max(1, lookup.count)
+    guard !columns.isEmpty else {
+      groupOfRow = [Int](repeating: 0, count: rowCount)
+      firstRow = rowCount > 0 ? [0] : []
+      return
     }
-    var first = [Int](repeating: -1, count: columns.isEmpty ? (rowCount > 0 ? 1 : 0) : cardinality)
-    if !columns.isEmpty, rowCount == 0 { first = [] }
-    for i in 0..<rowCount where first[ids[i]] < 0 { first[ids[i]] = i }
-    groupOfRow = ids
+    let keys = columns.map(GroupingKey.init)
+    let hashes = Self.rowHashes(keys, rowCount: rowCount)
+    var groups = [Int](repeating: 0, count: rowCount)
+    var first: [Int] = []
+    var table = GroupTable()
+    hashes.withUnsafeBufferPointer { hashes in
+      groups.withUnsafeMutableBufferPointer { groups in
+        for row in 0..<rowCount {
+          groups[row] = table.group(hash: hashes[row], row: row, firstRow: &first) { a, b in
+            for k in keys where !k.equal(a, b) { return false }
+            return true
+          }
+        }
+      }
+    }
+    groupOfRow = groups
     firstRow = first
   }
 
-  /// Dense ids of one column's values (null = its own id) and how many distinct ids there are.
-  static func denseIds(_ c: Column) -> ([Int], Int) {
-    let n = c.count
-    var out = [Int](repeating: 0, count: n)
-    switch c.storage {
-    case .string(let codes, let d):
-      var byText: [String: Int] = [:]
-      let entry = d.map { s -> Int in
-        if let id = byText[s] { return id }
-        let id = byText.count + 1
-        byText[s] = id
-        return id
+  /// Hash of each row's key values; rows are split in ranges hashed concurrently, columns in order within a range.
+  private static func rowHashes(_ keys: [GroupingKey], rowCount: Int) -> [UInt64] {
+    var hashes = [UInt64](repeating: 0x243F_6A88_85A3_08D3, count: rowCount)
+    let rangeSize = 1 << 16
+    let ranges = (rowCount + rangeSize - 1) / rangeSize
+    hashes.withUnsafeMutableBufferPointer { buffer in
+      let shared = SendableSlots(pointer: buffer.baseAddress!)
+      DispatchQueue.concurrentPerform(iterations: ranges) { r in
+        let lower = r * rangeSize, upper = Swift.min(rowCount, lower + rangeSize)
+        for (c, key) in keys.enumerated() {
+          let salt = UInt64(c) &* 0x9E37_79B9_7F4A_7C15
+          for i in lower..<upper { shared.pointer[i] = mix(shared.pointer[i] ^ (key.bits(i) &+ salt)) }
+        }
       }
-      for i in 0..<n { out[i] = c.isNull(i) ? 0 : entry[Int(codes[i])] }
-      return (out, byText.count + 1)
-    default:
-      var lookup: [UInt64: Int] = [:]
-      let bits: (Int) -> UInt64
-      switch c.storage {
-      case .int(let v): bits = { UInt64(bitPattern: v[$0]) }
-      case .float(let v): bits = { i in let x = v[i]; return x == 0 ? 0 : (x.isNaN ? Double.nan.bitPattern : x.bitPattern) }
-      case .bool(let v): bits = { v[$0] ? 1 : 0 }
-      case .string: bits = { _ in 0 }
-      }
-      for i in 0..<n {
-        if c.isNull(i) { continue }
-        let key = bits(i)
-        if let id = lookup[key] { out[i] = id } else { let id = lookup.count + 1; lookup[key] = id; out[i] = id }
-      }
-      return (out, lookup.count + 1)
     }
+    return hashes
+  }
+
+  @inline(__always)
+  static func mix(_ key: UInt64) -> UInt64 {
+    var x = key
+    x ^= x >> 33
+    x &*= 0xff51_afd7_ed55_8ccd
+    x ^= x >> 33
+    x &*= 0xc4ce_b9fe_1a85_ec53
+    x ^= x >> 33
+    return x
+  }
+}
+
+/// One key column seen as canonical 64-bit values: what grouping hashes and compares.
+private struct GroupingKey {
+  enum Values {
+    case int([Int64])
+    case float([Double])
+    /// Codes plus, per dictionary entry, the first entry with the same text (dictionaries may repeat a string).
+    case string(codes: [UInt32], canonical: [UInt32])
+    case bool([Bool])
+  }
+  let values: Values
+  let validity: [Bool]?
+  private static let nullBits: UInt64 = 0x6A09_E667_F3BC_C908
+
+  init(_ c: Column) {
+    validity = c.validity
+    switch c.storage {
+    case .int(let v): values = .int(v)
+    case .float(let v): values = .float(v)
+    case .bool(let v): values = .bool(v)
+    case .string(let codes, let dictionary):
+      var firstIndex: [String: UInt32] = [:]
+      var canonical = [UInt32](repeating: 0, count: dictionary.count)
+      for (i, s) in dictionary.enumerated() {
+        if let j = firstIndex[s] { canonical[i] = j } else { firstIndex[s] = UInt32(i); canonical[i] = UInt32(i) }
+      }
+      values = .string(codes: codes, canonical: canonical)
+    }
+  }
+
+  @inline(__always)
+  func bits(_ i: Int) -> UInt64 {
+    if let validity, !validity[i] { return Self.nullBits }
+    switch values {
+    case .int(let v): return UInt64(bitPattern: v[i])
+    case .float(let v): let x = v[i]; return x == 0 ? 0 : (x.isNaN ? Double.nan.bitPattern : x.bitPattern)
+    case .string(let codes, let canonical): return UInt64(canonical[Int(codes[i])])
+    case .bool(let v): return v[i] ? 1 : 0
+    }
+  }
+
+  @inline(__always)
+  func equal(_ a: Int, _ b: Int) -> Bool {
+    if let validity {
+      let va = validity[a], vb = validity[b]
+      if va != vb { return false }
+      if !va { return true }
+    }
+    switch values {
+    case .int(let v): return v[a] == v[b]
+    case .float(let v): return v[a] == v[b] || (v[a].isNaN && v[b].isNaN)
+    case .string(let codes, let canonical): return codes[a] == codes[b] || canonical[Int(codes[a])] == canonical[Int(codes[b])]
+    case .bool(let v): return v[a] == v[b]
+    }
+  }
+}
+
+/// Open-addressing table of (row hash, group) with linear probing at load ≤ 1/2; grows by doubling.
+struct GroupTable: ~Copyable {
+  private var slots: UnsafeMutableBufferPointer<(hash: UInt64, group: Int)>
+  private var mask: Int
+  private var count = 0
+
+  init() {
+    slots = .allocate(capacity: 64)
+    slots.initialize(repeating: (0, -1))
+    mask = 63
+  }
+
+  deinit { slots.deallocate() }
+
+  /// The group of `row` (hash `hash`), opening a new one (recorded in `firstRow`) when no earlier row equals it.
+  @inline(__always)
+  mutating func group(hash: UInt64, row: Int, firstRow: inout [Int], equal: (Int, Int) -> Bool) -> Int {
+    var i = Int(truncatingIfNeeded: hash) & mask
+    while true {
+      let slot = slots[i]
+      if slot.group < 0 { break }
+      if slot.hash == hash && equal(firstRow[slot.group], row) { return slot.group }
+      i = (i + 1) & mask
+    }
+    let group = count
+    slots[i] = (hash, group)
+    firstRow.append(row)
+    count += 1
+    if 2 * count > mask + 1 { grow() }
+    return group
+  }
+
+  private mutating func grow() {
+    let old = slots
+    let capacity = 2 * (mask + 1)
+    slots = .allocate(capacity: capacity)
+    slots.initialize(repeating: (0, -1))
+    mask = capacity - 1
+    for slot in old where slot.group >= 0 {
+      var i = Int(truncatingIfNeeded: slot.hash) & mask
+      while slots[i].group >= 0 { i = (i + 1) & mask }
+      slots[i] = slot
+    }
+    old.deallocate()
   }
 }
 

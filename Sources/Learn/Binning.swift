@@ -37,7 +37,8 @@ public struct FeatureBinner: Sendable, Equatable {
 
   /// Learns bins from column-major `features` (`features[j][i]`, NaN = missing).
   public static func fit(
-    features: [[Double]], isCategorical: [Bool], maxBins: Int = 255, sampleSize: Int = 200_000, seed: UInt64 = 0
+    features: [[Double]], isCategorical: [Bool], maxBins: Int = 255, sampleSize: Int = 200_000, seed: UInt64 = 0,
+    threads: Int = 1
   ) throws(TreeModelError) -> FeatureBinner {
     guard (2...maximumBins).contains(maxBins) else {
       throw TreeModelError("max_bins is \(maxBins); it must be between 2 and \(maximumBins)")
@@ -58,38 +59,49 @@ public struct FeatureBinner: Sendable, Equatable {
       }
       sample = Array(idx[0..<sampleSize]).sorted()
     }
-    var edges: [[Double]] = []
-    var counts: [Int] = []
-    for (j, column) in features.enumerated() {
-      guard column.count == n else {
-        throw TreeModelError("binning: feature column \(j) has \(column.count) values, expected \(n)")
-      }
-      if isCategorical[j] {
-        var maxCode = -1
-        for (i, v) in column.enumerated() where !v.isNaN {
-          guard v >= 0, v < Double(maxBins), v == v.rounded(.towardZero) else {
-            throw TreeModelError(
-              "categorical feature \(j) has value \(v) at row \(i); categorical codes must be integers 0…\(maxBins - 1) (re-encode the column, or treat it as numeric)")
-          }
-          maxCode = max(maxCode, Int(v))
-        }
-        edges.append([])
-        counts.append(max(maxCode + 1, 1))
-      } else {
-        var values: [Double] = []
-        if let sample {
-          values.reserveCapacity(sample.count)
-          for i in sample where column[i].isFinite { values.append(column[i]) }
-        } else {
-          values.reserveCapacity(n)
-          for v in column where v.isFinite { values.append(v) }
-        }
-        let e = numericEdges(values, maxBins: maxBins)
-        edges.append(e)
-        counts.append(e.count + 1)
+    // Features are binned independently, one per thread at a time (the result does not depend on `threads`).
+    let perFeature = TreeParallel.map(features.count, threads: threads) { j -> Result<(edges: [Double], count: Int), TreeModelError> in
+      Result { () throws(TreeModelError) in
+        try binFeature(features[j], index: j, categorical: isCategorical[j], rowCount: n, sample: sample, maxBins: maxBins)
       }
     }
+    var edges: [[Double]] = []
+    var counts: [Int] = []
+    for result in perFeature {
+      let (e, c) = try result.get()
+      edges.append(e)
+      counts.append(c)
+    }
     return FeatureBinner(maxBins: maxBins, isCategorical: isCategorical, upperEdges: edges, valueBinCounts: counts)
+  }
+
+  /// Edges and value-bin count of one feature column.
+  private static func binFeature(_ column: [Double], index j: Int, categorical: Bool, rowCount n: Int, sample: [Int]?,
+                                 maxBins: Int) throws(TreeModelError) -> (edges: [Double], count: Int) {
+    guard column.count == n else {
+      throw TreeModelError("binning: feature column \(j) has \(column.count) values, expected \(n)")
+    }
+    if categorical {
+      var maxCode = -1
+      for (i, v) in column.enumerated() where !v.isNaN {
+        guard v >= 0, v < Double(maxBins), v == v.rounded(.towardZero) else {
+          throw TreeModelError(
+            "categorical feature \(j) has value \(v) at row \(i); categorical codes must be integers 0…\(maxBins - 1) (re-encode the column, or treat it as numeric)")
+        }
+        maxCode = max(maxCode, Int(v))
+      }
+      return ([], max(maxCode + 1, 1))
+    }
+    var values: [Double] = []
+    if let sample {
+      values.reserveCapacity(sample.count)
+      for i in sample where column[i].isFinite { values.append(column[i]) }
+    } else {
+      values.reserveCapacity(n)
+      for v in column where v.isFinite { values.append(v) }
+    }
+    let e = numericEdges(values, maxBins: maxBins)
+    return (e, e.count + 1)
   }
 
   /// Quantile (or distinct-value midpoint) edges of the finite `values` (±∞ simply fall in the end bins).

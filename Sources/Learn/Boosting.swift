@@ -117,8 +117,9 @@ public struct GradientBoostingModel: PersistableModel, ProbabilisticClassifier, 
     }
     let n = data.rowCount, featureCount = data.featureCount
     let binner = try FeatureBinner.fit(features: data.features, isCategorical: data.isCategorical,
-                                       maxBins: parameters.maxBins, seed: parameters.seed)
+                                       maxBins: parameters.maxBins, seed: parameters.seed, threads: threads)
     let binned = try binner.transform(data.features, threads: threads)
+    let rowMajor = binned.rowMajor(threads: threads)
     let binnedValidation = try validation.map { v throws(TreeModelError) in try binner.transform(v.features, threads: threads) }
     let y = data.target
     let yValidation = validation?.target ?? []
@@ -147,25 +148,23 @@ public struct GradientBoostingModel: PersistableModel, ProbabilisticClassifier, 
 
     var scores = [Double](repeating: base, count: n)
     var validationScores = [Double](repeating: base, count: validation?.rowCount ?? 0)
-    var gradients = [Double](repeating: 0, count: n)
-    var hessians = [Double](repeating: 0, count: n)
+    var gradientsAndHessians = [Double](repeating: 0, count: 2 * n)  // g, h of each row, interleaved
+    let allRows = (0..<n).map { Int32($0) }
     var trees: [DecisionTree] = []
     var trainingLoss: [Double] = [], validationLoss: [Double] = []
     var bestLoss = Double.infinity, bestRound = 0
     let classification = task == .classification
 
     _ = LossKernel.evaluate(scores: scores, targets: y, classification: classification, threads: threads,
-                            gradients: &gradients, hessians: &hessians)
+                            gradientsAndHessians: &gradientsAndHessians)
     for round in 0..<parameters.rounds {
       // Rows and features for this tree.
-      var rows: [Int32] = []
+      var sampledRows: [Int32] = []
       let sampled = parameters.subsample < 1
       if sampled {
         var generator = rowRoot.stream(round)
-        for i in 0..<n where generator.nextDouble() < parameters.subsample { rows.append(Int32(i)) }
-        if rows.isEmpty { rows = [0] }
-      } else {
-        rows = (0..<n).map { Int32($0) }
+        for i in 0..<n where generator.nextDouble() < parameters.subsample { sampledRows.append(Int32(i)) }
+        if sampledRows.isEmpty { sampledRows = [0] }
       }
       var allowed = Array(0..<featureCount)
       var featureGenerator = columnRoot.stream(round)
@@ -173,22 +172,22 @@ public struct GradientBoostingModel: PersistableModel, ProbabilisticClassifier, 
         for i in 0..<columnsPerTree { allowed.swapAt(i, i + featureGenerator.nextInt(below: featureCount - i)) }
         allowed = Array(allowed[0..<columnsPerTree]).sorted()
       }
-      // Grow the tree and update the training scores while the binned matrix is pinned: sampled rows through
+      // Grow the tree and update the training scores while the binned matrices are pinned: sampled rows through
       // their leaf ranges, the others (row subsampling) by walking the tree on their bins.
       let learningRate = parameters.learningRate
-      let tree: DecisionTree = binned.bins.withUnsafeBufferPointer { b in
-        let grower = TreeGrower(bins: b.baseAddress!, rowCount: n, binner: binner, settings: settings,
-                                sampleRows: rows, gradients: gradients, hessians: hessians)
+      let tree: DecisionTree = withPinned(binned.bins, rowMajor, sampled ? sampledRows : allRows, gradientsAndHessians) {
+        b, rb, rows, gh in
+        let grower = TreeGrower(bins: b, rowBins: rb, rowCount: n, binner: binner, settings: settings,
+                                sampleRows: rows, gradientsAndHessians: gh)
         let grown = grower.grow(allowed: allowed, generator: &featureGenerator)
         var tree = grown.tree
-        let leaves = grown.leaves
         for k in 0..<tree.value.count { tree.value[k] *= learningRate }
         if sampled {
           missingBins.withUnsafeBufferPointer { mb in
-            for i in 0..<n { scores[i] += tree.value[tree.leaf(bins: b.baseAddress!, rowCount: n, missingBins: mb, row: i)] }
+            for i in 0..<n { scores[i] += tree.value[tree.leaf(bins: b, rowCount: n, missingBins: mb, row: i)] }
           }
         } else {
-          for leaf in leaves {
+          for leaf in grown.leaves {
             let v = tree.value[leaf.node]
             for i in leaf.begin..<leaf.end { scores[Int(grower.rows[i])] += v }
           }
@@ -206,7 +205,7 @@ public struct GradientBoostingModel: PersistableModel, ProbabilisticClassifier, 
       }
       trees.append(tree)
       trainingLoss.append(LossKernel.evaluate(scores: scores, targets: y, classification: classification, threads: threads,
-                                              gradients: &gradients, hessians: &hessians))
+                                              gradientsAndHessians: &gradientsAndHessians))
       if validation != nil {
         let loss = LossKernel.loss(scores: validationScores, targets: yValidation, classification: classification)
         validationLoss.append(loss)
@@ -258,5 +257,18 @@ public struct GradientBoostingModel: PersistableModel, ProbabilisticClassifier, 
     for _ in 0..<count { trees.append(try DecisionTree(from: &r)) }
     self.init(task: task, featureCount: featureCount, baseScore: base, trees: trees, featureImportance: importance,
               trainingLoss: trainingLoss, validationLoss: validationLoss)
+  }
+}
+
+/// Runs `body` with the base addresses of the binned matrices, the sample rows and the interleaved gradients
+/// (all non-empty: the data has at least one row).
+private func withPinned<T>(_ bins: [UInt8], _ rowBins: [UInt8], _ rows: [Int32], _ gh: [Double],
+                           _ body: (UnsafePointer<UInt8>, UnsafePointer<UInt8>, UnsafeBufferPointer<Int32>, UnsafePointer<Double>) -> T) -> T {
+  bins.withUnsafeBufferPointer { b in
+    rowBins.withUnsafeBufferPointer { rb in
+      rows.withUnsafeBufferPointer { r in
+        gh.withUnsafeBufferPointer { g in body(b.baseAddress!, rb.baseAddress!, r, g.baseAddress!) }
+      }
+    }
   }
 }

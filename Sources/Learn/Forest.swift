@@ -58,7 +58,7 @@ public struct RandomForestModel: PersistableModel, ProbabilisticClassifier, Regr
     let featuresPerSplit = try (parameters.maxFeatures ?? (task == .classification ? .sqrt : .all))
       .resolve(featureCount: data.featureCount)
     let binner = try FeatureBinner.fit(features: data.features, isCategorical: data.isCategorical,
-                                       maxBins: parameters.maxBins, seed: parameters.seed)
+                                       maxBins: parameters.maxBins, seed: parameters.seed, threads: threads)
     let binned = try binner.transform(data.features, threads: threads)
     var settings = GrowerSettings()
     settings.maxDepth = parameters.maxDepth ?? Int.max
@@ -70,28 +70,34 @@ public struct RandomForestModel: PersistableModel, ProbabilisticClassifier, Regr
     let n = data.rowCount
     let target = data.target
     let allowed = Array(0..<data.featureCount)
+    let rowMajor = binned.rowMajor(threads: threads)
     let trees: [DecisionTree] = binned.bins.withUnsafeBufferPointer { binsBuffer in
-      let bins = UncheckedBox(binsBuffer.baseAddress!)
-      return TreeParallel.map(parameters.treeCount, threads: threads) { t in
-        var generator = root.stream(t)
-        var rows: [Int32] = []
-        var g = [Double](repeating: 0, count: n), h = [Double](repeating: 0, count: n)
-        if parameters.bootstrap {
-          var counts = [Int32](repeating: 0, count: n)
-          for _ in 0..<n { counts[generator.nextInt(below: n)] += 1 }
-          rows.reserveCapacity(n * 2 / 3)
-          for i in 0..<n where counts[i] > 0 {
-            let w = Double(counts[i])
-            rows.append(Int32(i)); g[i] = -w * target[i]; h[i] = w
+      rowMajor.withUnsafeBufferPointer { rowBuffer in
+        let bins = UncheckedBox((binsBuffer.baseAddress!, rowBuffer.baseAddress!))
+        return TreeParallel.map(parameters.treeCount, threads: threads) { t in
+          var generator = root.stream(t)
+          var rows: [Int32] = []
+          var gh = [Double](repeating: 0, count: 2 * n)  // g, h of each row, interleaved
+          if parameters.bootstrap {
+            var counts = [Int32](repeating: 0, count: n)
+            for _ in 0..<n { counts[generator.nextInt(below: n)] += 1 }
+            rows.reserveCapacity(n * 2 / 3)
+            for i in 0..<n where counts[i] > 0 {
+              let w = Double(counts[i])
+              rows.append(Int32(i)); gh[2 * i] = -w * target[i]; gh[2 * i + 1] = w
+            }
+          } else {
+            rows = (0..<n).map { Int32($0) }
+            for i in 0..<n { gh[2 * i] = -target[i]; gh[2 * i + 1] = 1 }
           }
-        } else {
-          rows = (0..<n).map { Int32($0) }
-          g = target.map { -$0 }
-          h = Array(repeating: 1, count: n)
+          return rows.withUnsafeBufferPointer { sampleRows in
+            gh.withUnsafeBufferPointer { gh in
+              let grower = TreeGrower(bins: bins.value.0, rowBins: bins.value.1, rowCount: n, binner: binner, settings: settings,
+                                      sampleRows: sampleRows, gradientsAndHessians: gh.baseAddress!)
+              return grower.grow(allowed: allowed, generator: &generator).tree
+            }
+          }
         }
-        let grower = TreeGrower(bins: bins.value, rowCount: n, binner: binner, settings: settings,
-                                sampleRows: rows, gradients: g, hessians: h)
-        return grower.grow(allowed: allowed, generator: &generator).tree
       }
     }
     var importance = [Double](repeating: 0, count: data.featureCount)

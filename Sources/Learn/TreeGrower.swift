@@ -45,14 +45,17 @@ struct LeafRange { var node: Int; var begin: Int; var end: Int }
 /// in block order, so results never depend on the thread count.
 final class TreeGrower {
   let bins: UnsafePointer<UInt8>
+  /// Row-major copy of `bins`: row `r`'s bins at `rowBins[r * featureCount ..< (r + 1) * featureCount]`.
+  let rowBins: UnsafePointer<UInt8>
   let n: Int
   let binner: FeatureBinner
   let settings: GrowerSettings
   /// Rows of the tree's sample, ascending; nodes own contiguous ranges (stable partitions keep each range
   /// ascending, so gradient reads below stay monotone and cache-friendly).
   let rows: UnsafeMutablePointer<Int32>
-  /// Gradient and hessian of data row `r` at `gh[2r]`, `gh[2r+1]` (indexed by data row, not sample position).
-  let gh: UnsafeMutablePointer<Double>
+  /// Gradient and hessian of data row `r` at `gh[2r]`, `gh[2r+1]` (indexed by data row, not sample position);
+  /// borrowed from the caller for the grower's lifetime.
+  let gh: UnsafePointer<Double>
   let m: Int
   private let scratchRows: UnsafeMutablePointer<Int32>
   private var pool: [[UnsafeMutablePointer<Double>]]
@@ -68,25 +71,26 @@ final class TreeGrower {
     var split: TreeSplit?
   }
 
-  /// `sampleRows`: ascending distinct data rows of the tree's sample; `gradients`/`hessians`: one entry per data row.
-  init(bins: UnsafePointer<UInt8>, rowCount: Int, binner: FeatureBinner, settings: GrowerSettings,
-       sampleRows: [Int32], gradients: [Double], hessians: [Double]) {
+  /// `sampleRows`: ascending distinct data rows of the tree's sample; `gradientsAndHessians`: `g, h` of each data
+  /// row, interleaved (`2 × rowCount` values, borrowed, not copied); `rowBins`: the same bins row-major
+  /// (``BinnedMatrix/rowMajor(threads:)``), read by the histogram builder.
+  init(bins: UnsafePointer<UInt8>, rowBins: UnsafePointer<UInt8>, rowCount: Int, binner: FeatureBinner, settings: GrowerSettings,
+       sampleRows: UnsafeBufferPointer<Int32>, gradientsAndHessians: UnsafePointer<Double>) {
     self.bins = bins
+    self.rowBins = rowBins
     self.n = rowCount
     self.binner = binner
     self.settings = settings
     m = sampleRows.count
     let rows = UnsafeMutablePointer<Int32>.allocate(capacity: max(m, 1))
-    for i in 0..<m { rows[i] = sampleRows[i] }
-    let gh = UnsafeMutablePointer<Double>.allocate(capacity: max(2 * rowCount, 1))
-    for r in 0..<rowCount { gh[2 * r] = gradients[r]; gh[2 * r + 1] = hessians[r] }
-    self.rows = rows; self.gh = gh
+    if let base = sampleRows.baseAddress { rows.update(from: base, count: m) }
+    self.rows = rows; self.gh = gradientsAndHessians
     scratchRows = .allocate(capacity: max(m, 1))
     pool = Array(repeating: [], count: binner.featureCount)
   }
 
   deinit {
-    rows.deallocate(); gh.deallocate(); scratchRows.deallocate()
+    rows.deallocate(); scratchRows.deallocate()
     for p in allocated { p.deallocate() }
   }
 
@@ -108,18 +112,15 @@ final class TreeGrower {
   private func buildRows(_ features: UnsafeBufferPointer<Int>, _ dsts: UnsafeBufferPointer<UnsafeMutablePointer<Double>>,
                          _ begin: Int, _ end: Int) {
     let k = features.count
-    let cols = UnsafeMutablePointer<UnsafePointer<UInt8>>.allocate(capacity: k)
-    defer { cols.deallocate() }
-    for j in 0..<k {
-      cols[j] = bins + features[j] * n
-      dsts[j].update(repeating: 0, count: histogramSize(features[j]))
-    }
+    let stride = binner.featureCount
+    for j in 0..<k { dsts[j].update(repeating: 0, count: histogramSize(features[j])) }
     var i = begin
     while i < end {
       let r = Int(rows[i])
       let gr = gh[2 &* r], hr = gh[2 &* r + 1]
+      let rowBase = rowBins + r &* stride
       for j in 0..<k {
-        let b = Int(cols[j][r]) &* 3
+        let b = Int(rowBase[features[j]]) &* 3
         let d = dsts[j]
         d[b] += gr; d[b + 1] += hr; d[b + 2] += 1
       }

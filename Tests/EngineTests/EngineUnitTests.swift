@@ -1,6 +1,7 @@
 import Cells
 import Engine
 import Foundation
+import Frame
 import Testing
 import TestSupport
 import WorkbookModel
@@ -46,6 +47,29 @@ import WorkbookModel
     // A missing blob is a problem too, never a crash.
     try FileManager.default.removeItem(atPath: path)
     #expect(store.verifyBlob(digest, size: 5)?.problem == "is missing")
+  }
+
+  /// Tables are stored streamed (hashed and written piece by piece): the blob is named by the SHA-256 of the
+  /// frame's encoding, reads back verified, is stored once however often it is put, and leaves no temporary file.
+  @Test func streamedTableBlobsAreTheEncodedBytes() throws {
+    let dir = try makeTemporaryDirectory(); defer { try? FileManager.default.removeItem(at: dir) }
+    let state = try StateDatabase(path: dir.appendingPathComponent("s.sqlite").path)
+    let store = try CacheStore(root: dir.appendingPathComponent("cache"), state: state)
+    let frame = try Frame(columns: [
+      Column(name: "id", ints: (0..<200_000).map { Int64($0) }),
+      Column(name: "zone", strings: (0..<200_000).map { ["paint", "mid", nil][$0 % 3] }),
+    ])
+    let encoded = FrameCodec.encode(frame)
+    let (digest, size) = try store.putBlob { sink in FrameCodec.encode(frame, to: sink) }
+    #expect(digest == Digest.sha256(encoded) && size == encoded.count)
+    #expect(Digest.sha256(of: frame) == digest)
+    #expect(try store.blob(digest) == encoded)
+    let again = try store.putBlob { sink in FrameCodec.encode(frame, to: sink) }
+    #expect(again.digest == digest)
+    let files = FileManager.default.enumerator(atPath: dir.appendingPathComponent("cache/blobs").path)?
+      .compactMap { $0 as? String }.filter { !$0.hasSuffix("/") } ?? []
+    #expect(files.filter { $0.contains("incoming") }.isEmpty)
+    #expect(files.filter { $0.hasSuffix(digest) }.count == 1)
   }
 
   @Test func statCacheAvoidsRehashing() throws {

@@ -28,6 +28,50 @@ func codecSampleFrame(rows: Int, seed: UInt64) throws -> Frame {
     #expect(try FrameCodec.decode(FrameCodec.encode(.empty)) == .empty)
   }
 
+  /// The streamed encoding (how the cache hashes and writes tables) is byte for byte the in-memory one, for a
+  /// frame large enough to be cut into many pieces; a sink that stops early receives nothing more.
+  @Test func streamingEncodingEqualsWholeEncoding() throws {
+    let f = try codecSampleFrame(rows: 150_000, seed: 42)
+    let whole = FrameCodec.encode(f)
+    var streamed: [UInt8] = []
+    var pieces = 0
+    FrameCodec.encode(f) { piece in
+      streamed.append(contentsOf: piece)
+      pieces += 1
+      #expect(piece.count <= 1 << 20)
+      return true
+    }
+    #expect(streamed == whole)
+    #expect(pieces > 3)
+    var calls = 0
+    FrameCodec.encode(f) { _ in
+      calls += 1
+      return false
+    }
+    #expect(calls == 1)
+  }
+
+  /// The documented layout, byte by byte, for a two-row frame (pins format version 1 for existing caches).
+  @Test func layoutMatchesTheDocumentedFormat() throws {
+    let f = try Frame(columns: [
+      Column(name: "n", ints: [1, -2], validity: [true, false]),
+      Column(name: "x", floats: [0.5, -0.0]),
+      Column(name: "ok", bools: [true, false]),
+      Column(name: "s", strings: ["b", "a"]),
+    ])
+    func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+    var expected: [UInt8] = Array("WBFRAME".utf8) + [0] + le(UInt32(1)) + le(UInt64(2)) + le(UInt32(4))
+    expected += le(UInt32(1)) + Array("n".utf8) + [0, 1, 0b01] + le(Int64(1)) + le(Int64(-2))
+    expected += le(UInt32(1)) + Array("x".utf8) + [1, 0] + le((0.5).bitPattern) + le((-0.0).bitPattern)
+    expected += le(UInt32(2)) + Array("ok".utf8) + [3, 0, 1, 0]
+    expected += le(UInt32(1)) + Array("s".utf8) + [2, 0] + le(UInt32(2)) + le(UInt32(1)) + le(UInt32(1))
+      + Array("ba".utf8) + le(UInt32(0)) + le(UInt32(1))
+    let encoded = FrameCodec.encode(f)
+    #expect(Array(encoded.dropLast(4)) == expected)
+    let crc = expected.withUnsafeBytes { Gzip.crc32($0) }
+    #expect(Array(encoded.suffix(4)) == le(crc))
+  }
+
   @Test func rejectsTruncationEverywhere() throws {
     let bytes = FrameCodec.encode(try codecSampleFrame(rows: 20, seed: 3))
     for n in 0..<bytes.count {

@@ -85,6 +85,68 @@ struct TableOperationsTests {
     #expect(values(byPlayer, "distance") == [.int(2), .int(15), .null])
   }
 
+  /// The hash-based grouper agrees with a naive reference (rows keyed by their rendered values) on random frames
+  /// with nulls, NaN, ±0, repeated dictionary entries and key spaces both small (direct table) and large (hashing).
+  @Test(arguments: [1, 2, 3, 4, 5, 6])
+  func dedupeMatchesNaiveReference(seed: UInt64) throws {
+    var rng = SplitMix64(seed: seed)
+    let n = 20_000
+    let spread = [2, 50, 5_000][Int(seed % 3)]
+    func validity() -> [Bool] { (0..<n).map { _ in Int.random(in: 0..<10, using: &rng) != 0 } }
+    let floats = (0..<n).map { _ -> Double in
+      switch Int.random(in: 0..<20, using: &rng) {
+      case 0: return .nan
+      case 1: return -0.0
+      case 2: return 0.0
+      default: return Double(Int.random(in: 0..<spread, using: &rng)) / 4
+      }
+    }
+    // A dictionary with a repeated entry ("b" twice), as concatenated frames can have.
+    let dictionary = ["a", "b", "c", "b"]
+    let frame = try Frame(columns: [
+      Column(name: "i", ints: (0..<n).map { _ in Int64.random(in: 0..<Int64(spread), using: &rng) }, validity: validity()),
+      Column(name: "f", floats: floats, validity: validity()),
+      Column(name: "s", storage: .string(codes: (0..<n).map { _ in UInt32.random(in: 0..<4, using: &rng) }, dictionary: dictionary),
+             validity: validity()),
+      Column(name: "b", bools: (0..<n).map { _ in Bool.random(using: &rng) }, validity: validity()),
+      Column(name: "j", ints: (0..<n).map { _ in Int64.random(in: 0..<Int64(spread), using: &rng) }),
+    ])
+    func rendered(_ row: Int, _ columns: [String]) -> String {
+      columns.map { name -> String in
+        let v = frame.column(named: name)!.value(at: row)
+        switch v {
+        case .float(let x) where x.isNaN: return "nan"
+        case .float(let x) where x == 0: return "f0"
+        default: return "\(v)"
+        }
+      }.joined(separator: "|")
+    }
+    for columns in [["i"], ["f"], ["s", "b"], ["i", "f", "s", "b", "j"], ["j", "i"]] {
+      var seen = Set<String>()
+      var expectedRows: [Int] = []
+      for row in 0..<n where seen.insert(rendered(row, columns)).inserted { expectedRows.append(row) }
+      let grouper = RowGrouper(columns: columns.map { frame.column(named: $0)! }, rowCount: n)
+      #expect(grouper.firstRow == expectedRows, "columns \(columns)")
+      let deduped = try TableOperations.dedupe(frame, columns: columns)
+      #expect(deduped.rowCount == expectedRows.count)
+    }
+  }
+
+  /// Rows whose hashes collide but whose values differ stay in different groups (the table compares values).
+  @Test func groupTableSeparatesHashCollisions() {
+    var table = GroupTable()
+    var first: [Int] = []
+    let values = [7, 8, 7, 9, 8]
+    let groups = (0..<values.count).map { row in
+      table.group(hash: 42, row: row, firstRow: &first) { values[$0] == values[$1] }
+    }
+    #expect(groups == [0, 1, 0, 2, 1])
+    #expect(first == [0, 1, 3])
+    // Growth keeps every group findable.
+    for row in 5..<5_000 { _ = table.group(hash: UInt64(row % 1_000), row: row, firstRow: &first) { _, _ in false } }
+    #expect(first.count == 3 + 4_995)
+  }
+
   @Test func imputeMethods() throws {
     let frame = try Frame(columns: [
       Column(name: "a", ints: [1, 2, 0, 4], validity: [true, true, false, true]),

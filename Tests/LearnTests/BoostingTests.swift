@@ -64,7 +64,24 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 private func _log(_ x: Double) -> Double { Glibc.log(x) }
+private func _exp(_ x: Double) -> Double { Glibc.exp(x) }
 #else
 import Darwin
 private func _log(_ x: Double) -> Double { Darwin.log(x) }
 #endif
+
+/// The training-loss history (the learning curve of the `train` cell) is the mean log-loss of the training scores
+/// before each tree is added, although the kernel takes one log per 512 rows (log of products of `1 + e^{-|f|}`).
+@Test func trainingLossEqualsDirectLogLoss() throws {
+  let data = TreeTestData.synthetic(rows: 5_000, seed: 11)
+  let one = try GradientBoostingModel.fit(data, task: .classification, parameters: .init(rounds: 1, maxDepth: 3))
+  let two = try GradientBoostingModel.fit(data, task: .classification, parameters: .init(rounds: 2, maxDepth: 3))
+  func directLoss(_ scores: [Double]) -> Double {
+    zip(scores, data.target).map { f, y in max(f, 0) + _log(1 + _exp(-abs(f))) - y * f }.reduce(0, +) / Double(scores.count)
+  }
+  // After round k the history holds the loss at the scores of the first k trees.
+  let first = directLoss(one.predictRaw(data))
+  let second = directLoss(two.predictRaw(data))
+  #expect(abs(one.trainingLoss[0] - first) <= 1e-12 * first)
+  #expect(abs(two.trainingLoss[1] - second) <= 1e-12 * second)
+}

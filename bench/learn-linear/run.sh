@@ -12,7 +12,7 @@ py="$root/.build-py/anchors/bin/python"
 data="${WORKBENCH_SHARED_DATASETS:-$root/../shared/datasets}/nba_shots/nba_com_2004_2024"
 mkdir -p "$features" "$out"
 
-if [[ ! -f "$features/features_200k.csv" || ! -f "$features/features_1m.csv" ]]; then
+if [[ ! -f "$features/features_200k.csv" || ! -f "$features/features_1m.csv" || "$(cat "$features/selection.txt" 2>/dev/null)" != most-recent-v2 ]]; then
   "$py" "$root/bench/learn/prepare_features.py" "$data" "$features"
 fi
 

@@ -81,7 +81,7 @@ func measure<T>(_ repeats: Int, _ fit: () throws -> T) rethrows -> (wall: Double
 }
 
 let args = CommandLine.arguments
-let threads = 2
+let threads = Int(ProcessInfo.processInfo.environment["THREADS"] ?? "2") ?? 2
 let repeats = Int(ProcessInfo.processInfo.environment["REPEAT"] ?? "3") ?? 3
 let train = try readCSV(args[1]), test = try readCSV(args[2])
 let xgbLike = GradientBoostingParameters(rounds: 100, learningRate: 0.1, maxDepth: 6)
@@ -91,12 +91,20 @@ let forestParameters = RandomForestParameters(treeCount: 100, maxDepth: 12, seed
 func report(_ name: String, _ m: (wall: Double, cpu: Double, value: [Double])) {
   print("{\"model\": \"\(name)\", \"fit_seconds\": \(r(m.wall, 1000)), \"cpu_seconds\": \(r(m.cpu, 1000)), \"auc\": \(r(auc(m.value, test.target), 10000))}")
 }
+/// MODELS=boosting,leaves,forest (default all) picks which fits run, e.g. to profile one of them.
+let models = Set((ProcessInfo.processInfo.environment["MODELS"] ?? "boosting,leaves,forest").split(separator: ",").map(String.init))
+if models.contains("boosting") {
 let boost = try measure(repeats) { try GradientBoostingModel.fit(train, task: .classification, parameters: xgbLike, threads: threads) }
 report("workbench_boosting_depth6", (boost.wall, boost.cpu, boost.value.predictProbability(test)))
+}
+if models.contains("leaves") {
 let leaf = try measure(repeats) { try GradientBoostingModel.fit(train, task: .classification, parameters: lgbLike, threads: threads) }
 report("workbench_boosting_31_leaves", (leaf.wall, leaf.cpu, leaf.value.predictProbability(test)))
+}
+if models.contains("forest") {
 let forest = try measure(repeats) { try RandomForestModel.fit(train, task: .classification, parameters: forestParameters, threads: threads) }
 report("workbench_random_forest", (forest.wall, forest.cpu, forest.value.predict(test, threads: threads)))
+}
 
 if args.count > 3 {
   let big = try readCSV(args[3])

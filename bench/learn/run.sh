@@ -9,7 +9,7 @@ py="$root/.build-py/anchors/bin/python"
 data="${WORKBENCH_SHARED_DATASETS:-$root/../shared/datasets}/nba_shots/nba_com_2004_2024"
 mkdir -p "$out"
 
-if [[ ! -f "$out/features_200k.csv" || ! -f "$out/features_1m.csv" ]]; then
+if [[ ! -f "$out/features_200k.csv" || ! -f "$out/features_1m.csv" || "$(cat "$out/selection.txt" 2>/dev/null)" != most-recent-v2 ]]; then
   "$py" "$root/bench/learn/prepare_features.py" "$data" "$out"
 fi
 
