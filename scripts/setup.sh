@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages Workbench needs (Debian/Ubuntu). Idempotent: does nothing when all are present.
 set -euo pipefail
-packages=(libsqlite3-dev libcurl4-openssl-dev zlib1g-dev gnuplot-nox)
+packages=(libsqlite3-dev sqlite3 libcurl4-openssl-dev zlib1g-dev gnuplot-nox)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

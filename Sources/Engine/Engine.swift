@@ -26,6 +26,8 @@ public struct RunSummary: Sendable {
   public var records: [CellRecord]
   public var warnings: [String]
   public var outputsDirectory: URL
+  /// Warnings about the run's outputs themselves (e.g. the warehouse left unchanged), also in `warnings`.
+  public var outputWarnings: [String] = []
   public var exitCode: Int32 { records.contains { $0.status == .failed } ? 1 : 0 }
   public func record(_ id: String) -> CellRecord? { records.first { $0.id == id } }
 }
@@ -85,9 +87,8 @@ public final class Engine: Sendable {
     let records = try await context.execute(selected: selected, jobs: max(1, options.jobs))
     var warnings = workbook.warnings.map(\.description)
     warnings += records.flatMap { r in r.warnings.map { "\(r.id): \($0)" } }
-    let summary = RunSummary(workbook: workbook, records: records, warnings: warnings,
-                             outputsDirectory: layout.outputs(workbook: name))
-    try OutputWriter(engine: self).writeRunOutputs(summary)
+    let summary = try OutputWriter(engine: self).writeRunOutputs(
+      RunSummary(workbook: workbook, records: records, warnings: warnings, outputsDirectory: layout.outputs(workbook: name)))
     state.finishRun(runId, status: summary.exitCode == 0 ? "succeeded" : "failed")
     return summary
   }

@@ -56,21 +56,26 @@ struct OutputWriter {
     FileSystem.removeItem(old.path)
   }
 
-  func writeRunOutputs(_ summary: RunSummary) throws {
+  /// Writes run.json, the reports and the warehouse; returns the summary with the warehouse's warnings added.
+  func writeRunOutputs(_ summary: RunSummary) throws -> RunSummary {
+    var summary = summary
     let wb = summary.workbook
     let out = engine.layout.outputs(workbook: wb.workbook.name)
     try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+    let warehouseWarnings = try Warehouse(engine: engine).publish(summary)
+    summary.warnings += warehouseWarnings
+    summary.outputWarnings = warehouseWarnings
     try FileSystem.writeAtomically(runJSON(summary).serializedBytes(), to: out.appendingPathComponent("run.json").path)
-    let doc = reportDocument(summary)
+    let doc = reportDocument(summary, extraWarnings: warehouseWarnings)
     try FileSystem.writeAtomically(HTMLRenderer.render(doc), to: out.appendingPathComponent("index.html").path)
     try FileSystem.writeAtomically(MarkdownRenderer.render(doc), to: out.appendingPathComponent("report.md").path)
-    try Warehouse(engine: engine).publish(summary)
     // Folders of cells that no longer exist in the workbook.
     let cellsDir = out.appendingPathComponent("cells")
     let ids = Set(wb.cells.map(\.id))
     for entry in (try? FileManager.default.contentsOfDirectory(atPath: cellsDir.path)) ?? [] where !ids.contains(entry) {
       FileSystem.removeItem(cellsDir.appendingPathComponent(entry).path)
     }
+    return summary
   }
 
   func runJSON(_ summary: RunSummary) -> JSONValue {
@@ -113,7 +118,7 @@ struct OutputWriter {
     ])
   }
 
-  func reportDocument(_ summary: RunSummary) -> ReportDocument {
+  func reportDocument(_ summary: RunSummary, extraWarnings: [String] = []) -> ReportDocument {
     let wb = summary.workbook
     var sections: [ReportDocument.Section] = []
     for r in summary.records {
@@ -154,7 +159,7 @@ struct OutputWriter {
     return ReportDocument(
       workbook: wb.workbook.name, title: wb.workbook.title, description: wb.workbook.description,
       params: wb.workbook.params.map { ($0.name, wb.params[$0.name]?.displayText ?? "") },
-      sections: sections, warnings: wb.warnings.map(\.description))
+      sections: sections, warnings: wb.warnings.map(\.description) + extraWarnings)
   }
 }
 

@@ -9,19 +9,32 @@ import Frame
 struct Warehouse {
   let engine: Engine
 
-  func publish(_ summary: RunSummary) throws {
+  /// Rebuilds the warehouse when a published table changed. Returns a warning (for run.json and the report) when
+  /// it was left as it was because a published cell has no output in this run, or when a published cell has no
+  /// table: a failed or partial run never drops tables from the last complete warehouse.
+  func publish(_ summary: RunSummary) throws -> [String] {
     let wb = summary.workbook
     var entries: [(cell: String, digest: String, manifest: Manifest)] = []
-    for r in summary.records {
-      guard wb.cell(r.id)?.spec.publish == true, let m = r.manifest, let t = m.tables.first else { continue }
-      entries.append((r.id, t.digest, m))
+    var warnings: [String] = []
+    var missing: [String] = []
+    for cell in wb.cells where wb.workbook.cell(cell.id)?.publish == true {
+      guard let m = summary.record(cell.id)?.manifest else { missing.append(cell.id); continue }
+      guard let t = m.tables.first else {
+        warnings.append("cell `\(cell.id)` is marked `publish: true` but produced no table: nothing of it is in warehouse.sqlite")
+        continue
+      }
+      entries.append((cell.id, t.digest, m))
+    }
+    guard missing.isEmpty else {
+      let names = missing.map { "`\($0)`" }.joined(separator: ", ")
+      return warnings + ["warehouse.sqlite not updated: published cell(s) \(names) have no output in this run (failed, skipped or not selected); it keeps the tables of the last complete run"]
     }
     let out = engine.layout.outputs(workbook: wb.workbook.name)
     let path = out.appendingPathComponent("warehouse.sqlite").path
     let markerPath = out.appendingPathComponent(".warehouse-digest").path
-    guard !entries.isEmpty else { return }
+    guard !entries.isEmpty else { return warnings }
     let digest = Digest.sha256(entries.map { "\($0.cell)\t\($0.digest)\n" }.joined())
-    if FileSystem.exists(path), (try? String(contentsOfFile: markerPath, encoding: .utf8)) == digest { return }
+    if FileSystem.exists(path), (try? String(contentsOfFile: markerPath, encoding: .utf8)) == digest { return warnings }
 
     let tmp = out.appendingPathComponent(".warehouse-\(getpid()).sqlite").path
     FileSystem.removeItem(tmp)
@@ -31,9 +44,16 @@ struct Warehouse {
         let frame = try FrameCodec.decode(try engine.store.blob(e.digest))
         try Self.write(frame, as: e.cell, into: db)
       }
+    } catch {
+      FileSystem.removeItem(tmp)
+      throw error
     }
-    guard rename(tmp, path) == 0 else { throw EngineError("cannot replace \(path)") }
+    guard rename(tmp, path) == 0 else {
+      FileSystem.removeItem(tmp)
+      throw EngineError("cannot replace \(path)", hint: "check permissions on the outputs folder")
+    }
     try FileSystem.writeAtomically(digest, to: markerPath)
+    return warnings
   }
 
   static func quote(_ identifier: String) -> String { "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }

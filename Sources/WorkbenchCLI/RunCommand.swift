@@ -58,6 +58,7 @@ struct Run: AsyncParsableCommand {
       if let f = counts[.failed] { parts.append(t.red("\(f) failed")) }
       if let s = counts[.skipped] { parts.append("\(s) skipped") }
       let shown = Engine.relative(out.appendingPathComponent("index.html").path, to: engine.layout.root)
+      for w in summary.outputWarnings { printError(t.yellow("warning: ") + w) }
       printError("\(wb.workbook.name): " + parts.joined(separator: ", ") + " — report: \(shown)")
       if summary.exitCode != 0, let failed = summary.records.first(where: { $0.status == .failed }) {
         printError("fix the problem, then rerun: cached cells are reused (e.g. `workbench run \(workbook.workbook) --cell \(failed.id)`)")

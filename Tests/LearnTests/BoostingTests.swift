@@ -71,7 +71,7 @@ private func _log(_ x: Double) -> Double { Darwin.log(x) }
 #endif
 
 /// The training-loss history (the learning curve of the `train` cell) is the mean log-loss of the training scores
-/// before each tree is added, although the kernel takes one log per 512 rows (log of products of `1 + e^{-|f|}`).
+/// after each round, although the kernel takes one log per 512 rows (log of products of `1 + e^{-|f|}`).
 @Test func trainingLossEqualsDirectLogLoss() throws {
   let data = TreeTestData.synthetic(rows: 5_000, seed: 11)
   let one = try GradientBoostingModel.fit(data, task: .classification, parameters: .init(rounds: 1, maxDepth: 3))

@@ -63,6 +63,20 @@ public enum Oracles {
     return nil
   }
 
+  /// An executable on PATH (e.g. `sqlite3`), or nil with the reason printed (`package`: what installs it;
+  /// `scripts/setup.sh` does).
+  public static func tool(_ name: String, package: String) throws -> URL? {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+    for dir in path.split(separator: ":") {
+      let url = URL(fileURLWithPath: String(dir)).appendingPathComponent(name)
+      if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+    }
+    let reason = "skipped: `\(name)` is not on PATH (apt-get install \(package); scripts/setup.sh installs it)"
+    if required { throw MissingResource(reason) }
+    print(reason)
+    return nil
+  }
+
   /// The `python` of virtual environment `name`, or nil with the reason printed.
   public static func python(_ name: String) throws -> URL? {
     let url = TestPaths.pythonEnvironment(name).appendingPathComponent("bin/python")
