@@ -282,9 +282,11 @@ enum SweepCell {
       report.insert(contentsOf: rendered.blocks, at: 2)
     }
     report += outcome.report
-    return CellOutput(result: result, tables: [("trials", trialsFrame), ("predictions", outcome.predictions)],
-                      files: files, report: report, warnings: warnings,
-                      notes: ["\(total - reused) trial(s) run, \(reused) reused from the trial cache"])
+    var output = CellOutput(result: result, tables: [("trials", trialsFrame), ("predictions", outcome.predictions)],
+                            files: files, report: report, warnings: warnings,
+                            notes: ["\(total - reused) trial(s) run, \(reused) reused from the trial cache"])
+    output.cacheFiles = trials.map { "trials/\($0.key).json" }  // kept by `gc` while this entry is kept
+    return output
   }
 
   /// How the best model was chosen and what its held-out numbers are.

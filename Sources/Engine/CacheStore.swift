@@ -145,33 +145,68 @@ public struct CacheStore: Sendable {
 
   public func removeManifest(_ key: String) { FileSystem.removeItem(manifestPath(key)) }
 
-  /// Deletes manifests whose keys are not in `keep` and blobs no kept manifest references. Returns counts/bytes.
-  public func collectGarbage(keep: Set<String>) -> (manifests: Int, blobs: Int, bytes: Int64) {
+  /// What `gc` removed.
+  public struct GarbageReport: Sendable {
+    public var manifests = 0, blobs = 0, auxiliaryFiles = 0
+    public var bytes: Int64 = 0
+  }
+
+  /// Deletes manifests whose keys are not in `keep`, blobs no kept manifest references, and files in the
+  /// auxiliary folders (everything beside `blobs/` and `manifests/`, e.g. a sweep's `trials/`) that no kept
+  /// manifest lists in `cache_files`.
+  public func collectGarbage(keep: Set<String>) -> GarbageReport {
+    var report = GarbageReport()
     var keptBlobs = Set<String>()
-    var removedManifests = 0, removedBlobs = 0
-    var freed: Int64 = 0
+    var keptFiles = Set<String>()
     let manifestsDir = root.appendingPathComponent("manifests").path
     for path in FileSystem.filesUnder(manifestsDir) where path.hasSuffix(".json") {
       let key = String((path as NSString).lastPathComponent.dropLast(5))
       if keep.contains(key), let m = try? manifest(key) {
         keptBlobs.formUnion(m.artifacts.map(\.digest))
+        keptFiles.formUnion(m.cacheFiles)
       } else {
-        freed += FileSystem.statSignature(path)?.size ?? 0
+        report.bytes += FileSystem.statSignature(path)?.size ?? 0
         FileSystem.removeItem(path)
-        removedManifests += 1
+        report.manifests += 1
       }
     }
     for path in FileSystem.filesUnder(root.appendingPathComponent("blobs").path) {
       let name = (path as NSString).lastPathComponent
       if !keptBlobs.contains(name) {
-        freed += FileSystem.statSignature(path)?.size ?? 0
+        report.bytes += FileSystem.statSignature(path)?.size ?? 0
         FileSystem.removeItem(path)
         state.forgetDigest(path: path)
-        removedBlobs += 1
+        report.blobs += 1
       }
     }
-    return (removedManifests, removedBlobs, freed)
+    // Temporary files of writes that never finished (a killed run), once they are an hour old.
+    let stale = Date().addingTimeInterval(-3600)
+    for folder in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] {
+      let dir = root.appendingPathComponent(folder).path
+      for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(".") {
+        let path = (dir as NSString).appendingPathComponent(name)
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+              attributes[.type] as? FileAttributeType == .typeRegular,
+              let modified = attributes[.modificationDate] as? Date, modified < stale else { continue }
+        report.bytes += FileSystem.statSignature(path)?.size ?? 0
+        FileSystem.removeItem(path)
+        report.auxiliaryFiles += 1
+      }
+    }
+    let folders = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+    for folder in folders.sorted() where folder != "blobs" && folder != "manifests" {
+      for path in FileSystem.filesUnder(root.appendingPathComponent(folder).path) {
+        let relative = String(path.dropFirst(root.path.count + 1))
+        if !keptFiles.contains(relative) {
+          report.bytes += FileSystem.statSignature(path)?.size ?? 0
+          FileSystem.removeItem(path)
+          report.auxiliaryFiles += 1
+        }
+      }
+    }
+    return report
   }
+
 }
 
 /// A cache entry that cannot be trusted. Treated as a miss with a warning, never as a result.

@@ -54,6 +54,9 @@ public struct CellOutput: Sendable {
   /// Facts about this execution that are not outputs (e.g. "9 trials reused from the trial cache"): kept in
   /// the manifest and run.json, excluded from the output digest and from `verify`.
   public var notes: [String]
+  /// Files this entry relies on under the context's `cacheDirectory` (relative paths, e.g. a sweep's
+  /// `trials/<key>.json`): `gc` keeps them while the entry is kept and deletes the ones no kept entry lists.
+  public var cacheFiles: [String] = []
 
   public init(result: JSONValue = .object([:]), tables: [(name: String, frame: Frame)] = [],
               files: [(name: String, bytes: [UInt8])] = [], report: [ReportBlock] = [], warnings: [String] = [],

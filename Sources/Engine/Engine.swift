@@ -115,7 +115,7 @@ public final class Engine: Sendable {
   }
 
   /// Deletes cache entries no workbook's last good state refers to.
-  public func collectGarbage() -> (manifests: Int, blobs: Int, bytes: Int64) {
+  public func collectGarbage() -> CacheStore.GarbageReport {
     store.collectGarbage(keep: state.allStateKeys())
   }
 

@@ -205,6 +205,7 @@ final class ExecutionContext: Sendable {
                             outputDigest: Manifest.outputDigest(of: artifacts), warnings: output.warnings,
                             durationMs: durationMs)
     manifest.notes = output.notes
+    manifest.cacheFiles = output.cacheFiles
     try store.putManifest(manifest)
     return manifest
   }

@@ -104,6 +104,8 @@ public struct Manifest: Sendable, Codable, Equatable {
   public var warnings: [String]
   /// Facts about this execution that are not outputs (not digested, not compared by `verify`).
   public var notes: [String] = []
+  /// Auxiliary cache files (relative to the cache root) this entry relies on; see `CellOutput.cacheFiles`.
+  public var cacheFiles: [String] = []
   public var durationMs: Int
 
   /// Digest of the machine outputs (result, tables, files). The report blocks are presentation and are left
@@ -141,6 +143,7 @@ extension Manifest {
       }),
       "output_digest": .string(outputDigest), "warnings": .array(warnings.map(JSONValue.string)),
       "notes": .array(notes.map(JSONValue.string)),
+      "cache_files": .array(cacheFiles.map(JSONValue.string)),
       "duration_ms": .int(durationMs),
     ])
   }
@@ -163,6 +166,7 @@ extension Manifest {
     self.outputDigest = outputDigest
     self.warnings = (json["warnings"]?.arrayValue ?? []).compactMap(\.stringValue)
     self.notes = (json["notes"]?.arrayValue ?? []).compactMap(\.stringValue)
+    self.cacheFiles = (json["cache_files"]?.arrayValue ?? []).compactMap(\.stringValue)
     self.durationMs = json["duration_ms"]?.intValue ?? 0
   }
 }

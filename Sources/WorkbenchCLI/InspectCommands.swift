@@ -155,7 +155,7 @@ struct GC: AsyncParsableCommand {
     let stateDir = env["WORKBENCH_STATE_DIR"].map { URL(fileURLWithPath: $0, relativeTo: root) }
     let engine = try Engine(layout: ProjectLayout(root: root, stateDirectory: stateDir), registry: CellRegistry.standard)
     let r = engine.collectGarbage()
-    printError("removed \(r.manifests) manifest(s) and \(r.blobs) blob(s), \(r.bytes / 1024) KiB freed")
+    printError("removed \(r.manifests) manifest(s), \(r.blobs) blob(s) and \(r.auxiliaryFiles) auxiliary file(s) (e.g. sweep trials), \(r.bytes / 1024) KiB freed")
   }
 }
 

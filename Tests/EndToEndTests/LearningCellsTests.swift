@@ -205,6 +205,44 @@ struct LearningCellsTests {
     #expect(thirdBest?["cv_score"] as? Double == (second["best"] as? [String: Any])?["cv_score"] as? Double)
   }
 
+  /// `gc` keeps the trial files of the kept sweep entry and deletes the others (and unused blobs/manifests).
+  @Test func gcKeepsOnlyTheTrialsOfKeptEntries() throws {
+    let p = try Project(); defer { p.remove() }
+    try p.write("shots.csv", Self.shotsCSV())
+    let sweep = Self.header + """
+        - id: search
+          kind: sweep
+          input: split
+          features: \(Self.features)
+          categorical: [zone]
+          folds: 3
+          plots: false
+          models:
+            logistic_regression: {C: [0.1, 1, 10]}
+
+      """
+    try p.write("learn.yaml", sweep)
+    #expect(try p.workbench(["run", "learn.yaml"]).status == 0)
+    try p.write("learn.yaml", sweep.replacingOccurrences(of: "C: [0.1, 1, 10]", with: "C: [1]"))
+    #expect(try p.workbench(["run", "learn.yaml"]).status == 0)
+    #expect(try sweepNote(p) == "0 trial(s) run, 1 reused from the trial cache")
+    let folder = p.root.appendingPathComponent(".workbench/cache/trials")
+    func trialFiles() throws -> [String] {
+      try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".json") }
+    }
+    #expect(try trialFiles().count == 3)
+    let gc = try p.workbench(["gc"])
+    #expect(gc.status == 0, "\(gc.stderr)")
+    #expect(gc.stderr.contains("2 auxiliary file(s)"), "\(gc.stderr)")
+    #expect(try trialFiles().count == 1)
+    // Nothing the last state uses was removed: the rerun executes nothing.
+    #expect(try p.workbench(["run", "learn.yaml"]).status == 0)
+    #expect(try p.executed("learn").isEmpty)
+    try p.write("learn.yaml", sweep.replacingOccurrences(of: "C: [0.1, 1, 10]", with: "C: [1, 10]"))
+    #expect(try p.workbench(["run", "learn.yaml"]).status == 0)
+    #expect(try sweepNote(p) == "1 trial(s) run, 1 reused from the trial cache")
+  }
+
   @Test func sameSeedSameBytesWhateverTheJobs() throws {
     let a = try Project(), b = try Project()
     defer { a.remove(); b.remove() }
