@@ -141,6 +141,10 @@ public struct GradientBoostingModel: PersistableModel, ProbabilisticClassifier, 
     settings.catSmooth = parameters.categorySmoothing
     settings.minDataPerCategory = parameters.minDataPerCategory
     settings.histogramThreads = threads
+    // Spinning helpers for the many short parallel loops of the fit (see SpinPool); stopped when the fit ends.
+    let pool = threads > 1 ? SpinPool(workers: threads) : nil
+    defer { pool?.shutdown() }
+    settings.pool = pool
     let missingBins = (0..<featureCount).map { binner.missingBin($0) }
     let rowRoot = SeededGenerator(seed: parameters.seed)
     let columnRoot = SeededGenerator(seed: parameters.seed ^ 0x5DEE_CE66_D1CE_4E5B)
@@ -156,7 +160,7 @@ public struct GradientBoostingModel: PersistableModel, ProbabilisticClassifier, 
     let classification = task == .classification
 
     _ = LossKernel.evaluate(scores: scores, targets: y, classification: classification, threads: threads,
-                            gradientsAndHessians: &gradientsAndHessians)
+                            pool: pool, gradientsAndHessians: &gradientsAndHessians)
     for round in 0..<parameters.rounds {
       // Rows and features for this tree.
       var sampledRows: [Int32] = []
@@ -205,7 +209,7 @@ public struct GradientBoostingModel: PersistableModel, ProbabilisticClassifier, 
       }
       trees.append(tree)
       trainingLoss.append(LossKernel.evaluate(scores: scores, targets: y, classification: classification, threads: threads,
-                                              gradientsAndHessians: &gradientsAndHessians))
+                                              pool: pool, gradientsAndHessians: &gradientsAndHessians))
       if validation != nil {
         let loss = LossKernel.loss(scores: validationScores, targets: yValidation, classification: classification)
         validationLoss.append(loss)

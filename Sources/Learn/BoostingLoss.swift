@@ -13,7 +13,7 @@ enum LossKernel {
   }
 
   /// Mean loss at `scores`; also writes the gradient and hessian of row `i` at `gh[2i]`, `gh[2i+1]`.
-  static func evaluate(scores: [Double], targets: [Double], classification: Bool, threads: Int,
+  static func evaluate(scores: [Double], targets: [Double], classification: Bool, threads: Int, pool: SpinPool? = nil,
                        gradientsAndHessians: inout [Double]) -> Double {
     let n = scores.count
     let blockSize = 16_384
@@ -24,7 +24,7 @@ enum LossKernel {
         gradientsAndHessians.withUnsafeMutableBufferPointer { ghb in
             partial.withUnsafeMutableBufferPointer { pb in
               let box = UncheckedBox((s, y, ghb, pb))
-              TreeParallel.forEach(blocks, threads: threads) { b in
+              TreeParallel.forEach(blocks, threads: threads, pool: pool) { b in
                 let (s, y, gh, p) = box.value
                 let lo = b * blockSize, hi = min(n, lo + blockSize)
                 var sum = 0.0

@@ -32,6 +32,28 @@ public struct DecisionTree: Sendable, Equatable {
     return feature.count - 1
   }
 
+  /// Replaces leaf `node` by `fragment`, whose node 0 stands for `node`; the fragment's other nodes are appended
+  /// in their order. Returns the map from fragment node numbers to this tree's.
+  mutating func graft(_ fragment: DecisionTree, at node: Int) -> (Int) -> Int {
+    let base = nodeCount - 1  // fragment node j ≥ 1 becomes base + j
+    let map: (Int) -> Int = { j in j == 0 ? node : base + j }
+    let slotBase = Int32(categoryWords.count / 4)
+    categoryWords.append(contentsOf: fragment.categoryWords)
+    for j in 0..<fragment.nodeCount {
+      let target = j == 0 ? node : addLeaf(value: 0)
+      feature[target] = fragment.feature[j]
+      threshold[target] = fragment.threshold[j]
+      binThreshold[target] = fragment.binThreshold[j]
+      missingLeft[target] = fragment.missingLeft[j]
+      categorySlot[target] = fragment.categorySlot[j] >= 0 ? fragment.categorySlot[j] + slotBase : -1
+      left[target] = fragment.left[j] >= 0 ? Int32(map(Int(fragment.left[j]))) : -1
+      right[target] = fragment.right[j] >= 0 ? Int32(map(Int(fragment.right[j]))) : -1
+      value[target] = fragment.value[j]
+      gain[target] = fragment.gain[j]
+    }
+    return map
+  }
+
   mutating func setSplit(node: Int, feature f: Int, split: TreeSplit, threshold t: Double, left l: Int, right r: Int) {
     feature[node] = Int32(f)
     threshold[node] = t

@@ -30,6 +30,8 @@ struct GrowerSettings: Sendable {
   /// Stop splitting nodes whose 0/1 targets are all equal (forest classification, `g = −w·y`, `h = w`).
   var stopWhenPure: Bool = false
   var histogramThreads: Int = 1
+  /// Spinning helper threads for the parallel loops of one boosting fit (nil: `concurrentPerform`).
+  var pool: SpinPool? = nil
 }
 
 /// Where the training rows of one leaf ended up in the grower's row order.
@@ -38,7 +40,8 @@ struct LeafRange { var node: Int; var begin: Int; var end: Int }
 /// Grows one tree on binned data with per-feature gradient histograms.
 ///
 /// Nodes are expanded best-first (largest gain first) when `maxLeaves` is finite — LightGBM's leaf-wise
-/// growth — and depth-first otherwise; without a leaf limit both give the same tree as level-wise growth.
+/// growth — and depth-first otherwise; without a leaf limit both give the same tree as level-wise growth
+/// (boosting grows such trees as a tree of subtree tasks, see `grow`).
 /// A child's histogram is built on the smaller child only and obtained for the larger one by subtracting
 /// from the parent's (the "histogram subtraction trick"). Histograms are built row-wise (all examined features
 /// per row); a node with more than 16,384 rows is cut into fixed 16,384-row blocks summed in parallel and added
@@ -58,8 +61,8 @@ final class TreeGrower {
   let gh: UnsafePointer<Double>
   let m: Int
   private let scratchRows: UnsafeMutablePointer<Int32>
-  private var pool: [[UnsafeMutablePointer<Double>]]
-  private var allocated: [UnsafeMutablePointer<Double>] = []
+  /// Histogram memory of the main growth (subtrees grown on other threads use their own pools).
+  private let pool: HistogramPool
 
   private struct Pending {
     var node: Int
@@ -86,26 +89,14 @@ final class TreeGrower {
     if let base = sampleRows.baseAddress { rows.update(from: base, count: m) }
     self.rows = rows; self.gh = gradientsAndHessians
     scratchRows = .allocate(capacity: max(m, 1))
-    pool = Array(repeating: [], count: binner.featureCount)
+    pool = HistogramPool(sizes: binner.valueBinCounts.map { ($0 + 1) * 3 })
   }
 
   deinit {
     rows.deallocate(); scratchRows.deallocate()
-    for p in allocated { p.deallocate() }
   }
 
   private func histogramSize(_ f: Int) -> Int { (binner.valueBinCounts[f] + 1) * 3 }
-
-  private func acquire(_ f: Int) -> UnsafeMutablePointer<Double> {
-    if let p = pool[f].popLast() { return p }
-    let p = UnsafeMutablePointer<Double>.allocate(capacity: histogramSize(f))
-    allocated.append(p)
-    return p
-  }
-
-  private func release(_ hist: [UnsafeMutablePointer<Double>?]) {
-    for (f, p) in hist.enumerated() { if let p { pool[f].append(p) } }
-  }
 
   /// Sums (g, h, count) per bin over rows `begin..<end` for several features at once into `dsts`
   /// (row-wise: each row's updates go to different histograms, so they do not wait on each other).
@@ -132,10 +123,11 @@ final class TreeGrower {
   /// the node's row count, so the sums are the same whatever the number of threads.
   private static let histogramBlock = 16_384
 
-  private func buildAll(_ features: [Int], _ begin: Int, _ end: Int, into hist: inout [UnsafeMutablePointer<Double>?]) {
+  private func buildAll(_ features: [Int], _ begin: Int, _ end: Int, into hist: inout [UnsafeMutablePointer<Double>?],
+                        pool: HistogramPool, threads: Int) {
     var targets: [Int] = [], dsts: [UnsafeMutablePointer<Double>] = []
     for f in features where hist[f] == nil {
-      let p = acquire(f)
+      let p = pool.acquire(f)
       hist[f] = p
       targets.append(f); dsts.append(p)
     }
@@ -155,7 +147,7 @@ final class TreeGrower {
       let scratch = UnsafeMutablePointer<Double>.allocate(capacity: blocks * total)
       defer { scratch.deallocate() }
       let box = UncheckedBox((fs, scratch))
-      TreeParallel.forEach(blocks, threads: settings.histogramThreads) { blk in
+      TreeParallel.forEach(blocks, threads: threads, pool: settings.pool) { blk in
         let (fs, scratch) = box.value
         var blockDsts: [UnsafeMutablePointer<Double>] = []
         var offset = blk * total
@@ -282,50 +274,135 @@ final class TreeGrower {
       else { goLeft = b <= Int(split.bin) }
       table[b] = goLeft ? 1 : 0
     }
+    // Scratch positions mirror the range, so subtrees on other threads (disjoint ranges) never share them.
+    let scratch = scratchRows + begin
     var l = begin, r = 0
     table.withUnsafeBufferPointer { t in
       for i in begin..<end {
         let row = rows[i]
         let left = t[Int(col[Int(row)])]
         rows[l] = row
-        scratchRows[r] = row
+        scratch[r] = row
         l += left; r += 1 - left
       }
     }
-    (rows + l).update(from: scratchRows, count: r)
+    (rows + l).update(from: scratch, count: r)
     return l
   }
 
   /// Grows the tree over features `allowed` (sorted); `generator` drives per-split feature sampling.
+  ///
+  /// Depth-limited trees without per-split feature sampling (boosting) grow the two subtrees under the root as
+  /// independent tasks, on two threads when `histogramThreads > 1`: they own disjoint row ranges, their own
+  /// histogram memory and their own node numbering, and are grafted under the root in a fixed order, so the
+  /// tree (and its node numbers) is the same for any thread count.
   func grow(allowed: [Int], generator: inout SeededGenerator) -> (tree: DecisionTree, leaves: [LeafRange]) {
     var tree = DecisionTree()
     var G = 0.0, H = 0.0
     for i in 0..<m { let r = Int(rows[i]); G += gh[2 * r]; H += gh[2 * r + 1] }
     let C = Double(m)
     let root = tree.addLeaf(value: leafValue(G, H))
-    var leafRanges: [LeafRange] = []
-    var pending: [Pending] = []
     let featureCount = binner.featureCount
-    let bestFirst = settings.maxLeaves < Int.max
+    let threads = settings.histogramThreads
 
     var rootPending = Pending(node: root, begin: 0, end: m, depth: 0, G: G, H: H, C: C,
                               hist: Array(repeating: nil, count: featureCount), split: nil)
     if isSplittable(depth: 0, C: C, G: G, H: H) {
       let features = sampleFeatures(allowed, &generator)
-      buildAll(features, 0, m, into: &rootPending.hist)
+      buildAll(features, 0, m, into: &rootPending.hist, pool: pool, threads: threads)
       rootPending.split = findSplit(features, hist: rootPending.hist, G: G, H: H, C: C)
     }
     if rootPending.split == nil {
-      release(rootPending.hist)
+      pool.release(rootPending.hist)
       return (tree, [LeafRange(node: root, begin: 0, end: m)])
     }
-    pending.append(rootPending)
-    var leaves = 1
+    let independentSubtrees = settings.maxLeaves == Int.max && settings.featuresPerSplit == 0
+    guard independentSubtrees else {
+      let (leaves, _) = expand([rootPending], tree: &tree, pool: pool, allowed: allowed, generator: &generator,
+                               threads: threads)
+      return (tree, leaves)
+    }
+    return growInTasks(rootPending, rootValue: tree.value[root], allowed: allowed)
+  }
 
-    while !pending.isEmpty {
+  /// Subtrees with at least this many rows are split once and their two children grown as separate tasks.
+  private static let taskRows = 32_768
+
+  /// One piece of a tree grown as a task: its own node numbering (node 0 = `start`), attached below node
+  /// `attach` of task `parent`'s piece.
+  private struct GrowthTask {
+    var start: Pending
+    var value: Double
+    var parent: Int
+    var attach: Int
+  }
+
+  /// Grows the tree as a tree of tasks, level by level: a task whose subtree has at least `taskRows` rows only
+  /// splits its root and hands the two children on as new tasks; a smaller one grows its whole subtree. The tasks of
+  /// a level run side by side (largest first, each to the least loaded thread), and the pieces are grafted in task
+  /// order at the end. Which tasks exist depends only on row counts, so the tree never depends on `threads`.
+  private func growInTasks(_ root: Pending, rootValue: Double, allowed: [Int]) -> (tree: DecisionTree, leaves: [LeafRange]) {
+    let threads = settings.histogramThreads
+    var tasks = [GrowthTask(start: root, value: rootValue, parent: -1, attach: 0)]
+    var pieces: [(fragment: DecisionTree, leaves: [LeafRange])?] = [nil]
+    var pools: [HistogramPool] = [pool]  // every buffer's allocating pool lives until the tree is grown
+    var level = [0]
+    while !level.isEmpty {
+      let levelPools = level.map { _ in HistogramPool(sizes: pool.sizes) }
+      pools += levelPools
+      let taskThreads = level.count == 1 ? threads : 1
+      let sizes = level.map { tasks[$0].start.end - tasks[$0].start.begin }
+      let results = TreeParallel.balancedMap(sizes, threads: threads, pool: settings.pool) {
+        k -> (DecisionTree, [LeafRange], [Pending]) in
+        let task = tasks[level[k]]
+        var fragment = DecisionTree()
+        var start = task.start
+        start.node = fragment.addLeaf(value: task.value)
+        var unusedGenerator = SeededGenerator(seed: 0)  // no per-split sampling on this path
+        let large = start.end - start.begin >= Self.taskRows
+        let (leaves, kids) = self.expand([start], tree: &fragment, pool: levelPools[k], allowed: allowed,
+                                         generator: &unusedGenerator, threads: taskThreads, limit: large ? 1 : Int.max)
+        return (fragment, leaves, kids)
+      }
+      var next: [Int] = []
+      for (k, (fragment, leaves, kids)) in results.enumerated() {
+        pieces[level[k]] = (fragment, leaves)
+        for kid in kids.sorted(by: { $0.node < $1.node }) {
+          tasks.append(GrowthTask(start: kid, value: fragment.value[kid.node], parent: level[k], attach: kid.node))
+          pieces.append(nil)
+          next.append(tasks.count - 1)
+        }
+      }
+      level = next
+    }
+    // Graft the pieces in task order (parents before children).
+    var tree = pieces[0]!.fragment
+    var maps: [(Int) -> Int] = [{ $0 }]
+    var leafRanges = pieces[0]!.leaves
+    for t in 1..<tasks.count {
+      let map = tree.graft(pieces[t]!.fragment, at: maps[tasks[t].parent](tasks[t].attach))
+      maps.append(map)
+      leafRanges += pieces[t]!.leaves.map { LeafRange(node: map($0.node), begin: $0.begin, end: $0.end) }
+    }
+    withExtendedLifetime(pools) {}
+    return (tree, leafRanges)
+  }
+
+  /// Expands `start` nodes (each with its split found) depth-first — best-first when `maxLeaves` is set — until
+  /// no node can be split, or after `limit` expansions. Returns the finished leaves and the nodes still pending.
+  private func expand(_ start: [Pending], tree: inout DecisionTree, pool: HistogramPool, allowed: [Int],
+                      generator: inout SeededGenerator, threads: Int, limit: Int = Int.max) -> ([LeafRange], [Pending]) {
+    var leafRanges: [LeafRange] = []
+    var pending = start
+    var leaves = tree.leafCount
+    var expansions = 0
+    let featureCount = binner.featureCount
+    let bestFirst = settings.maxLeaves < Int.max
+
+    while !pending.isEmpty && expansions < limit {
       if leaves >= settings.maxLeaves {
-        for p in pending { leafRanges.append(LeafRange(node: p.node, begin: p.begin, end: p.end)); release(p.hist) }
-        break
+        for p in pending { leafRanges.append(LeafRange(node: p.node, begin: p.begin, end: p.end)); pool.release(p.hist) }
+        return (leafRanges, [])
       }
       var pick = pending.count - 1
       if bestFirst {
@@ -335,6 +412,7 @@ final class TreeGrower {
         }
       }
       let parent = pending.remove(at: pick)
+      expansions += 1
       let split = parent.split!
       let mid = partition(parent.begin, parent.end, split)
       let lG = split.leftG, lH = split.leftH, lC = Double(mid - parent.begin)
@@ -367,7 +445,7 @@ final class TreeGrower {
       if splittable[large] {
         for f in features[large] where parent.hist[f] != nil && !smallNeeds.contains(f) { smallNeeds.append(f) }
       }
-      buildAll(smallNeeds, kids[small].begin, kids[small].end, into: &kids[small].hist)
+      buildAll(smallNeeds, kids[small].begin, kids[small].end, into: &kids[small].hist, pool: pool, threads: threads)
       var parentHist = parent.hist
       if splittable[large] {
         var direct: [Int] = []
@@ -380,21 +458,48 @@ final class TreeGrower {
             direct.append(f)
           }
         }
-        buildAll(direct, kids[large].begin, kids[large].end, into: &kids[large].hist)
+        buildAll(direct, kids[large].begin, kids[large].end, into: &kids[large].hist, pool: pool, threads: threads)
       }
-      release(parentHist)
+      pool.release(parentHist)
       for k in [1, 0] {
         if splittable[k] {
           kids[k].split = findSplit(features[k], hist: kids[k].hist, G: kids[k].G, H: kids[k].H, C: kids[k].C)
         }
         if kids[k].split == nil {
           leafRanges.append(LeafRange(node: kids[k].node, begin: kids[k].begin, end: kids[k].end))
-          release(kids[k].hist)
+          pool.release(kids[k].hist)
         } else if splittable[k] {
           pending.append(kids[k])
         }
       }
     }
-    return (tree, leafRanges)
+    return (leafRanges, pending)
+  }
+}
+
+/// Histogram memory of one growing (sub)tree: free lists per feature, and the buffers it allocated (freed with
+/// it). A buffer may be released into another pool (a subtree's) than the one that allocated it; only the
+/// allocating pool frees it, and every pool of a tree lives until the tree is grown.
+final class HistogramPool: @unchecked Sendable {
+  let sizes: [Int]
+  private var free: [[UnsafeMutablePointer<Double>]]
+  private var allocated: [UnsafeMutablePointer<Double>] = []
+
+  init(sizes: [Int]) {
+    self.sizes = sizes
+    free = Array(repeating: [], count: sizes.count)
+  }
+
+  deinit { for p in allocated { p.deallocate() } }
+
+  func acquire(_ f: Int) -> UnsafeMutablePointer<Double> {
+    if let p = free[f].popLast() { return p }
+    let p = UnsafeMutablePointer<Double>.allocate(capacity: sizes[f])
+    allocated.append(p)
+    return p
+  }
+
+  func release(_ hist: [UnsafeMutablePointer<Double>?]) {
+    for (f, p) in hist.enumerated() { if let p { free[f].append(p) } }
   }
 }

@@ -85,3 +85,18 @@ private func _log(_ x: Double) -> Double { Darwin.log(x) }
   #expect(abs(one.trainingLoss[0] - first) <= 1e-12 * first)
   #expect(abs(two.trainingLoss[1] - second) <= 1e-12 * second)
 }
+
+/// Large enough (100k rows) for the fit to grow subtrees as separate tasks on the spinning helpers: the model,
+/// node numbering included, and its predictions are still identical with 1 and 2 threads.
+@Test func boostingWithSubtreeTasksIsIdenticalWithOneAndTwoThreads() throws {
+  let data = TreeTestData.synthetic(rows: 100_000, seed: 21)
+  let parameters = GradientBoostingParameters(rounds: 6, maxDepth: 6, seed: 9)
+  let one = try GradientBoostingModel.fit(data, task: .classification, parameters: parameters, threads: 1)
+  let two = try GradientBoostingModel.fit(data, task: .classification, parameters: parameters, threads: 2)
+  #expect(one == two)
+  #expect(one.trees.allSatisfy { $0.leafCount > 16 })
+  #expect(one.predictRaw(data, threads: 1).map(\.bitPattern) == two.predictRaw(data, threads: 2).map(\.bitPattern))
+  let encodedOne = ModelFile(model: one, featureNames: data.featureNames, isCategorical: data.isCategorical).encoded()
+  let encodedTwo = ModelFile(model: two, featureNames: data.featureNames, isCategorical: data.isCategorical).encoded()
+  #expect(encodedOne == encodedTwo)
+}
