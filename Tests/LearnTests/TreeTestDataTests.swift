@@ -4,6 +4,11 @@ import Testing
 
 /// Small helpers for the tree-model tests: synthetic data, a tiny CSV reader and a rank-based ROC AUC.
 enum TreeTestData {
+  /// The model file bytes of `model` trained on `data` (what determinism tests compare).
+  static func modelFileBytes<Model: PersistableModel>(_ model: Model, _ data: Dataset) -> [UInt8] {
+    ModelFile(model: model, featureNames: data.featureNames, isCategorical: data.isCategorical).encoded()
+  }
+
   /// Reads a numeric CSV with a header; the last column is the target.
   static func readCSV(_ url: URL) throws -> Dataset {
     let text = try String(contentsOf: url, encoding: .utf8)
