@@ -9,7 +9,8 @@ import WorkbookModel
 /// held-out test part; outputs the model file, metrics, importance and plots.
 enum TrainCell {
   static let descriptor = KindDescriptor(
-    name: "train", version: 1,
+    // 2: boosting trees of ≥ 32,768 rows are numbered by subtree task; training-loss history summed per 512 rows.
+    name: "train", version: 2,
     summary: "Train one model (logistic regression, random forest or gradient boosting) and evaluate it on the held-out test part.",
     options: LearningOptions.common + [
       OptionSpec("model", .choice(ModelFamily.names), required: true, doc: "The model family."),
