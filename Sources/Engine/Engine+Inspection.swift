@@ -86,6 +86,46 @@ extension Engine {
     return out.sorted { order[$0.id]! < order[$1.id]! }
   }
 
+  /// Rebuilds the outputs folder (each cell's folder, `index.html`, `report.md`, `run.json`, the warehouse) from the
+  /// cache alone, executing nothing: for CI artifacts, or after `outputs/` was deleted. A cell whose current inputs
+  /// have no cache entry is listed as skipped with why it is stale (its previous folder, if any, is left as is);
+  /// the summary's exit code is then 1.
+  public func render(_ workbook: ValidatedWorkbook, observer: any RunObserver = SilentObserver()) throws -> RunSummary {
+    let name = workbook.workbook.name
+    let lock = try WorkbookLock(path: layout.lockPath(workbook: name)) { holder in
+      observer.waitingForLock(workbook: name, holder: holder)
+    }
+    defer { withExtendedLifetime(lock) {} }
+    let writer = OutputWriter(engine: self)
+    var records: [CellRecord] = []
+    var stale: [String] = []
+    for f in status(workbook) {
+      switch f.state {
+      case .fresh:
+        guard let m = f.manifest else { continue }
+        try writer.materialize(m, workbook: name)
+        records.append(CellRecord(id: f.id, kind: f.kind, status: .cached, key: m.key, outputDigest: m.outputDigest,
+                                  durationMs: m.durationMs, warnings: m.warnings, manifest: m))
+      case .skipped:
+        records.append(CellRecord(id: f.id, kind: f.kind, status: .skipped, key: f.key, reason: f.reasons.first))
+      case .stale, .error:
+        stale.append(f.id)
+        let why = f.reasons.isEmpty ? "no cache entry" : f.reasons.joined(separator: "; ")
+        records.append(CellRecord(id: f.id, kind: f.kind, status: .skipped, key: f.key,
+                                  reason: "not rendered: stale (\(why)); `workbench run` computes it"))
+      }
+      observer.cellFinished(records[records.count - 1])
+    }
+    var warnings = workbook.warnings.map(\.description)
+    if !stale.isEmpty {
+      warnings.append("rendered from the cache only: \(stale.count) stale cell(s) not rendered (\(stale.joined(separator: ", "))); run `workbench run` to compute them")
+    }
+    var summary = try writer.writeRunOutputs(RunSummary(workbook: workbook, records: records, warnings: warnings,
+                                                        outputsDirectory: layout.outputs(workbook: name)))
+    summary.staleCells = stale
+    return summary
+  }
+
   /// Re-executes every cell in a scratch cache and compares output digests with the recorded ones.
   public func verify(_ workbook: ValidatedWorkbook, jobs: Int, observer: any RunObserver = SilentObserver()) async throws -> [VerifiedCell] {
     let recorded = state.state(workbook: workbook.workbook.name)

@@ -28,7 +28,9 @@ public struct RunSummary: Sendable {
   public var outputsDirectory: URL
   /// Warnings about the run's outputs themselves (e.g. the warehouse left unchanged), also in `warnings`.
   public var outputWarnings: [String] = []
-  public var exitCode: Int32 { records.contains { $0.status == .failed } ? 1 : 0 }
+  /// Cells `render` could not take from the cache.
+  public var staleCells: [String] = []
+  public var exitCode: Int32 { records.contains { $0.status == .failed } || !staleCells.isEmpty ? 1 : 0 }
   public func record(_ id: String) -> CellRecord? { records.first { $0.id == id } }
 }
 

@@ -87,3 +87,37 @@ extension Engine {
     return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
   }
 }
+
+struct Render: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Rebuild outputs/<workbook>/ (reports, run.json, cell folders, warehouse) from the cache, executing nothing.",
+    discussion: "Cells whose current inputs have no cache entry are reported as stale and not rendered (exit code 1); `workbench run` computes them.")
+
+  @OptionGroup var workbook: WorkbookArguments
+
+  @Flag(help: "Print the summary (run.json) on standard output.")
+  var json = false
+
+  @Flag(name: .shortAndLong, help: "Only report problems.")
+  var quiet = false
+
+  func run() async throws {
+    let engine = try workbook.engine()
+    let wb = try workbook.load(engine)
+    let summary = try engine.render(wb, observer: ConsoleObserver(quiet: quiet || json))
+    let out = summary.outputsDirectory
+    if json {
+      FileHandle.standardOutput.write((try? Data(contentsOf: out.appendingPathComponent("run.json"))) ?? Data())
+    } else if !quiet {
+      let t = Terminal.standardError
+      for w in summary.outputWarnings { printError(t.yellow("warning: ") + w) }
+      let shown = Engine.relative(out.appendingPathComponent("index.html").path, to: engine.layout.root)
+      let rendered = summary.records.filter { $0.status == .cached }.count
+      var line = "\(wb.workbook.name): \(rendered) rendered from the cache"
+      if !summary.staleCells.isEmpty { line += ", " + t.yellow("\(summary.staleCells.count) stale (not rendered)") }
+      printError(line + " — report: \(shown)")
+      if !summary.staleCells.isEmpty { printError("run `workbench run \(workbook.workbook)` to compute the stale cells") }
+    }
+    if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+  }
+}

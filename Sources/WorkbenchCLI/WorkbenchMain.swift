@@ -42,7 +42,7 @@ struct WorkbenchCommand: AsyncParsableCommand {
     abstract: "Run declarative, cached, reproducible workbooks for sports-analytics MLOps.",
     discussion: "Exit codes: 0 success, 1 a cell failed or verify found a difference, 2 usage or workbook error.",
     version: workbenchVersion,
-    subcommands: [Run.self, Status.self, Explain.self, Verify.self, Clean.self, GC.self, Schema.self, Simulate.self, Runs.self, Sync.self, Promote.self, Rollback.self])
+    subcommands: [Run.self, Render.self, Status.self, Explain.self, Verify.self, Clean.self, GC.self, Schema.self, Simulate.self, Runs.self, Sync.self, Promote.self, Rollback.self])
 }
 
 /// Options shared by the commands that open a workbook.
