@@ -250,12 +250,7 @@ struct CoachWorkbookTests {
     defer { p.remove() }
     let repo = TestPaths.repositoryRoot
     try p.write("shots.csv", try String(contentsOf: repo.appendingPathComponent("datasets/nba_shots_sample.csv"), encoding: .utf8))
-    try p.write("shots.yaml", """
-      workbook: shots
-      cells:
-        - id: shots
-          kind: load
-          source: shots.csv
+    try p.write("shots.yaml", shotsWorkbook("shots", """
         - id: coaching
           kind: shot_coaching
           input: shots
@@ -264,7 +259,7 @@ struct CoachWorkbookTests {
           made: Shot Made Flag
           shot_type: Shot Type
           minimum_attempts: 25
-      """)
+      """))
     let out = try p.workbench(["run", "shots.yaml"])
     #expect(out.status == 0, "stderr: \(out.stderr)")
     let r = try CoachE2E.result(p, "shots", "coaching")
@@ -275,17 +270,12 @@ struct CoachWorkbookTests {
     #expect(FileManager.default.fileExists(atPath: CoachE2E.cellFile(p, "shots", "coaching", "report.md").path))
 
     // A wrong column is an error naming the option.
-    try p.write("bad.yaml", """
-      workbook: bad
-      cells:
-        - id: shots
-          kind: load
-          source: shots.csv
+    try p.write("bad.yaml", shotsWorkbook("bad", """
         - id: coaching
           kind: shot_coaching
           input: shots
           zone: Shot Zone Basik
-      """)
+      """))
     let bad = try p.workbench(["run", "bad.yaml"])
     #expect(bad.status != 0)
     #expect((bad.stdout + bad.stderr).contains("Shot Zone Basik"))

@@ -173,12 +173,7 @@ struct EDACorrelateTests {
     let p = try Project()
     defer { p.remove() }
     try p.write("shots.csv", edaShotsCSV(rows: 30))
-    try p.write("bad.yaml", """
-      workbook: bad
-      cells:
-        - id: shots
-          kind: load
-          source: shots.csv
+    try p.write("bad.yaml", shotsWorkbook("bad", """
         - id: corr
           kind: correlate
           input: shots
@@ -189,7 +184,7 @@ struct EDACorrelateTests {
           input: shots
           rates: {target: made, by: [zones]}
 
-      """)
+      """))
     let out = try p.workbench(["run", "bad.yaml"])
     #expect(out.status != 0)
     let text = out.stdout + out.stderr

@@ -287,12 +287,7 @@ struct EDAPlotTests {
     // Three distinct zones per generated CSV; run twice to cover all four labels.
     for (i, zones) in [Array(hostile[0..<3]), [hostile[3], "x^2 a_b {c}", "back\\slash \\n"]].enumerated() {
       try p.write("shots.csv", edaShotsCSV(rows: 60, seed: UInt64(i + 1), zoneNames: zones))
-      try p.write("evil.yaml", """
-        workbook: evil
-        cells:
-          - id: shots
-            kind: load
-            source: shots.csv
+      try p.write("evil.yaml", shotsWorkbook("evil", """
           - id: bars
             kind: plot
             input: shots
@@ -312,7 +307,7 @@ struct EDAPlotTests {
             columns: [made]
             rates: {target: made, by: [zone]}
 
-        """)
+        """))
       let out = try p.workbench(["run", "evil.yaml"])
       #expect(out.status == 0, "\(out.stderr)")
       #expect(!FileManager.default.fileExists(atPath: marker), "a command ran")
@@ -329,12 +324,7 @@ struct EDAPlotTests {
     let p = try Project()
     defer { p.remove() }
     try p.write("shots.csv", edaShotsCSV(rows: 20))
-    try p.write("typo.yaml", """
-      workbook: typo
-      cells:
-        - id: shots
-          kind: load
-          source: shots.csv
+    try p.write("typo.yaml", shotsWorkbook("typo", """
         - id: bars
           kind: plot
           input: shots
@@ -342,7 +332,7 @@ struct EDAPlotTests {
           x: zone
           y: distnace
 
-      """)
+      """))
     let out = try p.workbench(["run", "typo.yaml"])
     #expect(out.status != 0)
     let text = out.stdout + out.stderr
@@ -355,12 +345,7 @@ struct EDAPlotTests {
     let p = try Project()
     defer { p.remove() }
     try p.write("shots.csv", edaShotsCSV(rows: 20))
-    try p.write("bad.yaml", """
-      workbook: bad
-      cells:
-        - id: shots
-          kind: load
-          source: shots.csv
+    try p.write("bad.yaml", shotsWorkbook("bad", """
         - id: court
           kind: plot
           input: shots
@@ -369,7 +354,7 @@ struct EDAPlotTests {
           y: y
           style: hexbins
 
-      """)
+      """))
     let out = try p.workbench(["run", "bad.yaml"])
     #expect(out.status != 0)
     let text = out.stdout + out.stderr
@@ -417,19 +402,14 @@ struct EDAPlotTests {
     let p = try Project()
     defer { p.remove() }
     try p.write("shots.csv", edaShotsCSV(rows: 20))
-    try p.write("nognuplot.yaml", """
-      workbook: nognuplot
-      cells:
-        - id: shots
-          kind: load
-          source: shots.csv
+    try p.write("nognuplot.yaml", shotsWorkbook("nognuplot", """
         - id: bars
           kind: plot
           input: shots
           chart: bar
           x: zone
 
-      """)
+      """))
     let empty = try makeTemporaryDirectory("empty-path")
     defer { try? FileManager.default.removeItem(at: empty) }
     let out = try p.workbench(["run", "nognuplot.yaml"], environment: ["PATH": empty.path])
@@ -447,12 +427,7 @@ struct EDAPlotWarningTests {
     let p = try Project()
     defer { p.remove() }
     try p.write("shots.csv", edaShotsCSV(rows: 20))
-    try p.write("warn.yaml", """
-      workbook: warn
-      cells:
-        - id: shots
-          kind: load
-          source: shots.csv
+    try p.write("warn.yaml", shotsWorkbook("warn", """
         - id: bars
           kind: plot
           input: shots
@@ -461,7 +436,7 @@ struct EDAPlotWarningTests {
           bins: 10
           plots: false
 
-      """)
+      """))
     let out = try p.workbench(["run", "warn.yaml"])
     #expect(out.status == 2)
     let text = out.stdout + out.stderr

@@ -63,3 +63,52 @@ func sampleCSV(rows: Int = 200, seed: Int = 1) -> String {
   }
   return s
 }
+
+/// Shots with a real signal, for the learning and tracking tests: closer shots and the paint go in more often,
+/// `angle` is noise; `game` (10 shots each) groups rows, `player` cycles over 9 players. Seeded, deterministic.
+func signalShotsCSV(rows: Int = 400, seed: UInt64 = 7) -> String {
+  var s = "game,player,zone,distance,angle,made\n"
+  var x = seed
+  func next() -> Double {
+    x = x &* 6364136223846793005 &+ 1442695040888963407
+    return Double(x >> 11) * 0x1.0p-53
+  }
+  let zones = ["paint", "mid", "three"]
+  for i in 0..<rows {
+    let zone = Int(next() * 3)
+    let distance = ((Double(zone) * 3 + next() * 4) * 100).rounded() / 100
+    let angle = Int(next() * 180) - 90
+    let p = 1 / (1 + exp(-(1.2 - 0.35 * distance + (zone == 0 ? 0.6 : 0))))
+    let made = next() < p ? 1 : 0
+    s += "G\(i / 10),P\(i % 9),\(zones[zone]),\(distance),\(angle),\(made)\n"
+  }
+  return s
+}
+
+/// The first cells of the learning and tracking test workbooks (interpolate right under `cells:`): load the
+/// `${data}` param, then a stratified 75/25 split on `made` with seed 3.
+let loadAndSplitCells = """
+    - id: shots
+      kind: load
+      source: ${data}
+    - id: split
+      kind: split
+      input: shots
+      target: made
+      test_fraction: 0.25
+      seed: 3
+  """
+
+/// A workbook `name` whose first cell loads `shots.csv` as `shots`, followed by `cells` (YAML list items indented
+/// by two spaces, as under `cells:`).
+func shotsWorkbook(_ name: String, _ cells: String) -> String {
+  """
+  workbook: \(name)
+  cells:
+    - id: shots
+      kind: load
+      source: shots.csv
+  \(cells)
+
+  """
+}

@@ -5,40 +5,15 @@ import TestSupport
 /// The learning cells (split, train, sweep, evaluate, predict) through the real executable.
 @Suite("learning cells", .serialized)
 struct LearningCellsTests {
-  /// Shots with a real signal: closer shots and the paint go in more often; `game` groups rows.
-  static func shotsCSV(rows: Int = 400, seed: UInt64 = 7) -> String {
-    var s = "game,player,zone,distance,angle,made\n"
-    var x = seed
-    func next() -> Double {
-      x = x &* 6364136223846793005 &+ 1442695040888963407
-      return Double(x >> 11) * 0x1.0p-53
-    }
-    let zones = ["paint", "mid", "three"]
-    for i in 0..<rows {
-      let zone = Int(next() * 3)
-      let distance = (Double(zone) * 3 + next() * 4).rounded(toPlaces: 2)
-      let angle = Int(next() * 180) - 90
-      let p = 1 / (1 + exp(-(1.2 - 0.35 * distance + (zone == 0 ? 0.6 : 0))))
-      let made = next() < p ? 1 : 0
-      s += "G\(i / 10),P\(i % 9),\(zones[zone]),\(distance),\(angle),\(made)\n"
-    }
-    return s
-  }
+  /// Shots with a real signal (see `signalShotsCSV`); `game` groups rows.
+  static func shotsCSV(rows: Int = 400, seed: UInt64 = 7) -> String { signalShotsCSV(rows: rows, seed: seed) }
 
   static let header = """
     workbook: learn
     params:
       data: shots.csv
     cells:
-      - id: shots
-        kind: load
-        source: ${data}
-      - id: split
-        kind: split
-        input: shots
-        target: made
-        test_fraction: 0.25
-        seed: 3
+    \(loadAndSplitCells)
 
     """
 
@@ -423,14 +398,6 @@ struct LearningCellsTests {
     #expect((auc ?? 0) > 0.5)
   }
 }
-
-extension Double {
-  fileprivate func rounded(toPlaces places: Int) -> Double {
-    let f = pow(10, Double(places))
-    return (self * f).rounded() / f
-  }
-}
-
 
 /// The execution note of the `search` sweep cell in run.json (trial reuse is a note, not an output).
 func sweepNote(_ p: Project, cell: String = "search") throws -> String? {

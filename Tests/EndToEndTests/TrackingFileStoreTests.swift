@@ -6,24 +6,8 @@ import TestSupport
 /// with the real MLflow clients (3.17 with the file-store flag, and 2.x).
 @Suite("tracking cells: file store", .serialized)
 struct TrackingFileStoreTests {
-  /// Shots with a real signal in zone and distance; `angle` is noise.
-  static func shotsCSV(rows: Int = 400, seed: UInt64 = 11) -> String {
-    var s = "zone,distance,angle,made\n"
-    var x = seed
-    func next() -> Double {
-      x = x &* 6364136223846793005 &+ 1442695040888963407
-      return Double(x >> 11) * 0x1.0p-53
-    }
-    let zones = ["paint", "mid", "three"]
-    for _ in 0..<rows {
-      let zone = Int(next() * 3)
-      let distance = Double(Int((Double(zone) * 3 + next() * 4) * 100)) / 100
-      let angle = Int(next() * 180) - 90
-      let p = 1 / (1 + exp(-(1.5 - 0.4 * distance + (zone == 0 ? 0.8 : 0))))
-      s += "\(zones[zone]),\(distance),\(angle),\(next() < p ? 1 : 0)\n"
-    }
-    return s
-  }
+  /// Shots with a real signal in zone and distance (see `signalShotsCSV`); `angle` is noise.
+  static func shotsCSV(rows: Int = 400, seed: UInt64 = 11) -> String { signalShotsCSV(rows: rows, seed: seed) }
 
   static let workbook = """
     workbook: shots
@@ -32,15 +16,7 @@ struct TrackingFileStoreTests {
     tracking:
       uri: ./mlruns
     cells:
-      - id: shots
-        kind: load
-        source: ${data}
-      - id: split
-        kind: split
-        input: shots
-        target: made
-        test_fraction: 0.25
-        seed: 3
+    \(loadAndSplitCells)
       - id: base
         kind: train
         input: split

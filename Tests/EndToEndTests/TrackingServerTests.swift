@@ -14,15 +14,7 @@ struct TrackingServerTests {
       data: shots.csv
       tracking_uri: http://127.0.0.1:9
     cells:
-      - id: shots
-        kind: load
-        source: ${data}
-      - id: split
-        kind: split
-        input: shots
-        target: made
-        test_fraction: 0.25
-        seed: 3
+    \(loadAndSplitCells)
       - id: gb
         kind: train
         input: split
