@@ -60,7 +60,7 @@ struct TrackingServerTests {
     let p = try Project(); defer { p.remove() }
     let serverDir = try makeTemporaryDirectory("wb-mlflow-server")
     defer { try? FileManager.default.removeItem(at: serverDir) }
-    let server = try TrackingTestServer(python: python, directory: serverDir)
+    let server = try MLflowTestServer(python: python, directory: serverDir)
     defer { server.stop() }
     try p.write("shots.csv", TrackingFileStoreTests.shotsCSV())
     try p.write("served.yaml", Self.workbook)

@@ -7,7 +7,7 @@ import Tracking
 /// One server for the whole suite (a start costs seconds); the offline step stops and restarts it on the same
 /// database. The server's process group is always killed at the end.
 @Suite(.serialized) struct MLflowServerTests {
-  private func restStore(_ server: MLflowServer, credentials: RESTConfiguration.Credentials = .none, retries: Int = 2)
+  private func restStore(_ server: MLflowTestServer, credentials: RESTConfiguration.Credentials = .none, retries: Int = 2)
     throws -> RESTTrackingStore
   {
     let config = try RESTConfiguration(
@@ -17,7 +17,7 @@ import Tracking
   }
 
   /// One Python process reads both experiments (a Python start costs seconds).
-  private func readBack(_ python: URL, _ server: MLflowServer) throws -> [String: Any] {
+  private func readBack(_ python: URL, _ server: MLflowTestServer) throws -> [String: Any] {
     try parseJSONObject(
       try runMLflowPython(
         python, readBackPython, arguments: [server.baseURL.absoluteString, "parivision", "parivision", "offline-exp", ""],
@@ -28,7 +28,7 @@ import Tracking
     guard let python = try Oracles.python("mlflow3") else { return }
     let dir = try makeTemporaryDirectory("tracking-server")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let server = try MLflowServer(python: python, directory: dir)
+    let server = try MLflowTestServer(python: python, directory: dir)
     defer { server.stop() }
     try server.start()
 
