@@ -55,6 +55,7 @@ START=$(date +%s.%N)
 END=$(date +%s.%N)
 "$PY" - "$START" "$END" <<'PY'
 import json, sys
-r = json.load(open("outputs/pv/cells/sweep/result.json"))
-print(f"widened grid: {float(sys.argv[2]) - float(sys.argv[1]):.1f} s, {r['trials_run']} trial run, {r['trials_reused']} reused (refit included)")
+run = json.load(open("outputs/pv/run.json"))
+note = next(c for c in run["cells"] if c["id"] == "sweep")["notes"][0]  # "N trial(s) run, M reused from the trial cache"
+print(f"widened grid: {float(sys.argv[2]) - float(sys.argv[1]):.1f} s, {note} (refit included)")
 PY
