@@ -37,11 +37,10 @@ public enum RadixSort {
     return Double(bitPattern: bits)
   }
 
-  /// Sorts unsigned keys with 11-bit digits (6 passes), skipping passes where every key shares the digit.
-  static func sortKeys(_ keys: inout [UInt64]) {
-    let n = keys.count
-    if n < 256 { keys.sort(); return }
-    let bits = 11, radix = 1 << bits, passes = 6
+  static let digitBits = 11, radix = 1 << 11, passes = 6
+
+  /// Per pass, how many keys have each digit value (`passes × radix` counts, one histogram pass over the keys).
+  static func digitCounts(_ keys: [UInt64]) -> [Int] {
     var counts = [Int](repeating: 0, count: radix * passes)
     keys.withUnsafeBufferPointer { k in
       counts.withUnsafeMutableBufferPointer { c in
@@ -49,29 +48,41 @@ public enum RadixSort {
           var shifted = key
           for p in 0..<passes {
             c[p * radix + Int(shifted & UInt64(radix - 1))] += 1
-            shifted >>= UInt64(bits)
+            shifted >>= UInt64(digitBits)
           }
         }
       }
     }
+    return counts
+  }
+
+  /// Where each digit value starts in pass `p`'s output, or nil when every one of the `n` keys has the same digit
+  /// (the pass would not reorder anything).
+  static func passOffsets(_ counts: [Int], pass p: Int, keyCount n: Int) -> [Int]? {
+    let base = p * radix
+    for d in 0..<radix where counts[base + d] != 0 {
+      if counts[base + d] == n { return nil }
+      break
+    }
+    var offsets = [Int](repeating: 0, count: radix)
+    var running = 0
+    for d in 0..<radix {
+      offsets[d] = running
+      running += counts[base + d]
+    }
+    return offsets
+  }
+
+  /// Sorts unsigned keys with 11-bit digits (6 passes), skipping passes where every key shares the digit.
+  static func sortKeys(_ keys: inout [UInt64]) {
+    let n = keys.count
+    if n < 256 { keys.sort(); return }
+    let counts = digitCounts(keys)
     var buffer = [UInt64](repeating: 0, count: n)
     var sourceIsKeys = true
     for p in 0..<passes {
-      let base = p * radix
-      // A pass whose digit is constant over all keys does not reorder anything.
-      var skip = false
-      for d in 0..<radix where counts[base + d] != 0 {
-        skip = counts[base + d] == n
-        break
-      }
-      if skip { continue }
-      var offsets = [Int](repeating: 0, count: radix)
-      var running = 0
-      for d in 0..<radix {
-        offsets[d] = running
-        running += counts[base + d]
-      }
-      let shift = UInt64(p * bits)
+      guard var offsets = passOffsets(counts, pass: p, keyCount: n) else { continue }
+      let shift = UInt64(p * digitBits)
       if sourceIsKeys {
         scatter(from: keys, into: &buffer, offsets: &offsets, shift: shift, mask: UInt64(radix - 1))
       } else {
@@ -112,36 +123,12 @@ extension RadixSort {
       for i in 0..<n { buffer[i] = Int32(truncatingIfNeeded: i) }
       count = n
     }
-    let bits = 11, radix = 1 << bits, passes = 6
-    var counts = [Int](repeating: 0, count: radix * passes)
-    keys.withUnsafeBufferPointer { k in
-      counts.withUnsafeMutableBufferPointer { c in
-        for key in k {
-          var shifted = key
-          for p in 0..<passes {
-            c[p * radix + Int(shifted & UInt64(radix - 1))] += 1
-            shifted >>= UInt64(bits)
-          }
-        }
-      }
-    }
+    let counts = digitCounts(keys)
     var keyBuffer = [UInt64](repeating: 0, count: n)
     var indexBuffer = [Int32](repeating: 0, count: n)
     for p in 0..<passes {
-      let base = p * radix
-      var skip = false
-      for d in 0..<radix where counts[base + d] != 0 {
-        skip = counts[base + d] == n
-        break
-      }
-      if skip { continue }
-      var offsets = [Int](repeating: 0, count: radix)
-      var running = 0
-      for d in 0..<radix {
-        offsets[d] = running
-        running += counts[base + d]
-      }
-      let shift = UInt64(p * bits), mask = UInt64(radix - 1)
+      guard var offsets = passOffsets(counts, pass: p, keyCount: n) else { continue }
+      let shift = UInt64(p * digitBits), mask = UInt64(radix - 1)
       keys.withUnsafeBufferPointer { ks in
         index.withUnsafeBufferPointer { ix in
           keyBuffer.withUnsafeMutableBufferPointer { kd in
