@@ -128,22 +128,25 @@ struct LearningCellsTests {
     #expect(try p.read("outputs/learn/index.html").contains("Held-out test vs PariVision"))
   }
 
-  @Test func widenedGridRerunsOnlyNewTrials() throws {
-    let p = try Project(); defer { p.remove() }
-    try p.write("shots.csv", Self.shotsCSV())
-    let sweep = Self.header + """
+  /// The workbook of the trial-cache tests: shots → split → a 3-fold `search` sweep over `models` (family, grid).
+  static func searchWorkbook(_ models: [(family: String, grid: String)]) -> String {
+    header + """
         - id: search
           kind: sweep
           input: split
-          features: \(Self.features)
+          features: \(features)
           categorical: [zone]
           folds: 3
           plots: false
           models:
-            logistic_regression: {C: [0.1, 1]}
-            random_forest: {trees: [10], max_depth: [4]}
 
-      """
+      """ + models.map { "      \($0.family): \($0.grid)\n" }.joined()
+  }
+
+  @Test func widenedGridRerunsOnlyNewTrials() throws {
+    let p = try Project(); defer { p.remove() }
+    try p.write("shots.csv", Self.shotsCSV())
+    let sweep = Self.searchWorkbook([("logistic_regression", "{C: [0.1, 1]}"), ("random_forest", "{trees: [10], max_depth: [4]}")])
     try p.write("learn.yaml", sweep)
     #expect(try p.workbench(["run", "learn.yaml"]).status == 0)
     let first = try json(p, "search")
@@ -184,18 +187,7 @@ struct LearningCellsTests {
   @Test func gcKeepsOnlyTheTrialsOfKeptEntries() throws {
     let p = try Project(); defer { p.remove() }
     try p.write("shots.csv", Self.shotsCSV())
-    let sweep = Self.header + """
-        - id: search
-          kind: sweep
-          input: split
-          features: \(Self.features)
-          categorical: [zone]
-          folds: 3
-          plots: false
-          models:
-            logistic_regression: {C: [0.1, 1, 10]}
-
-      """
+    let sweep = Self.searchWorkbook([("logistic_regression", "{C: [0.1, 1, 10]}")])
     try p.write("learn.yaml", sweep)
     #expect(try p.workbench(["run", "learn.yaml"]).status == 0)
     try p.write("learn.yaml", sweep.replacingOccurrences(of: "C: [0.1, 1, 10]", with: "C: [1]"))
