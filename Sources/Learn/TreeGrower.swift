@@ -292,10 +292,10 @@ final class TreeGrower {
 
   /// Grows the tree over features `allowed` (sorted); `generator` drives per-split feature sampling.
   ///
-  /// Depth-limited trees without per-split feature sampling (boosting) grow the two subtrees under the root as
-  /// independent tasks, on two threads when `histogramThreads > 1`: they own disjoint row ranges, their own
-  /// histogram memory and their own node numbering, and are grafted under the root in a fixed order, so the
-  /// tree (and its node numbers) is the same for any thread count.
+  /// Depth-limited trees without per-split feature sampling (boosting) are grown as a tree of tasks
+  /// (`growInTasks`): subtrees own disjoint row ranges, their own histogram memory and node numbering, run side by
+  /// side when `histogramThreads > 1`, and are grafted in a fixed order, so the tree (node numbers included) is the
+  /// same for any thread count. Other trees (forest, leaf-wise boosting) grow in one depth-/best-first pass.
   func grow(allowed: [Int], generator: inout SeededGenerator) -> (tree: DecisionTree, leaves: [LeafRange]) {
     var tree = DecisionTree()
     var G = 0.0, H = 0.0
