@@ -37,6 +37,8 @@ import WorkbookModel
     let store = try CacheStore(root: dir.appendingPathComponent("cache"), state: state)
     let digest = try store.putBlob(Array("hello".utf8))
     #expect(digest == Digest.sha256("hello"))
+    // Lowercase hex of the standard SHA-256 (as `sha256sum` prints it).
+    #expect(digest == "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
     #expect(try store.blob(digest) == Array("hello".utf8))
     #expect(store.verifyBlob(digest, size: 5) == nil)
     // Corrupt it (same size): detected both by the cheap check and by a read.
