@@ -208,7 +208,12 @@ enum TrackCell {
       report.append(.markdown("The run of `\(upstreamId)` is in the MLflow file store `\(display(root, root: context.projectRoot))` (experiment \(parentInfo.experimentId), run `\(parentInfo.runId)`). Open it with:"))
       report.append(.code(TrackingSupport.fileStoreHint(root: display(root, root: context.projectRoot))))
     }
-    return CellOutput(result: .object(result), report: report, warnings: warnings)
+    var output = CellOutput(result: .object(result), report: report, warnings: warnings)
+    // Queued offline: not cached, so the next run (after `workbench sync`, or once the server is back) records
+    // the server's run ids — found by the run key, nothing is logged twice.
+    output.provisional = offline
+    if offline { output.notes.append("not cached: the next run executes this cell again to record the server's run ids") }
+    return output
   }
 
   /// The upstream result without cache bookkeeping (`reused`, `trials_reused`, `trials_run`: a sweep whose trials

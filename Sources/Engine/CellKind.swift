@@ -57,6 +57,10 @@ public struct CellOutput: Sendable {
   /// Files this entry relies on under the context's `cacheDirectory` (relative paths, e.g. a sweep's
   /// `trials/<key>.json`): `gc` keeps them while the entry is kept and deletes the ones no kept entry lists.
   public var cacheFiles: [String] = []
+  /// The result reflects a passing condition (e.g. a tracking server that was unreachable, so the run was queued
+  /// offline): the outputs are written and used by this run, but no cache entry is kept, so the next run executes
+  /// the cell again and can record the lasting result.
+  public var provisional = false
 
   public init(result: JSONValue = .object([:]), tables: [(name: String, frame: Frame)] = [],
               files: [(name: String, bytes: [UInt8])] = [], report: [ReportBlock] = [], warnings: [String] = [],

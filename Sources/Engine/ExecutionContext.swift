@@ -206,7 +206,7 @@ final class ExecutionContext: Sendable {
                             durationMs: durationMs)
     manifest.notes = output.notes
     manifest.cacheFiles = output.cacheFiles
-    try store.putManifest(manifest)
+    if !output.provisional { try store.putManifest(manifest) }  // a provisional result is not reused
     return manifest
   }
 

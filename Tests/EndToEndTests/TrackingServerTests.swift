@@ -88,11 +88,22 @@ struct TrackingServerTests {
     let sync2 = try p.workbench(["sync", "--uri", server.uri], environment: env)
     #expect(sync2.status == 0 && sync2.stdout.contains("nothing to sync"), "\(sync2.stdout)")
 
-    // 3. The workbook completes: track cells are cached, promote finds the synced run by its key.
+    // 3. The workbook completes. The offline track results were provisional (not cached): the track cells run
+    //    again, find the synced runs by their keys (nothing logged twice) and record the server's run ids.
+    let notes = (try p.runJSON("served")["cells"] as? [[String: Any]] ?? []).first { $0["id"] as? String == "track_gb" }?["notes"]
+    #expect((notes as? [String] ?? []).contains { $0.hasPrefix("not cached") }, "\(String(describing: notes))")
     let online = try p.workbench(["run", "served.yaml", "--param", uriParam], environment: env)
     #expect(online.status == 0, "\(online.stderr)")
+    #expect(try p.statuses("served")["track_gb"] == "executed")
+    let synced = try TrackingE2E.result(p, "served", "track_gb")
+    #expect(synced["offline"] as? Bool == false && synced["reused"] as? Bool == true)
     let champion = try TrackingE2E.result(p, "served", "champion")
     #expect(champion["decision"] as? String == "promoted")
+    #expect(champion["run_id"] as? String == synced["run_id"] as? String)
+    // Now they are cached like any result.
+    let again = try p.workbench(["run", "served.yaml", "--param", uriParam], environment: env)
+    #expect(again.status == 0, "\(again.stderr)")
+    #expect(try p.executed("served").isEmpty)
 
     // 4. A forced rerun finds the runs on the server by their keys: nothing new is logged.
     let forced = try p.workbench(["run", "--force", "served.yaml", "--param", uriParam], environment: env)
