@@ -1,3 +1,5 @@
+import Learn
+
 /// Ridge regression solved in closed form: features standardised (training mean and standard deviation),
 /// target centred, β = (ZᵀZ + λI)⁻¹ Zᵀ(y − ȳ) by Cholesky; the intercept is ȳ (not penalised).
 ///
@@ -56,38 +58,8 @@ public struct RidgeRegression: Sendable, Codable, Equatable {
       for b in 0..<a { gram[a * p + b] = gram[b * p + a] }
       gram[a * p + a] += lambda
     }
-    let beta = try solveCholesky(gram, rhs, p)
+    guard let beta = Cholesky.solve(gram, rhs, size: p) else { throw FitError.notPositiveDefinite }
     return RidgeRegression(lambda: lambda, means: means, scales: scales, coefficients: beta, intercept: yMean)
-  }
-
-  /// Solves A·x = b for symmetric positive-definite A (p × p, row-major).
-  static func solveCholesky(_ a: [Double], _ b: [Double], _ p: Int) throws -> [Double] {
-    var l = [Double](repeating: 0, count: p * p)
-    for i in 0..<p {
-      for j in 0...i {
-        var s = a[i * p + j]
-        for k in 0..<j { s -= l[i * p + k] * l[j * p + k] }
-        if i == j {
-          guard s > 1e-12 else { throw FitError.notPositiveDefinite }
-          l[i * p + i] = s.squareRoot()
-        } else {
-          l[i * p + j] = s / l[j * p + j]
-        }
-      }
-    }
-    var yv = [Double](repeating: 0, count: p)
-    for i in 0..<p {
-      var s = b[i]
-      for k in 0..<i { s -= l[i * p + k] * yv[k] }
-      yv[i] = s / l[i * p + i]
-    }
-    var xv = [Double](repeating: 0, count: p)
-    for i in stride(from: p - 1, through: 0, by: -1) {
-      var s = yv[i]
-      for k in (i + 1)..<max(i + 1, p) { s -= l[k * p + i] * xv[k] }
-      xv[i] = s / l[i * p + i]
-    }
-    return xv
   }
 
   /// Standardised feature values of one row.

@@ -260,38 +260,9 @@ struct LogisticProblem {
     var maxDiagonal = 0.0
     for j in 0..<d { maxDiagonal = max(maxDiagonal, abs(a[j * d + j])) }
     for _ in 0..<40 {
-      if let x = cholesky(a, b, size: d, ridge: ridge) { return x }
+      if let x = Cholesky.solve(a, b, size: d, ridge: ridge) { return x }
       ridge = ridge == 0 ? max(maxDiagonal, 1) * 1e-12 : ridge * 10
     }
     return b.map { $0 / max(maxDiagonal, 1) }
-  }
-
-  static func cholesky(_ a: [Double], _ b: [Double], size d: Int, ridge: Double) -> [Double]? {
-    var l = [Double](repeating: 0, count: d * d)
-    for i in 0..<d {
-      for j in 0...i {
-        var sum = a[i * d + j] + (i == j ? ridge : 0)
-        for k in 0..<j { sum -= l[i * d + k] * l[j * d + k] }
-        if i == j {
-          guard sum > 0, sum.isFinite else { return nil }
-          l[i * d + i] = sum.squareRoot()
-        } else {
-          l[i * d + j] = sum / l[j * d + j]
-        }
-      }
-    }
-    var y = [Double](repeating: 0, count: d)
-    for i in 0..<d {
-      var sum = b[i]
-      for k in 0..<i { sum -= l[i * d + k] * y[k] }
-      y[i] = sum / l[i * d + i]
-    }
-    var x = [Double](repeating: 0, count: d)
-    for i in stride(from: d - 1, through: 0, by: -1) {
-      var sum = y[i]
-      for k in (i + 1)..<d { sum -= l[k * d + i] * x[k] }
-      x[i] = sum / l[i * d + i]
-    }
-    return x
   }
 }
