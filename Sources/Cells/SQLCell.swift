@@ -42,6 +42,7 @@ enum SQLCell {
       throw CellError("cannot open an in-memory SQLite database: \(error.message)", at: o.cellLocation)
     }
     var loaded: [JSONValue] = []
+    var columnsByTable: [(table: String, columns: [String])] = []
     for (name, ref) in tables.sorted(by: { $0.key < $1.key }) {
       guard let reference = ref.stringValue else {
         throw CellError("table `\(name)` must reference an upstream table (`cell` or `cell.table`)", at: o.location(of: "tables"))
@@ -51,6 +52,7 @@ enum SQLCell {
         throw CellError("cannot load `\(reference)` as table `\(name)`: \(error.message)", at: o.location(of: "tables"))
       }
       loaded.append(.object(["name": .string(name), "source": .string(reference), "rows": .int(frame.rowCount)]))
+      columnsByTable.append((name, frame.columnNames))
     }
     database.restrictToQueries()
     let deadline = SQLiteDeadline(seconds: max(0.001, try o.double("timeout") ?? 600))
@@ -63,7 +65,8 @@ enum SQLCell {
       }
       throw CellError("SQLite: \(error.message)", at: o.location(of: "query"),
                       hint: error.code == 23 ? "sql cells are read-only: only SELECT over the listed tables is allowed"
-                        : "tables available: \(tables.keys.sorted().joined(separator: ", "))")
+                        : unknownColumnHint(error.message, columns: columnsByTable)
+                          ?? "tables available: \(tables.keys.sorted().joined(separator: ", "))")
     }
     let json: JSONValue = .object([
       "rows": .int(result.rowCount), "columns": TableOps.schemaJSON(result), "tables": .array(loaded),
@@ -74,5 +77,23 @@ enum SQLCell {
       TableOps.previewBlock(result, rows: 10),
     ]
     return CellOutput(result: json, tables: [("table", result)], report: report)
+  }
+
+  /// For SQLite's "no such column: X": the nearest column of the loaded tables, and how to quote names.
+  /// (Double-quoted text is always an identifier here — SQLite's fallback that turns an unknown `"name"` into a
+  /// string literal is off — so a misspelt column is an error instead of a constant.)
+  static func unknownColumnHint(_ message: String, columns: [(table: String, columns: [String])]) -> String? {
+    guard let range = message.range(of: "no such column: ") else { return nil }
+    let name = String(message[range.upperBound...])
+    let bare = name.split(separator: ".").last.map(String.init) ?? name
+    let all = columns.flatMap { t in t.columns }
+    var hint = ""
+    if let near = Suggest.closest(to: bare, in: all) {
+      let owners = columns.filter { $0.columns.contains(near) }.map(\.table)
+      hint = "did you mean \(SQLiteDatabase.quoteIdentifier(near)) (table \(owners.joined(separator: ", ")))? "
+    }
+    let listing = columns.map { t in "\(t.table): \(t.columns.joined(separator: ", "))" }.joined(separator: "; ")
+    return hint + "columns available: \(listing.count > 600 ? String(listing.prefix(600)) + "…" : listing); "
+      + "write column names in double quotes and text in single quotes ('paint')"
   }
 }

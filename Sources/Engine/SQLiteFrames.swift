@@ -51,15 +51,31 @@ extension SQLiteDatabase {
     }
   }
 
+  /// Functions a query may never call: `load_extension` (native code), `fts3_tokenizer` (returns and accepts raw
+  /// native pointers), and the shell/extension helpers `readfile`, `writefile`, `edit` (file system, editor) when a
+  /// build provides them.
+  public static let deniedFunctions: Set<String> = ["load_extension", "fts3_tokenizer", "readfile", "writefile", "edit"]
+
+  /// The longest text or blob a query may build (`zeroblob(1e9)`, `printf('%.*c', …)`): 64 MB, so memory stays bounded.
+  public static let queryValueLimit: Int32 = 64 * 1024 * 1024
+
   /// Refuses everything but reading: writes of any kind, schema changes, ATTACH/DETACH, PRAGMA, transactions and
-  /// the `load_extension` function are denied (SQLITE_DENY makes the statement fail to prepare).
+  /// the functions in `deniedFunctions` (SQLITE_DENY makes the statement fail to prepare). Also turns off SQLite's
+  /// double-quoted string literals (`"Shot Zone Basik"` is an unknown column, not the text 'Shot Zone Basik'),
+  /// the FTS3 tokenizer pointer interface, triggers/views and caps value sizes.
   public func restrictToQueries() {
+    for op in [SQLITE_DBCONFIG_DQS_DML, SQLITE_DBCONFIG_DQS_DDL, SQLITE_DBCONFIG_ENABLE_FTS3_TOKENIZER,
+               SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, SQLITE_DBCONFIG_ENABLE_TRIGGER, SQLITE_DBCONFIG_ENABLE_VIEW] {
+      _ = workbench_sqlite3_db_config_int(handle, op, 0, nil)
+    }
+    _ = sqlite3_limit(handle, SQLITE_LIMIT_LENGTH, Self.queryValueLimit)
+    _ = sqlite3_limit(handle, SQLITE_LIMIT_ATTACHED, 0)
     sqlite3_set_authorizer(handle, { _, action, _, argument2, _, _ in
       switch action {
       case SQLITE_SELECT, SQLITE_READ, SQLITE_RECURSIVE:
         return SQLITE_OK
       case SQLITE_FUNCTION:
-        if let argument2, String(cString: argument2).lowercased() == "load_extension" { return SQLITE_DENY }
+        if let argument2, SQLiteDatabase.deniedFunctions.contains(String(cString: argument2).lowercased()) { return SQLITE_DENY }
         return SQLITE_OK
       default:
         return SQLITE_DENY

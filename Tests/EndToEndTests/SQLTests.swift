@@ -63,6 +63,8 @@ struct SQLTests {
     "CREATE TABLE t (a)",
     "CREATE TEMP TABLE t AS SELECT 1",
     "SELECT load_extension('/tmp/evil')",
+    "SELECT fts3_tokenizer('simple')",
+    "SELECT fts3_tokenizer('evil', X'0000000000000000')",
     "SELECT 1; DELETE FROM s",
     "SELECT 1; SELECT 2",
     "BEGIN",
@@ -114,5 +116,32 @@ struct SQLTests {
     let run = try run(p, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
     #expect(run.status != 0)
     #expect((run.stderr + run.stdout).contains("was interrupted"), "\(run.stderr)")
+  }
+
+  /// A misspelt column in double quotes is an error naming the nearest column — not SQLite's legacy fallback that
+  /// turns an unknown "identifier" into a string and returns one constant row.
+  @Test func misspeltDoubleQuotedColumnIsAnError() throws {
+    let p = try project()
+    defer { p.remove() }
+    let typo = try run(p, "SELECT \"zoen\", count(*) AS n FROM s GROUP BY \"zoen\"")
+    #expect(typo.status == 1, "\(typo.stdout)")
+    let text = typo.stderr + typo.stdout
+    #expect(text.contains("no such column: zoen"), "\(text)")
+    #expect(text.contains("did you mean \"zone\""), "\(text)")
+    #expect(text.contains("rates"), "the cell is named: \(text)")
+    #expect(!p.exists("outputs/q/cells/rates/table.csv"))
+    // The correct spelling works, and single-quoted text stays text.
+    let ok = try run(p, "SELECT \"zone\", 'x' AS tag, count(*) AS n FROM s GROUP BY \"zone\" ORDER BY 1")
+    #expect(ok.status == 0, "\(ok.stderr)")
+    #expect(try p.read("outputs/q/cells/rates/table.csv").hasPrefix("zone,tag,n\nmid,x,"))
+  }
+
+  /// Values a query builds are capped (64 MB), so memory stays bounded.
+  @Test func hugeValuesAreRefused() throws {
+    let p = try project()
+    defer { p.remove() }
+    let run = try run(p, "SELECT length(zeroblob(1000000000)) AS n")
+    #expect(run.status == 1)
+    #expect((run.stderr + run.stdout).contains("too big"), "\(run.stderr)")
   }
 }
