@@ -23,6 +23,7 @@ public enum CellRegistry {
     r.register(ImpactCell.implementation)
     r.register(ShotCoachingCell.implementation)
     r.register(DriftCell.implementation)
+    r.register(ExpectCell.implementation)
     r.register(AlertCell.implementation, externalEffects: true)
     r.register(TrackCell.implementation, externalEffects: true)
     r.register(PromoteCell.implementation, externalEffects: true)

@@ -61,6 +61,9 @@ public struct CellOutput: Sendable {
   /// offline): the outputs are written and used by this run, but no cache entry is kept, so the next run executes
   /// the cell again and can record the lasting result.
   public var provisional = false
+  /// Set when the cell's verdict is a failure (a broken data contract): the outputs are written, so the report and
+  /// result.json show why, but the cell counts as failed (dependents skipped, exit code 1) and no cache entry is kept.
+  public var failure: String?
 
   public init(result: JSONValue = .object([:]), tables: [(name: String, frame: Frame)] = [],
               files: [(name: String, bytes: [UInt8])] = [], report: [ReportBlock] = [], warnings: [String] = [],

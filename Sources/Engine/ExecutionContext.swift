@@ -161,6 +161,10 @@ final class ExecutionContext: Sendable {
     do {
       let manifest = try store(output, cell: cell, prepared: prepared, durationMs: ms)
       if materialize { try OutputWriter(engine: engine).materialize(manifest, workbook: workbook.workbook.name, memo: tableMemo) }
+      if let failure = output.failure {  // outputs shown, but the cell failed: not recorded as its last good state
+        return CellRecord(id: cell.id, kind: kind, status: .failed, key: manifest.key, outputDigest: manifest.outputDigest,
+                          durationMs: ms, reason: failure, warnings: warnings + output.warnings, manifest: manifest)
+      }
       if !verification {
         state.setState(workbook: workbook.workbook.name, cell: cell.id, key: manifest.key, outputDigest: manifest.outputDigest)
       }
@@ -206,7 +210,7 @@ final class ExecutionContext: Sendable {
                             durationMs: durationMs)
     manifest.notes = output.notes
     manifest.cacheFiles = output.cacheFiles
-    if !output.provisional { try store.putManifest(manifest) }  // a provisional result is not reused
+    if !output.provisional && output.failure == nil { try store.putManifest(manifest) }  // neither is reused
     return manifest
   }
 
