@@ -32,7 +32,7 @@ public struct CacheStore: Sendable {
     let digest = Digest.sha256(bytes)
     let path = blobPath(digest)
     if let s = FileSystem.statSignature(path), s.size == Int64(bytes.count),
-       state.cachedDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode) == digest
+       state.cachedDigest(path: path, signature: s) == digest
     {
       return digest
     }
@@ -40,7 +40,7 @@ public struct CacheStore: Sendable {
     // never a wrong result. The manifest (written last, with fsync) is what makes an entry count.
     try FileSystem.writeAtomically(bytes, to: path, durable: false)
     if let s = FileSystem.statSignature(path) {
-      state.recordDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode, digest: digest)
+      state.recordDigest(path: path, signature: s, digest: digest)
     }
     return digest
   }
@@ -78,7 +78,7 @@ public struct CacheStore: Sendable {
     let digest = Digest.hex(hasher.finalize())
     let path = blobPath(digest)
     if let s = FileSystem.statSignature(path), s.size == Int64(size),
-       state.cachedDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode) == digest
+       state.cachedDigest(path: path, signature: s) == digest
     {
       unlink(tmp)
       return (digest, size)
@@ -90,7 +90,7 @@ public struct CacheStore: Sendable {
       throw EngineError("cannot write `\(path)`: \(message)", hint: "check free disk space and permissions")
     }
     if let s = FileSystem.statSignature(path) {
-      state.recordDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode, digest: digest)
+      state.recordDigest(path: path, signature: s, digest: digest)
     }
     return (digest, size)
   }
@@ -114,12 +114,12 @@ public struct CacheStore: Sendable {
     let path = blobPath(digest)
     guard let s = FileSystem.statSignature(path) else { return CacheCorruption(path: path, problem: "is missing") }
     guard s.size == Int64(size) else { return CacheCorruption(path: path, problem: "has the wrong size (corrupted)") }
-    if state.cachedDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode) == digest { return nil }
+    if state.cachedDigest(path: path, signature: s) == digest { return nil }
     guard (try? Digest.sha256(fileAt: path)) == digest else {
       state.forgetDigest(path: path)
       return CacheCorruption(path: path, problem: "does not match its digest (corrupted)")
     }
-    state.recordDigest(path: path, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode, digest: digest)
+    state.recordDigest(path: path, signature: s, digest: digest)
     return nil
   }
 
@@ -179,15 +179,20 @@ public struct CacheStore: Sendable {
         report.blobs += 1
       }
     }
-    // Temporary files of writes that never finished (a killed run), once they are an hour old.
+    // Temporary files of writes that never finished (a killed run): removed when their writer is dead, or, for
+    // a name without a pid, once they are an hour old.
     let stale = Date().addingTimeInterval(-3600)
     for folder in (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [] {
       let dir = root.appendingPathComponent(folder).path
       for name in (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? [] where name.hasPrefix(".") {
         let path = (dir as NSString).appendingPathComponent(name)
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              attributes[.type] as? FileAttributeType == .typeRegular,
-              let modified = attributes[.modificationDate] as? Date, modified < stale else { continue }
+              attributes[.type] as? FileAttributeType == .typeRegular else { continue }
+        if let pid = Leftovers.ownerPid(ofName: name) {
+          guard Leftovers.isDead(pid) else { continue }
+        } else {
+          guard let modified = attributes[.modificationDate] as? Date, modified < stale else { continue }
+        }
         report.bytes += FileSystem.statSignature(path)?.size ?? 0
         FileSystem.removeItem(path)
         report.auxiliaryFiles += 1
@@ -207,6 +212,62 @@ public struct CacheStore: Sendable {
     return report
   }
 
+  /// What `fsck` found and did.
+  public struct IntegrityReport: Sendable {
+    public var blobsChecked = 0, manifestsChecked = 0
+    /// Blobs whose bytes do not match their name (deleted).
+    public var corruptBlobs: [String] = []
+    /// Manifests that are unreadable or refer to a missing or corrupt blob (deleted: the next run recomputes them).
+    public var removedManifests: [String] = []
+    public var isClean: Bool { corruptBlobs.isEmpty && removedManifests.isEmpty }
+  }
+
+  /// Re-hashes every blob (ignoring the stat cache: bytes can rot with size and times unchanged), deletes the ones
+  /// that do not match their name and every manifest that refers to a missing or deleted blob, so the next run
+  /// recomputes those cells instead of warning about them. Must run with the project to itself (`fsck`).
+  public func checkIntegrity() -> IntegrityReport {
+    var report = IntegrityReport()
+    var intact = Set<String>()
+    for path in FileSystem.filesUnder(root.appendingPathComponent("blobs").path) {
+      let name = (path as NSString).lastPathComponent
+      report.blobsChecked += 1
+      if let s = FileSystem.statSignature(path), (try? Digest.sha256(fileAt: path)) == name {
+        intact.insert(name)
+        state.recordDigest(path: path, signature: s, digest: name)
+      } else {
+        report.corruptBlobs.append(path)
+        state.forgetDigest(path: path)
+        FileSystem.removeItem(path)
+      }
+    }
+    for path in FileSystem.filesUnder(root.appendingPathComponent("manifests").path) where path.hasSuffix(".json") {
+      let key = String((path as NSString).lastPathComponent.dropLast(5))
+      report.manifestsChecked += 1
+      if let m = try? manifest(key), m.artifacts.allSatisfy({ intact.contains($0.digest) }) { continue }
+      report.removedManifests.append(path)
+      FileSystem.removeItem(path)
+    }
+    return report
+  }
+
+  /// Re-hashes the blobs of one manifest regardless of the stat cache; returns the first corrupt one (deleted,
+  /// with its manifest, so the next run recomputes the cell).
+  public func verifyFully(_ manifest: Manifest) -> CacheCorruption? {
+    for a in manifest.artifacts {
+      let path = blobPath(a.digest)
+      guard FileSystem.exists(path) else {
+        removeManifest(manifest.key)
+        return CacheCorruption(path: path, problem: "is missing")
+      }
+      guard (try? Digest.sha256(fileAt: path)) == a.digest else {
+        state.forgetDigest(path: path)
+        FileSystem.removeItem(path)
+        removeManifest(manifest.key)
+        return CacheCorruption(path: path, problem: "does not match its digest (corrupted)")
+      }
+    }
+    return nil
+  }
 }
 
 /// A cache entry that cannot be trusted. Treated as a miss with a warning, never as a result.

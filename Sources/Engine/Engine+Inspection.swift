@@ -18,7 +18,12 @@ public struct CellFreshness: Sendable {
 
 /// The outcome of `workbench verify` for one cell.
 public struct VerifiedCell: Sendable {
-  public enum Verdict: String, Sendable { case identical, differs, failed, skipped, unrecorded }
+  public enum Verdict: String, Sendable {
+    case identical, differs, failed, skipped, unrecorded
+    /// The cell's cache key differs from the recorded one: its inputs (files, params, options, upstream outputs)
+    /// changed since the recorded run, so a difference says nothing about reproducibility.
+    case inputsChanged = "inputs_changed"
+  }
   public var id: String
   public var verdict: Verdict
   public var recordedDigest: String?
@@ -26,13 +31,31 @@ public struct VerifiedCell: Sendable {
   public var detail: String?
   /// Artifact names whose digests differ.
   public var differingOutputs: [String]
+  /// Input files whose content changed since the recorded run (with `inputsChanged`).
+  public var changedInputs: [String] = []
+}
+
+/// What a published run.json records, so that `verify` re-executes *that* run: its params and each cell's key and
+/// output digest.
+public struct PublishedRun: Sendable {
+  /// The run.json read.
+  public var path: String
+  /// Every param's value in that run (credentials redacted, see ``Redaction``).
+  public var params: [String: JSONValue]
+  /// Cells with outputs in that run (executed or cached): id → key and output digest.
+  public var cells: [String: RecordedCell]
+
+  public struct RecordedCell: Sendable {
+    public var key: String
+    public var outputDigest: String
+  }
 }
 
 extension Engine {
   /// Computes, without executing anything, which cells a run would take from the cache and why others rerun.
   public func status(_ workbook: ValidatedWorkbook) -> [CellFreshness] {
     let recorded = state.state(workbook: workbook.workbook.name)
-    let context = ExecutionContext(engine: self, workbook: workbook, store: store, state: state, materialize: false,
+    let context = ExecutionContext(engine: self, workbook: workbook, store: store, state: state,
                                    force: false, verification: false, environment: ProcessInfo.processInfo.environment,
                                    runId: nil, observer: SilentObserver())
     var records: [String: CellRecord] = [:]
@@ -88,22 +111,22 @@ extension Engine {
 
   /// Rebuilds the outputs folder (each cell's folder, `index.html`, `report.md`, `run.json`, the warehouse) from the
   /// cache alone, executing nothing: for CI artifacts, or after `outputs/` was deleted. A cell whose current inputs
-  /// have no cache entry is listed as skipped with why it is stale (its previous folder, if any, is left as is);
-  /// the summary's exit code is then 1.
+  /// have no cache entry is listed as skipped with why it is stale (its folder then holds only a result.json saying
+  /// so); a damaged cache entry is reported as failed and dropped. The summary's exit code is then 1. Published as
+  /// a whole, like a run (see ``OutputWriter``).
   public func render(_ workbook: ValidatedWorkbook, observer: any RunObserver = SilentObserver()) throws -> RunSummary {
     let name = workbook.workbook.name
+    try OutputWriter(engine: self).checkDestination(workbook: name)
     let lock = try WorkbookLock(path: layout.lockPath(workbook: name)) { holder in
       observer.waitingForLock(workbook: name, holder: holder)
     }
     defer { withExtendedLifetime(lock) {} }
-    let writer = OutputWriter(engine: self)
     var records: [CellRecord] = []
     var stale: [String] = []
     for f in status(workbook) {
       switch f.state {
       case .fresh:
-        guard let m = f.manifest else { continue }
-        try writer.materialize(m, workbook: name)
+        guard let m = f.manifest else { preconditionFailure("a fresh cell has a manifest") }
         records.append(CellRecord(id: f.id, kind: f.kind, status: .cached, key: m.key, outputDigest: m.outputDigest,
                                   durationMs: m.durationMs, warnings: m.warnings, manifest: m))
       case .skipped:
@@ -114,31 +137,71 @@ extension Engine {
         records.append(CellRecord(id: f.id, kind: f.kind, status: .skipped, key: f.key,
                                   reason: "not rendered: stale (\(why)); `workbench run` computes it"))
       }
-      observer.cellFinished(records[records.count - 1])
     }
     var warnings = workbook.warnings.map(\.description)
     if !stale.isEmpty {
       warnings.append("rendered from the cache only: \(stale.count) stale cell(s) not rendered (\(stale.joined(separator: ", "))); run `workbench run` to compute them")
     }
-    var summary = try writer.writeRunOutputs(RunSummary(workbook: workbook, records: records, warnings: warnings,
-                                                        outputsDirectory: layout.outputs(workbook: name)))
+    var summary = RunSummary(workbook: workbook, records: records, warnings: warnings, outputsDirectory: layout.outputs(workbook: name))
     summary.staleCells = stale
+    summary = try OutputWriter(engine: self).publish(summary)
+    for r in summary.records { observer.cellFinished(r) }
     return summary
   }
 
-  /// Re-executes every cell in a scratch cache and compares output digests with the recorded ones.
-  public func verify(_ workbook: ValidatedWorkbook, jobs: Int, observer: any RunObserver = SilentObserver()) async throws -> [VerifiedCell] {
-    let recorded = state.state(workbook: workbook.workbook.name)
+  /// The run.json of the workbook's published outputs (`outputs/<workbook>/` or `--output`), if there is one.
+  public func publishedRun(workbook: String) -> PublishedRun? {
+    let path = layout.outputs(workbook: workbook).appendingPathComponent("run.json").path
+    guard let bytes = try? FileSystem.readBytes(path), let run = try? JSONValue.parse(bytes),
+          let cells = run["cells"]?.arrayValue
+    else { return nil }
+    var recorded: [String: PublishedRun.RecordedCell] = [:]
+    for c in cells {
+      guard let id = c["id"]?.stringValue, let status = c["status"]?.stringValue, status == "executed" || status == "cached",
+            let key = c["key"]?.stringValue, let digest = c["output_digest"]?.stringValue
+      else { continue }
+      recorded[id] = PublishedRun.RecordedCell(key: key, outputDigest: digest)
+    }
+    return PublishedRun(path: path, params: run["params"]?.objectValue ?? [:], cells: recorded)
+  }
+
+  /// Re-executes every cell in a scratch cache and compares output digests with the recorded ones: those of
+  /// `published` (a run.json), else each cell's last good state.
+  public func verify(_ workbook: ValidatedWorkbook, jobs: Int, published: PublishedRun? = nil,
+                     observer: any RunObserver = SilentObserver()) async throws -> [VerifiedCell] {
+    let name = workbook.workbook.name
+    // The workbook lock: a run of other params must not change the recorded state while it is being compared.
+    let lock = try WorkbookLock(path: layout.lockPath(workbook: name)) { holder in
+      observer.waitingForLock(workbook: name, holder: holder)
+    }
+    defer { withExtendedLifetime(lock) {} }
+    let recorded = published.map { $0.cells.mapValues { (key: $0.key, outputDigest: $0.outputDigest) } } ?? state.state(workbook: name)
+    // The recorded outputs themselves, re-hashed: bytes that rotted with size and times unchanged are found here.
+    var damaged: [String: CacheCorruption] = [:]
+    for (cell, entry) in recorded {
+      if let m = manifest(forKey: entry.key), let problem = store.verifyFully(m) { damaged[cell] = problem }
+    }
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("workbench-verify-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-    defer { FileSystem.removeItem(scratch.path) }
+    let scratchPath = scratch.path
+    let cleanup = Interruption.shared.onExit { FileSystem.removeItem(scratchPath) }
+    defer {
+      FileSystem.removeItem(scratch.path)
+      Interruption.shared.remove(cleanup)
+    }
     let scratchState = try StateDatabase(path: scratch.appendingPathComponent("state.sqlite").path)
     let scratchStore = try CacheStore(root: scratch.appendingPathComponent("cache"), state: scratchState)
     let context = ExecutionContext(engine: self, workbook: workbook, store: scratchStore, state: scratchState,
-                                   materialize: false, force: true, verification: true,
+                                   force: true, verification: true,
                                    environment: ProcessInfo.processInfo.environment, runId: nil, observer: observer)
-    let records = try await context.execute(selected: Set(workbook.order), jobs: max(1, jobs))
+    let records = try await Self.interruptible { try await context.execute(selected: Set(workbook.order), jobs: max(1, jobs)) }
+    Interruption.shared.exitIfInterrupted("interrupted: verify of `\(name)` abandoned")
     return records.map { r in
+      if let problem = damaged[r.id] {
+        return VerifiedCell(id: r.id, verdict: .failed, recordedDigest: recorded[r.id]?.outputDigest, reproducedDigest: r.outputDigest,
+                            detail: "recorded output damaged: \(problem.path) \(problem.problem); removed, the next run recomputes it",
+                            differingOutputs: [])
+      }
       var v = VerifiedCell(id: r.id, verdict: .identical, recordedDigest: recorded[r.id]?.outputDigest,
                            reproducedDigest: r.outputDigest, detail: nil, differingOutputs: [])
       switch r.status {
@@ -152,18 +215,27 @@ extension Engine {
         }
         guard let old = recorded[r.id] else {
           v.verdict = .unrecorded
-          v.detail = "no recorded output: run the workbook first"
+          v.detail = published.map { "no output in the recorded run (\(Engine.displayPath($0.path, root: layout.root))): run the workbook first" }
+            ?? "no recorded output: run the workbook first"
           return v
         }
-        if old.outputDigest != r.outputDigest {
+        let oldManifest = manifest(forKey: old.key)
+        if let new = r.manifest, old.key != new.key {
+          // Not a reproducibility question: the cell was given other inputs than in the recorded run.
+          v.verdict = .inputsChanged
+          if let oldManifest {
+            let was = oldManifest.components.files, now = new.components.files
+            v.changedInputs = Set(was.keys).union(now.keys).filter { was[$0] != now[$0] }.sorted()
+            v.detail = "inputs changed since the recorded run: " + new.components.differences(from: oldManifest.components).joined(separator: "; ")
+          } else {
+            v.detail = "inputs changed since the recorded run (its cache key differs; the recorded entry is no longer in the cache)"
+          }
+        } else if old.outputDigest != r.outputDigest {
           v.verdict = .differs
-          if let oldManifest = manifest(forKey: old.key), let new = r.manifest {
+          if let oldManifest, let new = r.manifest {
             let a = Dictionary(uniqueKeysWithValues: oldManifest.artifacts.map { ($0.name, $0.digest) })
             let b = Dictionary(uniqueKeysWithValues: new.artifacts.map { ($0.name, $0.digest) })
             v.differingOutputs = Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
-            if old.key != new.key {
-              v.detail = "inputs changed since the recorded run: " + new.components.differences(from: oldManifest.components).joined(separator: "; ")
-            }
           }
         }
       }

@@ -4,51 +4,57 @@ import ProcessRunner
 import Reporting
 import WorkbookModel
 
-/// Options of one `workbench run`.
-public struct RunOptions: Sendable {
-  public var overrides: [ParamOverride] = []
-  /// Run only these cells (and what they depend on). Empty = all.
-  public var selectedCells: [String] = []
-  /// Re-execute even when a cached result exists.
-  public var force = false
-  /// How many independent cells may execute at once.
-  public var jobs = 1
-  public var environment: [String: String] = ProcessInfo.processInfo.environment
-  /// The command line, recorded in the ledger.
-  public var command = "run"
-  public init() {}
-}
-
-/// The outcome of a run.
-public struct RunSummary: Sendable {
-  public var workbook: ValidatedWorkbook
-  /// In file order.
-  public var records: [CellRecord]
-  public var warnings: [String]
-  public var outputsDirectory: URL
-  /// Warnings about the run's outputs themselves (e.g. the warehouse left unchanged), also in `warnings`.
-  public var outputWarnings: [String] = []
-  /// Cells `render` could not take from the cache.
-  public var staleCells: [String] = []
-  public var exitCode: Int32 { records.contains { $0.status == .failed } || !staleCells.isEmpty ? 1 : 0 }
-  public func record(_ id: String) -> CellRecord? { records.first { $0.id == id } }
-}
-
 /// Plans and executes workbooks with the content-addressed cache.
+///
+/// An engine holds the project lock (``ProjectLock``) for its lifetime: shared for commands that run, render,
+/// verify, clean or inspect workbooks, exclusive for `gc` and `fsck`.
 public final class Engine: Sendable {
   public let layout: ProjectLayout
   public let registry: KindRegistry
   let state: StateDatabase
   let store: CacheStore
   let tools: ToolFingerprints
+  let projectLock: ProjectLock
+  /// Prints a sentence for the user (waiting for a lock, a recovered state database).
+  let notice: @Sendable (String) -> Void
 
-  public init(layout: ProjectLayout, registry: KindRegistry) throws {
+  public init(layout: ProjectLayout, registry: KindRegistry, access: ProjectLock.Access = .shared,
+              notice: @escaping @Sendable (String) -> Void = { _ in }) throws {
     self.layout = layout
     self.registry = registry
+    self.notice = notice
     try FileManager.default.createDirectory(at: layout.stateDirectory, withIntermediateDirectories: true)
-    state = try StateDatabase(path: layout.stateDatabasePath)
+    projectLock = try ProjectLock(path: layout.stateDirectory.appendingPathComponent("project.lock").path, access: access, onWait: notice)
+    state = try Self.openState(layout: layout, lock: projectLock, notice: notice)
     store = try CacheStore(root: layout.cacheDirectory, state: state)
     tools = ToolFingerprints(registry: registry, state: state)
+  }
+
+  /// Opens the state database; a damaged one is moved aside (with the project to ourselves, so no other command has
+  /// it open) and replaced by a fresh one whose last good states are rebuilt from the `run.json` files in outputs/.
+  /// The cache needs no repair: it is content-addressed, so the next run finds its entries again by key.
+  static func openState(layout: ProjectLayout, lock: ProjectLock, notice: (String) -> Void) throws -> StateDatabase {
+    do {
+      return try StateDatabase(path: layout.stateDatabasePath)
+    } catch let damaged as StateDatabaseDamaged {
+      return try lock.whileExclusive(onWait: notice) {
+        // Another command may have repaired it while we waited.
+        if let repaired = try? StateDatabase(path: layout.stateDatabasePath) { return repaired }
+        let aside = layout.stateDatabasePath + ".damaged-\(StateDatabase.timestamp().filter { $0.isNumber })"
+        for suffix in ["", "-wal", "-shm"] where FileSystem.exists(layout.stateDatabasePath + suffix) {
+          guard rename(layout.stateDatabasePath + suffix, aside + suffix) == 0 else {
+            throw EngineError("\(damaged.description); it cannot be moved aside: \(String(cString: strerror(errno)))",
+                              hint: "move \(layout.stateDatabasePath) away by hand; the cache is kept")
+          }
+        }
+        let fresh = try StateDatabase(path: layout.stateDatabasePath)
+        let rebuilt = fresh.rebuildState(fromOutputs: layout.outputsRoot)
+        notice("warning: \(damaged.description). It was moved to \(aside) and a new one created: the last good state of "
+               + "\(rebuilt) cell(s) was rebuilt from outputs/*/run.json, file hashes are recomputed as needed, the run "
+               + "history stays in the moved file; cached results are reused by key")
+        return fresh
+      }
+    }
   }
 
   // MARK: Loading
@@ -77,22 +83,75 @@ public final class Engine: Sendable {
   public func run(_ workbook: ValidatedWorkbook, options: RunOptions = RunOptions(),
                   observer: any RunObserver = SilentObserver()) async throws -> RunSummary {
     let name = workbook.workbook.name
+    try OutputWriter(engine: self).checkDestination(workbook: name)  // before executing anything
     let lock = try WorkbookLock(path: layout.lockPath(workbook: name)) { holder in
       observer.waitingForLock(workbook: name, holder: holder)
     }
     defer { withExtendedLifetime(lock) {} }
-    let runId = state.beginRun(workbook: name, command: options.command, params: .object(workbook.params))
+    removeLeftovers(workbook: name)
+    let runId = state.beginRun(workbook: name, command: Redaction.redact(options.command), params: Redaction.redact(.object(workbook.params)))
     let context = ExecutionContext(
-      engine: self, workbook: workbook, store: store, state: state, materialize: true, force: options.force,
+      engine: self, workbook: workbook, store: store, state: state, force: options.force,
       verification: false, environment: options.environment, runId: runId, observer: observer)
     let selected = options.selectedCells.isEmpty ? Set(workbook.order) : workbook.closure(of: options.selectedCells)
-    let records = try await context.execute(selected: selected, jobs: max(1, options.jobs))
+    let records = try await Self.interruptible { try await context.execute(selected: selected, jobs: max(1, options.jobs)) }
+    if Interruption.shared.signal != nil {
+      state.finishRun(runId, status: "interrupted")
+      removeLeftovers(workbook: name, ownedByThisProcess: true)
+      Interruption.shared.exitIfInterrupted("interrupted: run of `\(name)` abandoned; finished cells are cached, outputs/\(name) is as the last run left it")
+    }
     var warnings = workbook.warnings.map(\.description)
     warnings += records.flatMap { r in r.warnings.map { "\(r.id): \($0)" } }
-    let summary = try OutputWriter(engine: self).writeRunOutputs(
-      RunSummary(workbook: workbook, records: records, warnings: warnings, outputsDirectory: layout.outputs(workbook: name)))
-    state.finishRun(runId, status: summary.exitCode == 0 ? "succeeded" : "failed")
+    let summary: RunSummary
+    do {
+      summary = try OutputWriter(engine: self).publish(
+        RunSummary(workbook: workbook, records: records, warnings: warnings, outputsDirectory: layout.outputs(workbook: name)),
+        gates: options.gates, memo: context.tableMemo)
+    } catch {
+      state.finishRun(runId, status: "failed")
+      throw error
+    }
+    state.finishRun(runId, status: summary.status)
     return summary
+  }
+
+  /// Runs `body` in a task that SIGINT/SIGTERM cancel (see ``Interruption``).
+  static func interruptible<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    Interruption.shared.install()
+    let task = Task { try await body() }
+    let token = Interruption.shared.onSignal { task.cancel() }
+    defer { Interruption.shared.remove(token) }
+    return try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
+  }
+
+  /// Removes what interrupted commands left: cell scratch folders, half-written cache files, the warehouse's temp
+  /// file and staging folders of `workbook`'s outputs, `verify` scratch caches, and marks their ledger rows
+  /// `interrupted`. Only entries of dead processes are touched, or with `ownedByThisProcess`, this process's own.
+  public func removeLeftovers(workbook: String?, ownedByThisProcess: Bool = false) {
+    let remove: (String, (String) -> Bool) -> Void = { dir, matches in
+      if ownedByThisProcess { Leftovers.removeOwn(in: dir, matching: matches) } else { Leftovers.removeDead(in: dir, matching: matches) }
+    }
+    remove(layout.stateDirectory.appendingPathComponent("tmp").path) { _ in true }
+    remove(layout.cacheDirectory.appendingPathComponent("blobs").path) { $0.hasPrefix(".") }
+    if workbook == nil {
+      // `gc` and `fsck`: also the temp files of atomic writes inside the cache's fan-out folders.
+      for folder in ["blobs", "manifests"] {
+        for dir in FileSystem.subdirectories(of: layout.cacheDirectory.appendingPathComponent(folder).path) {
+          remove(dir) { $0.hasPrefix(".") }
+        }
+      }
+    }
+    // Staging folders of publications (`outputs/.<workbook>.staging-<pid>-<n>`).
+    remove(layout.outputsRoot.path) { $0.hasPrefix(".") }
+    let workbooks = workbook.map { [$0] } ?? ((try? FileManager.default.contentsOfDirectory(atPath: layout.outputsRoot.path)) ?? [])
+      .filter { !$0.hasPrefix(".") }
+    for wb in workbooks {
+      let out = layout.outputs(workbook: wb)
+      remove(out.path) { $0.hasPrefix(".") }
+      remove(out.appendingPathComponent("cells").path) { $0.hasPrefix(".") }
+    }
+    remove(FileManager.default.temporaryDirectory.path) { $0.hasPrefix("workbench-verify-") }
+    if !ownedByThisProcess { state.closeAbandonedRuns() }
   }
 
   /// Loads an artifact of a stored manifest (verified).
@@ -110,15 +169,41 @@ public final class Engine: Sendable {
 
   // MARK: Maintenance
 
-  /// Removes a workbook's outputs and its recorded state (the shared cache stays; `gc` frees it).
-  public func clean(workbook: String) {
+  /// Removes a workbook's outputs and its recorded state (the shared cache stays; `gc` frees it). Waits for a run
+  /// of the workbook to finish first.
+  public func clean(workbook: String) throws {
+    let lock = try WorkbookLock(path: layout.lockPath(workbook: workbook)) { holder in
+      notice("waiting: another run of workbook `\(workbook)` is in progress\(holder.map { " (pid \($0))" } ?? ""); cleaning when it ends")
+    }
+    defer { withExtendedLifetime(lock) {} }
     FileSystem.removeItem(layout.outputs(workbook: workbook).path)
     state.clearState(workbook: workbook)
   }
 
-  /// Deletes cache entries no workbook's last good state refers to.
-  public func collectGarbage() -> CacheStore.GarbageReport {
-    store.collectGarbage(keep: state.allStateKeys())
+  /// Deletes cache entries no workbook's last good state refers to, and what interrupted commands left behind.
+  /// Needs an engine opened with `.exclusive` access. Throws, deleting nothing, when the state cannot be read.
+  public func collectGarbage() throws -> CacheStore.GarbageReport {
+    guard projectLock.access == .exclusive else {
+      throw EngineError("gc needs the project to itself", hint: "open the engine with exclusive access")
+    }
+    let keep: Set<String>
+    do {
+      keep = try state.allStateKeys()
+    } catch {
+      throw EngineError("cannot read the recorded state (\(error)); nothing was deleted",
+                        hint: "run `workbench fsck` to check the state database and the cache")
+    }
+    removeLeftovers(workbook: nil)
+    return store.collectGarbage(keep: keep)
+  }
+
+  /// Checks the state database and re-hashes every cache blob; see ``CacheStore/checkIntegrity()``.
+  public func checkIntegrity() throws -> (stateProblem: String?, cache: CacheStore.IntegrityReport) {
+    guard projectLock.access == .exclusive else {
+      throw EngineError("fsck needs the project to itself", hint: "open the engine with exclusive access")
+    }
+    removeLeftovers(workbook: nil)
+    return (state.integrityProblem(), store.checkIntegrity())
   }
 
   public func recentRuns(workbook: String) -> [StateDatabase.RunRecord] { state.recentRuns(workbook: workbook) }
@@ -150,13 +235,13 @@ final class ToolFingerprints: @unchecked Sendable {
     let path = ChildProcess.resolve(tool)
     let key = path.map { "tool-version:" + URL(fileURLWithPath: $0).resolvingSymlinksInPath().path }
     if let key, let s = FileSystem.statSignature(String(key.dropFirst("tool-version:".count))),
-       let known = state.cachedDigest(path: key, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode)
+       let known = state.cachedDigest(path: key, signature: s)
     {
       return known
     }
     let v = registry.tools[tool]?() ?? "unknown"
     if let key, let s = FileSystem.statSignature(String(key.dropFirst("tool-version:".count))) {
-      state.recordDigest(path: key, size: s.size, mtimeNs: s.mtimeNs, inode: s.inode, digest: v)
+      state.recordDigest(path: key, signature: s, digest: v)
     }
     return v
   }

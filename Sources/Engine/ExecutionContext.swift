@@ -10,7 +10,6 @@ final class ExecutionContext: Sendable {
   let workbook: ValidatedWorkbook
   let store: CacheStore
   let state: StateDatabase
-  let materialize: Bool
   let force: Bool
   let verification: Bool
   let environment: [String: String]
@@ -20,13 +19,12 @@ final class ExecutionContext: Sendable {
   /// several dependents is decoded (and hash-verified) once, not once per reader.
   let tableMemo = TableMemo()
 
-  init(engine: Engine, workbook: ValidatedWorkbook, store: CacheStore, state: StateDatabase, materialize: Bool,
+  init(engine: Engine, workbook: ValidatedWorkbook, store: CacheStore, state: StateDatabase,
        force: Bool, verification: Bool, environment: [String: String], runId: Int64?, observer: any RunObserver) {
     self.engine = engine
     self.workbook = workbook
     self.store = store
     self.state = state
-    self.materialize = materialize
     self.force = force
     self.verification = verification
     self.environment = environment
@@ -34,51 +32,66 @@ final class ExecutionContext: Sendable {
     self.observer = observer
   }
 
+  /// Runs the selected cells, each once all its dependencies finished, at most `jobs` at a time; among the ready
+  /// cells the earliest in `workbook.order` starts first. O((cells + edges) · log cells): dependents are indexed
+  /// once and ready cells kept in a heap. Once the surrounding task is cancelled (SIGINT/SIGTERM), no further cell
+  /// starts: the remaining ones are recorded as skipped.
   func execute(selected: Set<String>, jobs: Int) async throws -> [CellRecord] {
+    let order = workbook.order
+    var position: [String: Int] = [:]
+    position.reserveCapacity(order.count)
+    for (i, id) in order.enumerated() { position[id] = i }
+    var waitingOn = [Int](repeating: 0, count: order.count)
+    var dependents = [[Int]](repeating: [], count: order.count)
+    for (i, id) in order.enumerated() {
+      let deps = workbook.cell(id)!.dependencies
+      waitingOn[i] = deps.count
+      for d in deps { dependents[position[d]!].append(i) }
+    }
+    var ready = MinHeap()
+    for i in order.indices where waitingOn[i] == 0 { ready.push(i) }
     var finished: [String: CellRecord] = [:]
-    var pending = workbook.order
+    finished.reserveCapacity(order.count)
     var running = 0
+    let state = self.state, runId = self.runId, observer = self.observer
+
+    func finish(_ record: CellRecord, log: Bool) {
+      finished[record.id] = record
+      if log {
+        record.log(to: state, run: runId)
+        observer.cellFinished(record)
+      }
+      for j in dependents[position[record.id]!] {
+        waitingOn[j] -= 1
+        if waitingOn[j] == 0 { ready.push(j) }
+      }
+    }
+
     await withTaskGroup(of: CellRecord.self) { group in
-      while !pending.isEmpty || running > 0 {
-        var progressed = true
-        while progressed {
-          progressed = false
-          guard let index = pending.firstIndex(where: { id in
-            workbook.cell(id)!.dependencies.allSatisfy { finished[$0] != nil }
-          }) else { break }
-          let id = pending[index]
+      while true {
+        while running < jobs, let i = ready.pop() {
+          let id = order[i]
           let cell = workbook.cell(id)!
           if !selected.contains(id) {
-            pending.remove(at: index)
-            finished[id] = CellRecord(id: id, kind: cell.kind.name, status: .skipped, reason: "not selected (--cell)")
-            progressed = true
+            finish(CellRecord(id: id, kind: cell.kind.name, status: .skipped, reason: "not selected (--cell)"), log: false)
             continue
           }
           if let bad = cell.dependencies.first(where: { finished[$0]!.status == .failed || finished[$0]!.status == .skipped }) {
-            pending.remove(at: index)
-            let upstream = finished[bad]!
-            let why = upstream.status == .failed ? "upstream cell `\(bad)` failed" : "upstream cell `\(bad)` was skipped"
-            let record = CellRecord(id: id, kind: cell.kind.name, status: .skipped, reason: why)
-            finished[id] = record
-            record.log(to: state, run: runId)
-            observer.cellFinished(record)
-            progressed = true
+            let why = finished[bad]!.status == .failed ? "upstream cell `\(bad)` failed" : "upstream cell `\(bad)` was skipped"
+            finish(CellRecord(id: id, kind: cell.kind.name, status: .skipped, reason: why), log: true)
             continue
           }
-          guard running < jobs else { break }
-          pending.remove(at: index)
+          if Task.isCancelled {
+            finish(CellRecord(id: id, kind: cell.kind.name, status: .skipped, reason: "interrupted before it started"), log: true)
+            continue
+          }
           let upstream = Dictionary(uniqueKeysWithValues: cell.dependencies.map { ($0, finished[$0]!) })
           running += 1
-          progressed = true
           group.addTask { await self.runCell(cell, upstream: upstream) }
         }
-        guard running > 0 else { continue }
-        if let record = await group.next() {
-          running -= 1
-          finished[record.id] = record
-          record.log(to: state, run: runId)
-          observer.cellFinished(record)
-        }
+        guard running > 0, let record = await group.next() else { break }
+        running -= 1
+        finish(record, log: true)
       }
     }
     return workbook.cells.map { finished[$0.id]! }
@@ -113,7 +126,6 @@ final class ExecutionContext: Sendable {
             observer.warning("\(cell.id): \(problem.description)")
             store.removeManifest(prepared.key)
           } else {
-            if materialize { try? OutputWriter(engine: engine).materialize(manifest, workbook: workbook.workbook.name) }
             if !verification { state.setState(workbook: workbook.workbook.name, cell: cell.id, key: manifest.key, outputDigest: manifest.outputDigest) }
             return CellRecord(id: cell.id, kind: kind, status: .cached, key: manifest.key, outputDigest: manifest.outputDigest,
                               durationMs: 0, warnings: manifest.warnings, manifest: manifest)
@@ -155,12 +167,11 @@ final class ExecutionContext: Sendable {
     } catch {
       let ms = Self.milliseconds(clock.now - start)
       return CellRecord(id: cell.id, kind: kind, status: .failed, key: prepared.key, durationMs: ms,
-                        reason: Self.describe(error), warnings: warnings)
+                        reason: Task.isCancelled ? "interrupted (the run was cancelled)" : Self.describe(error), warnings: warnings)
     }
     let ms = Self.milliseconds(clock.now - start)
     do {
       let manifest = try store(output, cell: cell, prepared: prepared, durationMs: ms)
-      if materialize { try OutputWriter(engine: engine).materialize(manifest, workbook: workbook.workbook.name, memo: tableMemo) }
       if let failure = output.failure {  // outputs shown, but the cell failed: not recorded as its last good state
         return CellRecord(id: cell.id, kind: kind, status: .failed, key: manifest.key, outputDigest: manifest.outputDigest,
                           durationMs: ms, reason: failure, warnings: warnings + output.warnings, manifest: manifest)
@@ -395,14 +406,21 @@ public enum OutputNames {
 }
 
 /// Expands input paths: a file, a folder (every non-hidden file under it) or a glob.
+///
+/// Only regular files are inputs: an empty path, or a device, pipe or socket (`/dev/zero`, a FIFO, `/dev/stdin` on a
+/// pipe) is an error, since reading one may never end or give different bytes than the ones hashed into the key.
 public enum InputFiles {
   public static func expand(_ path: String, root: URL, location: SourceLocation?) throws -> [String] {
+    guard !path.trimmingCharacters(in: .whitespaces).isEmpty else {
+      throw CellError("the input path is empty", at: location, hint: "name a file, a folder or a glob (e.g. --param shots=data/shots.csv)")
+    }
     let absolute = path.hasPrefix("/") ? path : root.appendingPathComponent(path).path
     if FileSystem.isGlob(path) {
       let matches = FileSystem.glob(absolute)
       guard !matches.isEmpty else {
         throw CellError("no file matches `\(path)`", at: location, hint: "check the pattern (relative to \(root.path))")
       }
+      for match in matches { try requireRegularFile(match, location: location) }
       return matches
     }
     guard let s = FileSystem.statSignature(absolute) else {
@@ -412,9 +430,17 @@ public enum InputFiles {
     if s.isDirectory {
       let files = FileSystem.filesUnder(absolute)
       guard !files.isEmpty else { throw CellError("folder `\(path)` has no files", at: location) }
+      for file in files { try requireRegularFile(file, location: location) }
       return files
     }
+    try requireRegularFile(absolute, location: location)
     return [absolute]
+  }
+
+  static func requireRegularFile(_ path: String, location: SourceLocation?) throws {
+    guard let s = FileSystem.statSignature(path), !s.isRegularFile else { return }
+    throw CellError("input `\(path)` is \(s.isDirectory ? "a folder" : "not a regular file (a device, pipe or socket)")", at: location,
+                    hint: "inputs are regular files, folders of files or globs of files; save the data to a file first")
   }
 }
 
@@ -446,3 +472,4 @@ final class TableMemo: @unchecked Sendable {
     while order.count > capacity { frames[order.removeFirst()] = nil }
   }
 }
+

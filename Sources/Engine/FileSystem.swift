@@ -39,16 +39,21 @@ public enum FileSystem {
     try writeAtomically(Array(text.utf8), to: path, durable: durable)
   }
 
-  /// `(size, mtime in ns, inode)`, or nil when the path does not exist.
-  public static func statSignature(_ path: String) -> (size: Int64, mtimeNs: Int64, inode: Int64, isDirectory: Bool)? {
+  /// `(size, mtime in ns, ctime in ns, inode)`, or nil when the path does not exist. The ctime changes on every
+  /// write and metadata change and cannot be set back by `touch`, so an in-place edit that keeps size and mtime
+  /// still changes the signature.
+  public static func statSignature(_ path: String) -> FileSignature? {
     var st = stat()
     guard stat(path, &st) == 0 else { return nil }
     #if canImport(Darwin)
     let ns = Int64(st.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(st.st_mtimespec.tv_nsec)
+    let cns = Int64(st.st_ctimespec.tv_sec) * 1_000_000_000 + Int64(st.st_ctimespec.tv_nsec)
     #else
     let ns = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
+    let cns = Int64(st.st_ctim.tv_sec) * 1_000_000_000 + Int64(st.st_ctim.tv_nsec)
     #endif
-    return (Int64(st.st_size), ns, Int64(st.st_ino), (st.st_mode & S_IFMT) == S_IFDIR)
+    return FileSignature(size: Int64(st.st_size), mtimeNs: ns, ctimeNs: cns, inode: Int64(st.st_ino),
+                         isDirectory: (st.st_mode & S_IFMT) == S_IFDIR, isRegularFile: (st.st_mode & S_IFMT) == S_IFREG)
   }
 
   public static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
@@ -84,7 +89,26 @@ public enum FileSystem {
     return out.sorted()
   }
 
+  /// Immediate subfolders of a directory (unsorted; empty when it does not exist).
+  public static func subdirectories(of directory: String) -> [String] {
+    ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).compactMap { name in
+      let full = (directory as NSString).appendingPathComponent(name)
+      return statSignature(full)?.isDirectory == true ? full : nil
+    }
+  }
+
   public static func removeItem(_ path: String) {
     try? FileManager.default.removeItem(atPath: path)
   }
+}
+
+/// What the stat cache compares to decide whether a file may have changed since it was hashed.
+public struct FileSignature: Sendable, Equatable {
+  public var size: Int64
+  public var mtimeNs: Int64
+  public var ctimeNs: Int64
+  public var inode: Int64
+  public var isDirectory: Bool
+  /// False for devices, pipes and sockets (`/dev/zero`, a FIFO, `/dev/stdin` on a pipe): never read as inputs.
+  public var isRegularFile: Bool = true
 }

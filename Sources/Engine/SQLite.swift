@@ -197,4 +197,17 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
   }
 }
 
+extension SQLiteError {
+  /// The file is not a database, or its content is corrupted.
+  public var isDamage: Bool {
+    let primary = code & 0xff
+    return primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB
+  }
+  /// Another connection holds a lock this statement needs.
+  public var isBusy: Bool {
+    let primary = code & 0xff
+    return primary == SQLITE_BUSY || primary == SQLITE_LOCKED
+  }
+}
+
 let SQLITE_TRANSIENT = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)

@@ -86,52 +86,6 @@ struct Explain: AsyncParsableCommand {
   }
 }
 
-struct Verify: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(
-    abstract: "Re-execute every cell in a scratch cache and check the outputs are byte-identical to the recorded ones.")
-
-  @OptionGroup var workbook: WorkbookArguments
-  @Option(help: "How many independent cells may run at once.") var jobs: Int = 1
-  @Flag(help: "Machine-readable output.") var json = false
-
-  func run() async throws {
-    let engine = try workbook.engine()
-    let wb = try workbook.load(engine)
-    let results = try await engine.verify(wb, jobs: max(1, jobs), observer: ConsoleObserver(quiet: true))
-    let bad = results.filter { $0.verdict != .identical && $0.verdict != .skipped }
-    if json {
-      printOut(JSONValue.object([
-        "workbook": .string(wb.workbook.name), "reproducible": .bool(bad.isEmpty),
-        "cells": .array(results.map { v in
-          .object(["id": .string(v.id), "verdict": .string(v.verdict.rawValue),
-                   "recorded_digest": v.recordedDigest.map(JSONValue.string) ?? .null,
-                   "reproduced_digest": v.reproducedDigest.map(JSONValue.string) ?? .null,
-                   "differing_outputs": .array(v.differingOutputs.map(JSONValue.string)),
-                   "detail": v.detail.map(JSONValue.string) ?? .null])
-        }),
-      ]).serialized().trimmingCharacters(in: .newlines))
-    } else {
-      let t = Terminal.standardOutput
-      for v in results {
-        let mark: String
-        switch v.verdict {
-        case .identical: mark = t.green("identical ")
-        case .differs: mark = t.red("DIFFERS   ")
-        case .failed: mark = t.red("FAILED    ")
-        case .skipped: mark = t.dim("skipped   ")
-        case .unrecorded: mark = t.yellow("unrecorded")
-        }
-        var line = "\(mark) \(v.id)"
-        if !v.differingOutputs.isEmpty { line += "  outputs: " + v.differingOutputs.joined(separator: ", ") }
-        if let d = v.detail { line += "  " + t.dim(d) }
-        printOut(line)
-      }
-      printOut(bad.isEmpty ? t.green("reproducible: every output is byte-identical") : t.red("not reproducible: \(bad.count) cell(s) differ or failed"))
-    }
-    if !bad.isEmpty { throw ExitCode(1) }
-  }
-}
-
 struct Clean: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Delete a workbook's outputs folder and recorded state (cache entries stay until `gc`).")
@@ -140,23 +94,57 @@ struct Clean: AsyncParsableCommand {
   func run() async throws {
     let engine = try workbook.engine()
     let wb = try workbook.load(engine)
-    engine.clean(workbook: wb.workbook.name)
+    try engine.clean(workbook: wb.workbook.name)
     printError("removed \(Engine.relative(engine.layout.outputs(workbook: wb.workbook.name).path, to: engine.layout.root)) and the recorded state of `\(wb.workbook.name)`")
   }
 }
 
 struct GC: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "gc", abstract: "Delete cache entries that no workbook's last good state uses.")
+    commandName: "gc", abstract: "Delete cache entries that no workbook's last good state uses.",
+    discussion: "Waits until no other workbench command works in the project, and keeps it to itself while it deletes.")
 
   func run() async throws {
-    let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-    let env = ProcessInfo.processInfo.environment
-    let stateDir = env["WORKBENCH_STATE_DIR"].map { URL(fileURLWithPath: $0, relativeTo: root) }
-    let engine = try Engine(layout: ProjectLayout(root: root, stateDirectory: stateDir), registry: CellRegistry.standard)
-    let r = engine.collectGarbage()
+    let engine = try projectEngine(access: .exclusive)
+    let r = try engine.collectGarbage()
     printError("removed \(r.manifests) manifest(s), \(r.blobs) blob(s) and \(r.auxiliaryFiles) auxiliary file(s) (e.g. sweep trials), \(r.bytes / 1024) KiB freed")
   }
+}
+
+struct Fsck: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "fsck", abstract: "Check the cache and the state database: re-hash every blob, delete damaged entries.",
+    discussion: """
+      Every cache blob is re-read and compared with its SHA-256 name (bytes can rot with size and times unchanged). \
+      A corrupt blob is deleted, with every manifest that refers to it, so the next run recomputes those cells. \
+      Exit code 0 when nothing was wrong, 1 when damage was found (and repaired as described).
+      """)
+
+  func run() async throws {
+    let engine = try projectEngine(access: .exclusive)
+    let (stateProblem, report) = try engine.checkIntegrity()
+    let t = Terminal.standardError
+    for path in report.corruptBlobs { printError(t.red("corrupt  ") + "\(Engine.relative(path, to: engine.layout.root)) (deleted)") }
+    for path in report.removedManifests {
+      printError(t.yellow("removed  ") + "\(Engine.relative(path, to: engine.layout.root)) (refers to a missing or corrupt blob, or unreadable; the next run recomputes it)")
+    }
+    if let stateProblem {
+      printError(t.red("state database: ") + stateProblem
+                 + " — move \(Engine.relative(engine.layout.stateDatabasePath, to: engine.layout.root)) aside; the next command creates a new one (the cache is kept)")
+    }
+    printError("checked \(report.blobsChecked) blob(s) and \(report.manifestsChecked) manifest(s): "
+               + (report.isClean && stateProblem == nil ? t.green("no damage found") : t.red("damage found")))
+    if !report.isClean || stateProblem != nil { throw ExitCode(1) }
+  }
+}
+
+/// An engine for the project in the current directory (commands that take no workbook: `gc`, `fsck`).
+func projectEngine(access: ProjectLock.Access) throws -> Engine {
+  let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+  let env = ProcessInfo.processInfo.environment
+  let stateDir = env["WORKBENCH_STATE_DIR"].map { URL(fileURLWithPath: $0, relativeTo: root) }
+  return try Engine(layout: ProjectLayout(root: root, stateDirectory: stateDir), registry: CellRegistry.standard,
+                    access: access, notice: { printError($0) })
 }
 
 struct Schema: ParsableCommand {

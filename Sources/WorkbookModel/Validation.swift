@@ -18,21 +18,38 @@ public struct ValidatedWorkbook: Sendable {
   /// Every param's value after `--param` overrides.
   public var params: [String: JSONValue]
   /// Cells in file (display) order.
-  public var cells: [PlannedCell]
+  public var cells: [PlannedCell] { didSet { positions = Self.index(cells) } }
   /// Cell ids in a dependency-respecting order (file order where free).
   public var order: [String]
   public var warnings: [Diagnostic]
+  /// Cell id → index in `cells` (the first, should ids repeat), so `cell(_:)` is O(1) on large workbooks.
+  private var positions: [String: Int]
 
-  public func cell(_ id: String) -> PlannedCell? { cells.first { $0.id == id } }
+  public init(workbook: Workbook, params: [String: JSONValue], cells: [PlannedCell], order: [String], warnings: [Diagnostic]) {
+    self.workbook = workbook
+    self.params = params
+    self.cells = cells
+    self.order = order
+    self.warnings = warnings
+    positions = Self.index(cells)
+  }
+
+  static func index(_ cells: [PlannedCell]) -> [String: Int] {
+    var out: [String: Int] = [:]
+    out.reserveCapacity(cells.count)
+    for (i, c) in cells.enumerated() where out[c.id] == nil { out[c.id] = i }
+    return out
+  }
+
+  public func cell(_ id: String) -> PlannedCell? { positions[id].map { cells[$0] } }
 
   /// The cells that (transitively) depend on `id`.
   public func dependents(of id: String) -> Set<String> {
+    var direct: [String: [String]] = [:]
+    for c in cells { for d in c.dependencies { direct[d, default: []].append(c.id) } }
     var out = Set<String>(), frontier = [id]
     while let x = frontier.popLast() {
-      for c in cells where c.dependencies.contains(x) && !out.contains(c.id) {
-        out.insert(c.id)
-        frontier.append(c.id)
-      }
+      for c in direct[x] ?? [] where out.insert(c).inserted { frontier.append(c) }
     }
     return out
   }
@@ -70,6 +87,7 @@ public enum WorkbookValidator {
                               overrides: [ParamOverride] = []) throws(Diagnostics) -> ValidatedWorkbook {
     var d = Diagnostics()
     let cellIds = workbook.cells.map(\.id)
+    let knownCells = Set(cellIds)
     let paramNames = workbook.params.map(\.name)
     let paramTypes = Dictionary(workbook.params.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
 
@@ -83,7 +101,7 @@ public enum WorkbookValidator {
         firstSeen[c.id] = c.location
       }
     }
-    for p in workbook.params where cellIds.contains(p.name) {
+    for p in workbook.params where knownCells.contains(p.name) {
       d.warning("param `\(p.name)` has the same name as a cell; `${\(p.name)}` means the param", at: p.location)
     }
 
@@ -106,7 +124,7 @@ public enum WorkbookValidator {
       for (text, location) in checker.tableReferences {
         if text.contains("${") { continue }
         let root = String(text.split(separator: ".", maxSplits: 1).first ?? "")
-        if cellIds.contains(root) {
+        if knownCells.contains(root) {
           deps.insert(root)
         } else {
           d.error("unknown cell `\(root)` in table reference `\(text)`", at: location, cell: cell.id,
@@ -129,14 +147,14 @@ public enum WorkbookValidator {
         if r.path.isEmpty {
           if paramTypes[r.root] != nil {
             params.insert(r.root)
-          } else if cellIds.contains(r.root) {
+          } else if knownCells.contains(r.root) {
             d.error("`${\(r.root)}` names cell `\(r.root)` but no field", at: r.location, cell: cell.id,
                     hint: "write `${\(r.root).field}`, a field of its result.json")
           } else {
             d.error("undefined param `${\(r.root)}`", at: r.location, cell: cell.id,
                     hint: Suggest.hint(for: r.root, in: paramNames + cellIds) ?? "declare it under `params:`")
           }
-        } else if cellIds.contains(r.root) {
+        } else if knownCells.contains(r.root) {
           deps.insert(r.root)
         } else if paramTypes[r.root] != nil {
           d.error("param `\(r.root)` has no fields: `${\(r.text)}`", at: r.location, cell: cell.id, hint: "write `${\(r.root)}`")
@@ -229,35 +247,60 @@ public enum WorkbookValidator {
     }
   }
 
-  /// Kahn's algorithm, choosing the earliest cell in file order among the ready ones; cycles are errors.
+  /// Kahn's algorithm, choosing the earliest cell in file order among the ready ones (a heap of file positions:
+  /// O((cells + edges) · log cells)); cycles are errors.
   static func topologicalOrder(_ cells: [PlannedCell]) throws(Diagnostics) -> [String] {
-    var remaining = cells
-    var done = Set<String>(), order: [String] = []
-    while !remaining.isEmpty {
-      guard let i = remaining.firstIndex(where: { $0.dependencies.allSatisfy(done.contains) }) else {
-        let cycle = findCycle(remaining)
-        let first = remaining.first { $0.id == cycle.first }!
-        throw Diagnostics([.error("dependency cycle: \(cycle.joined(separator: " → "))", at: first.spec.location,
-                                  cell: first.id, hint: "a cell can only use cells that do not depend on it")])
+    var position: [String: Int] = [:]
+    for (i, c) in cells.enumerated() where position[c.id] == nil { position[c.id] = i }
+    var waitingOn = [Int](repeating: 0, count: cells.count)
+    var dependents = [[Int]](repeating: [], count: cells.count)
+    for (i, c) in cells.enumerated() {
+      for d in c.dependencies {
+        guard let p = position[d] else { continue }
+        waitingOn[i] += 1
+        dependents[p].append(i)
       }
-      let c = remaining.remove(at: i)
-      done.insert(c.id)
-      order.append(c.id)
+    }
+    var ready = MinHeap()
+    for i in cells.indices where waitingOn[i] == 0 { ready.push(i) }
+    var order: [String] = []
+    order.reserveCapacity(cells.count)
+    while let i = ready.pop() {
+      order.append(cells[i].id)
+      for j in dependents[i] {
+        waitingOn[j] -= 1
+        if waitingOn[j] == 0 { ready.push(j) }
+      }
+    }
+    guard order.count == cells.count else {
+      let remaining = cells.indices.filter { waitingOn[$0] > 0 }.map { cells[$0] }
+      let cycle = findCycle(remaining)
+      let first = remaining.first { $0.id == cycle.first }!
+      throw Diagnostics([.error("dependency cycle: \(cycle.joined(separator: " → "))", at: first.spec.location,
+                                cell: first.id, hint: "a cell can only use cells that do not depend on it")])
     }
     return order
   }
 
+  /// A cycle among `cells` (each of which waits on another of them), found by walking first dependencies with one
+  /// visit per cell: O(cells + edges).
   static func findCycle(_ cells: [PlannedCell]) -> [String] {
     let byId = Dictionary(cells.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-    for start in cells {
-      var path = [start.id], visited = Set<String>()
+    var finished = Set<String>()
+    for start in cells where !finished.contains(start.id) {
+      var path: [String] = [], onPath: [String: Int] = [:]
       var current = start.id
-      while let next = byId[current]?.dependencies.first(where: { byId[$0] != nil }), !visited.contains(next) {
-        visited.insert(current)
-        if next == start.id { return (path + [start.id]).reversed() }
-        path.append(next)
+      while !finished.contains(current) {
+        if let at = onPath[current] {
+          // Dependencies point upstream; the cycle reads in execution order when reversed.
+          return (Array(path[at...]) + [current]).reversed()
+        }
+        onPath[current] = path.count
+        path.append(current)
+        guard let next = byId[current]?.dependencies.first(where: { byId[$0] != nil }) else { break }
         current = next
       }
+      finished.formUnion(path)
     }
     return cells.map(\.id)
   }

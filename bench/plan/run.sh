@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Engine scale benchmark (issue 11): planning and scheduling of a generated workbook of N dependent cells.
+#   bench/plan/run.sh [N...]       (default: 1000 3000 10000; prints a Markdown table; figures go to docs/benchmarks.md)
+# Each workbook is a chain (cell i reads cell i-1, the worst case for scheduling) of cheap `test_sleep` cells
+# (ms: 0; enabled by WORKBENCH_TEST_KINDS=1) with an extra edge to cell i-10 on every tenth cell. Measured, release build:
+#   status    `workbench status` on a fresh project: parse, validate, order, plan every cell (executes nothing)
+#   cold run  the first `workbench run`: plan, execute and store every cell, write every cell folder and the reports
+#   no-op     `workbench run` again with nothing changed (median of 3)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+work="$root/.build-bench/plan"
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(1000 3000 10000)
+cd "$root"
+swift build -c release --product workbench >/dev/null
+wb="$root/.build/release/workbench"
+export WORKBENCH_TEST_KINDS=1 NO_COLOR=1
+
+seconds() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || { echo "failed: $*" >&2; exit 1; }; e=$(date +%s.%N); echo "$e - $s" | bc; }
+
+echo "| cells | edges | status (s) | cold run (s) | no-op rerun (s, median of 3) |"
+echo "|---|---|---|---|---|"
+for n in "${sizes[@]}"; do
+  proj="$work/chain-$n"
+  rm -rf "$proj"; mkdir -p "$proj"
+  python3 - "$n" > "$proj/chain.yaml" <<'PY'
+import sys
+n = int(sys.argv[1])
+print("workbook: chain")
+print("cells:")
+print("  - {id: c0, kind: test_sleep, ms: 0, value: 0}")
+for i in range(1, n):
+    if i % 10 == 0 and i >= 10:
+        print(f"  - {{id: c{i}, kind: test_sleep, ms: 0, value: \"${{c{i-10}.value}}\", input: c{i-1}}}")
+    else:
+        print(f"  - {{id: c{i}, kind: test_sleep, ms: 0, value: {i}, input: c{i-1}}}")
+PY
+  edges=$(( n - 1 + (n - 1) / 10 ))
+  cd "$proj"
+  status=$(seconds "$wb" status chain.yaml)
+  cold=$(seconds "$wb" run chain.yaml -q)
+  noop=$(for _ in 1 2 3; do seconds "$wb" run chain.yaml -q; done | sort -n | sed -n 2p)
+  cd "$root"
+  printf "| %s | %s | %.2f | %.2f | %.2f |\n" "$n" "$edges" "$status" "$cold" "$noop"
+done
