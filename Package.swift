@@ -60,6 +60,7 @@ let package = Package(
     .testTarget(name: "StatsTests", dependencies: ["Stats", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "LearnTests", dependencies: ["Learn", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "ReportingTests", dependencies: ["Reporting"], swiftSettings: strict),
     .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "BasketballTests", dependencies: ["Basketball", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "WorkbookModelTests", dependencies: ["WorkbookModel", "TestSupport"], swiftSettings: strict),

@@ -11,7 +11,7 @@ import WorkbookModel
 /// language-model phrasing that is kept only when every number and name in it is grounded in the facts.
 enum CoachCell {
   static let descriptor = KindDescriptor(
-    name: "coach", version: 2,
+    name: "coach", version: 4,
     summary: "Post-match coaching report for a FIBA LiveStats game: findings, post-mortem, training recommendations, charts; optional grounded LLM phrasing.",
     options: [
       OptionSpec("input", .table, required: true, doc: "A `load` cell with `format: fiba_livestats` (any of its tables)."),
@@ -116,7 +116,7 @@ enum CoachCell {
     let quarterChart = Chart(.bar(categories: periods.map(\.period.label),
                                   series: [Series(t1, periods.map { Double($0.team1) }), Series(t2, periods.map { Double($0.team2) })]),
                              title: fr ? "Points par période" : "Points per period", xLabel: fr ? "période" : "period",
-                             yLabel: "points", legend: .outside)
+                             yLabel: "points", legend: .below)
     files += try await FibaTables.render(quarterChart, name: "quarters", context: context)
     var figures: [ReportBlock] = [.figure(file: "quarters.svg", caption: fr ? "Points par période" : "Points per period")]
     let teamOrder = onlyTeam.map { [$0] } ?? focusNumber.map { [$0, 3 - $0] } ?? [1, 2]
@@ -125,28 +125,31 @@ enum CoachCell {
       guard !shots.isEmpty else { continue }
       let pos = shots.map { FibaTables.courtPosition(x: $0.x, y: $0.y) }
       let name = FibaTables.teamName(game, number)
-      let chart = Chart(.shotChart(ShotChart(court: .fiba(), x: pos.map(\.x), y: pos.map(\.y), made: shots.map(\.made))),
+      let chart = Chart(.shotChart(ShotChart(court: .fiba(), x: pos.map(\.x), y: pos.map(\.y), made: shots.map(\.made),
+                                                    madeLabel: fr ? "Réussi" : "Made", missedLabel: fr ? "Manqué" : "Missed")),
                         title: (fr ? "Tirs — " : "Shots — ") + name, width: 700, height: 640)
       files += try await FibaTables.render(chart, name: "shots_team\(number)", context: context)
       let made = shots.filter(\.made).count
       figures.append(.figure(file: "shots_team\(number).svg", caption: "\(name): \(made)/\(shots.count) " + (fr ? "tirs réussis" : "field goals made")))
     }
 
-    // Report blocks: facts first, then post-mortem, then recommendations.
+    // Report blocks, in the order a coach reads them: the game, the post-match summary and the training
+    // recommendations; then the figures; every finding and the metric tables are folded.
     let score = "\(t1) \(game.team(1)?.score ?? 0) – \(game.team(2)?.score ?? 0) \(t2)"
     var blocks: [ReportBlock] = [
       .facts([
         .init(fr ? "match" : "game", game.gameID), .init(fr ? "score" : "score", score),
         .init(fr ? "référence ligue" : "league reference", league.map { "\($0.games) " + (fr ? "matchs" : "games") } ?? (fr ? "seuils documentés" : "documented thresholds")),
         .init(fr ? "constats" : "findings", String(report.findings.count)),
-        .init(fr ? "rédaction" : "phrasing", llm.summary),
+        .init(fr ? "rédaction" : "phrasing", fr ? frenchPhrasing(llm) : llm.summary),
       ]),
-      .markdown("### " + (fr ? "Constats" : "Findings") + "\n\n"
-        + (report.findings.isEmpty ? (fr ? "- Aucun constat au-delà des seuils.\n" : "- No figure crosses a threshold.\n")
-           : report.findings.map { "- \($0.text)" }.joined(separator: "\n"))),
       .markdown(postMortemMarkdown(report)),
       .markdown(recommendationMarkdown(report)),
     ]
+    let findingsBlock = ReportBlock.details(
+      summary: (fr ? "Tous les constats" : "All findings") + " (\(report.findings.count))",
+      blocks: [.markdown(report.findings.isEmpty ? (fr ? "- Aucun constat au-delà des seuils.\n" : "- No figure crosses a threshold.\n")
+                         : report.findings.map { "- \($0.text)" }.joined(separator: "\n"))])
     if let text = llm.acceptedText {
       blocks.append(.callout(level: .info, text: fr ? "Synthèse rédigée par un modèle de langue ; chaque nombre et chaque nom a été vérifié sur les faits."
                                                    : "Summary written by a language model; every number and name was checked against the facts."))
@@ -155,19 +158,29 @@ enum CoachCell {
       blocks.append(.callout(level: .warning, text: (fr ? "Texte déterministe utilisé : " : "Deterministic text used: ") + llm.summary))
     }
     blocks += figures
-    blocks.append(.table(caption: fr ? "Équipes" : "Teams", columns: ["team", "pts", "poss", "pace", "ORtg", "DRtg", "eFG%", "TOV%", "ORB%", "FTM/FGA", "TS%"],
+    blocks.append(findingsBlock)
+    // French tables use the decimal comma, like the French prose.
+    let number: (Double) -> String = { fr ? FibaTables.fixed($0).replacingOccurrences(of: ".", with: ",") : FibaTables.fixed($0) }
+    var tables: [ReportBlock] = []
+    tables.append(.table(caption: nil, columns: fr ? ["équipe", "pts", "poss.", "rythme", "ORtg", "DRtg", "eFG%", "TOV%", "ORB%", "LFM/TT", "TS%"]
+                                                   : ["team", "pts", "poss", "pace", "ORtg", "DRtg", "eFG%", "TOV%", "ORB%", "FTM/FGA", "TS%"],
                          rows: teamMetrics.map {
-                           [$0.teamName, String($0.points), FibaTables.fixed($0.possessions), FibaTables.fixed($0.pace), FibaTables.fixed($0.offensiveRating),
-                            FibaTables.fixed($0.defensiveRating), FibaTables.fixed($0.effectiveFieldGoalPct * 100), FibaTables.fixed($0.turnoverPct * 100),
-                            FibaTables.fixed($0.offensiveReboundPct * 100), FibaTables.fixed($0.freeThrowRate * 100), FibaTables.fixed($0.trueShootingPct * 100)]
-                         }, note: "percentages; possessions = FGA − ORB + TOV + 0.44·FTA (docs/basketball.md)"))
+                           [$0.teamName, String($0.points), number($0.possessions), number($0.pace), number($0.offensiveRating),
+                            number($0.defensiveRating), number($0.effectiveFieldGoalPct * 100), number($0.turnoverPct * 100),
+                            number($0.offensiveReboundPct * 100), number($0.freeThrowRate * 100), number($0.trueShootingPct * 100)]
+                         }, note: fr ? "pourcentages ; possessions = TT − RO + BP + 0,44·LFT (docs/basketball.md)"
+                                     : "percentages; possessions = FGA − ORB + TOV + 0.44·FTA (docs/basketball.md)"))
     let topPlayers = playerMetrics.sorted { $0.gameScore != $1.gameScore ? $0.gameScore > $1.gameScore : ($0.teamNumber, $0.pno) < ($1.teamNumber, $1.pno) }.prefix(10)
-    blocks.append(.table(caption: fr ? "Meilleurs Game Scores" : "Top Game Scores", columns: ["player", "team", "min", "pts", "reb", "ast", "EFF", "PIR", "GmSc", "PIE%", "TS%", "USG%", "+/-"],
+    blocks.append(.details(summary: fr ? "Équipes : métriques avancées" : "Teams: advanced metrics", blocks: tables))
+    tables = []
+    tables.append(.table(caption: nil, columns: fr ? ["joueuse", "équipe", "min", "pts", "rbds", "pd", "EFF", "PIR", "GmSc", "PIE%", "TS%", "USG%", "+/-"]
+                                                   : ["player", "team", "min", "pts", "reb", "ast", "EFF", "PIR", "GmSc", "PIE%", "TS%", "USG%", "+/-"],
                          rows: topPlayers.map {
-                           [$0.name, FibaTables.teamName(game, $0.teamNumber), FibaTables.fixed($0.minutes), String($0.counts.points), String($0.counts.rebounds),
-                            String($0.counts.assists), String($0.efficiency), String($0.pir), FibaTables.fixed($0.gameScore), FibaTables.fixed($0.pie * 100),
-                            FibaTables.fixed($0.trueShootingPct * 100), FibaTables.fixed($0.usagePct * 100), String($0.plusMinus)]
+                           [$0.name, FibaTables.teamName(game, $0.teamNumber), number($0.minutes), String($0.counts.points), String($0.counts.rebounds),
+                            String($0.counts.assists), String($0.efficiency), String($0.pir), number($0.gameScore), number($0.pie * 100),
+                            number($0.trueShootingPct * 100), number($0.usagePct * 100), String($0.plusMinus)]
                          }, note: nil))
+    blocks.append(.details(summary: fr ? "Meilleurs Game Scores (10)" : "Top Game Scores (10)", blocks: tables))
 
     let result: JSONValue = .object([
       "game_id": .string(game.gameID),
@@ -195,6 +208,15 @@ enum CoachCell {
     return CellOutput(result: result,
                       tables: [("findings", findingTable), ("team_metrics", teamTable), ("player_metrics", playerTable), ("lineups", lineupTable)],
                       files: files, report: blocks, warnings: warnings)
+  }
+
+  /// How the text was written, for the French report (the English summary stays in result.json).
+  static func frenchPhrasing(_ llm: LLMResult) -> String {
+    switch llm.status {
+    case "disabled": return "déterministe (modèle de langue désactivé)"
+    case "accepted": return "modèle de langue (vérifié sur les faits, accepté)"
+    default: return "déterministe (" + (llm.reason.map { "repli : \($0)" } ?? llm.summary) + ")"
+    }
   }
 
   // MARK: LLM

@@ -10,7 +10,7 @@ import WorkbookModel
 /// column with a target, Cramér's V between categorical columns; tables, result.json and heatmaps with values.
 enum CorrelateCell {
   static let descriptor = KindDescriptor(
-    name: "correlate", version: 1,
+    name: "correlate", version: 2,
     summary: "Correlation matrices (Pearson, Spearman; pairwise complete like pandas), correlation with a target, Cramér's V for categories; gnuplot heatmaps with values.",
     options: [
       OptionSpec("input", .table, required: true, doc: "The table (`cell` or `cell.table`)."),
@@ -76,9 +76,12 @@ enum CorrelateCell {
         matrices[m] = matrix
         result[m.rawValue] = nested(names, names) { TableOps.json(matrix[$0][$1]) }
         tables.append((m.rawValue, try matrixFrame(names, names, matrix)))
-        report.append(.table(caption: "\(m == .pearson ? "Pearson" : "Spearman") correlation", columns: [""] + names,
-                             rows: names.indices.map { i in [names[i]] + names.indices.map { fixed(matrix[i][$0], decimals) } },
-                             note: "pairwise complete observations (pandas `DataFrame.corr(method=\"\(m.rawValue)\")`)"))
+        // The matrix as numbers is detail: the heatmap shows it (and prints every value).
+        report.append(.details(summary: "\(m == .pearson ? "Pearson" : "Spearman") correlation matrix (table)", blocks: [
+          .table(caption: nil, columns: [""] + names,
+                 rows: names.indices.map { i in [names[i]] + names.indices.map { fixed(matrix[i][$0], decimals) } },
+                 note: "pairwise complete observations (pandas `DataFrame.corr(method=\"\(m.rawValue)\")`)"),
+        ]))
       }
     }
 
@@ -124,7 +127,7 @@ enum CorrelateCell {
                                series: methods.map { m in Series(m.rawValue, order.map { perMethod[m]?[$0] ?? .nan }) }, horizontal: true),
                           title: "Correlation with \(targetName)", xLabel: "correlation", yLabel: "",
                           height: max(300, min(2000, 120 + 28 * order.count * methods.count)),
-                          legend: methods.count > 1 ? .bottomRight : .hidden)
+                          legend: methods.count > 1 ? .below : .hidden)
         files += try await EDAColumns.render(chart, name: "correlation_target", formats: formats, context: context, hint: "or set `plots: false`")
         report.append(.figure(file: "correlation_target.svg", caption: "Correlation of each column with \(targetName), strongest first"))
       }
@@ -163,9 +166,11 @@ enum CorrelateCell {
                                      "matrix": nested(categorical, categorical) { TableOps.json(v[$0][$1]) },
                                      "counts": nested(categorical, categorical) { .int(n[$0][$1]) }])
       tables.append(("cramers_v", try matrixFrame(categorical, categorical, v)))
-      report.append(.table(caption: "Cramér's V", columns: [""] + categorical,
-                           rows: categorical.indices.map { i in [categorical[i]] + categorical.indices.map { fixed(v[i][$0], decimals) } },
-                           note: "χ² without continuity correction (scipy `association(method=\"cramer\")`); 0 = independent, 1 = determined"))
+      report.append(.details(summary: "Cramér's V (table)", blocks: [
+        .table(caption: nil, columns: [""] + categorical,
+               rows: categorical.indices.map { i in [categorical[i]] + categorical.indices.map { fixed(v[i][$0], decimals) } },
+               note: "χ² without continuity correction (scipy `association(method=\"cramer\")`); 0 = independent, 1 = determined"),
+      ]))
       if plots {
         let size = min(2000, max(500, 220 + 60 * k))
         let chart = Chart(.heatmap(Heatmap(rowLabels: categorical, columnLabels: categorical, values: v, colorRange: 0...1, decimals: decimals)),

@@ -9,7 +9,7 @@ import WorkbookModel
 /// group-by rates of a target (`rates:`, see `EDARates`).
 enum DescribeCell {
   static let descriptor = KindDescriptor(
-    name: "describe", version: 2,
+    name: "describe", version: 3,
     summary: "Profile a table: count, missing, mean, std, quantiles, skew for numbers; distinct and top values for categories; group-by rates of a target.",
     options: [
       OptionSpec("input", .table, required: true, doc: "The table to profile (`cell` or `cell.table`)."),

@@ -11,7 +11,7 @@ import WorkbookModel
 /// cross-validated R², per-feature contributions and out-/under-performers.
 enum ImpactCell {
   static let descriptor = KindDescriptor(
-    name: "impact", version: 1,
+    name: "impact", version: 3,
     summary: "Player impact model over a folder of FIBA games: group k-fold by game, honest cross-validated R², contributions, out-/under-performers.",
     options: [
       OptionSpec("input", .table, required: true, doc: "A `load` cell with `format: fiba_livestats` over a folder of games."),
@@ -121,25 +121,31 @@ enum ImpactCell {
                          xLabel: fr ? "points / 40 min" : "points per 40 min", legend: .hidden)
       files += try await FibaTables.render(chart2, name: "performers", context: context)
     }
-    let r2Text = FibaTables.fixed(report.crossValidatedR2, 3)
+    // French figures use the decimal comma, like the French prose.
+    let number: (Double, Int) -> String = { fr ? FibaTables.fixed($0, $1).replacingOccurrences(of: ".", with: ",") : FibaTables.fixed($0, $1) }
+    let r2Text = number(report.crossValidatedR2, 3)
     var blocks: [ReportBlock] = [
       .facts([
-        .init(fr ? "matchs" : "games", String(report.games)), .init(fr ? "lignes joueur-match" : "player-games", String(report.rows)),
+        .init(fr ? "matchs" : "games", String(report.games)), .init(fr ? "lignes joueuse-match" : "player-games", String(report.rows)),
         .init(fr ? "R² validé croisé (hors pli)" : "cross-validated R² (out-of-fold)", r2Text),
-        .init(fr ? "R² par pli" : "R² per fold", report.foldR2.map { FibaTables.fixed($0, 3) }.joined(separator: ", ")),
-        .init("λ", report.foldLambdas.map { TableOps.formatNumber($0) }.joined(separator: ", ")),
+        .init(fr ? "R² par pli" : "R² per fold", report.foldR2.map { number($0, 3) }.joined(separator: fr ? " ; " : ", ")),
+        .init("λ", report.foldLambdas.map { TableOps.formatNumber($0) }.joined(separator: fr ? " ; " : ", ")),
         .init(fr ? "validation" : "validation", grouped ? (fr ? "group k-fold par match (aucun match dans deux plis)" : "group k-fold by game (no game in two folds)") : "NOT grouped"),
       ]),
-      .markdown(summary.lines.map { "- \($0)" }.joined(separator: "\n")),
+      // The lines are text (feature names such as `points_per40`, player names), not Markdown.
+      .markdown(summary.lines.map { "- " + markdownEscape($0) }.joined(separator: "\n")),
       .figure(file: "contributions.svg", caption: fr ? "Contribution moyenne absolue par variable (modèle final)" : "Mean absolute contribution per feature (final model)"),
     ]
     if !performers.isEmpty { blocks.append(.figure(file: "performers.svg", caption: fr ? "Réel − attendu (hors pli)" : "Actual − expected (out-of-fold)")) }
-    blocks.append(.table(caption: fr ? "Au-dessus de l'attendu" : "Out-performers", columns: ["player", "team", "games", "actual", "expected", "residual"],
-                         rows: over.map { [$0.playerName, $0.teamKey, String($0.games), FibaTables.fixed($0.meanActual), FibaTables.fixed($0.meanExpected), FibaTables.fixed($0.meanResidual)] },
-                         note: nil))
-    blocks.append(.table(caption: fr ? "En dessous de l'attendu" : "Under-performers", columns: ["player", "team", "games", "actual", "expected", "residual"],
-                         rows: under.map { [$0.playerName, $0.teamKey, String($0.games), FibaTables.fixed($0.meanActual), FibaTables.fixed($0.meanExpected), FibaTables.fixed($0.meanResidual)] },
-                         note: "points per 40 minutes on court; expected = out-of-fold prediction"))
+    let columns = fr ? ["joueuse", "équipe", "matchs", "réel", "attendu", "résidu"] : ["player", "team", "games", "actual", "expected", "residual"]
+    let row: (PlayerImpactSummary) -> [String] = {
+      [$0.playerName, $0.teamKey, String($0.games), number($0.meanActual, 1), number($0.meanExpected, 1), number($0.meanResidual, 1)]
+    }
+    blocks.append(.details(summary: fr ? "Joueuses au-dessus et en dessous de l'attendu (tableaux)" : "Out- and under-performers (tables)", blocks: [
+      .table(caption: fr ? "Au-dessus de l'attendu" : "Out-performers", columns: columns, rows: over.map(row), note: nil),
+      .table(caption: fr ? "En dessous de l'attendu" : "Under-performers", columns: columns, rows: under.map(row),
+             note: fr ? "points par 40 minutes sur le terrain ; attendu = prédiction hors pli" : "points per 40 minutes on court; expected = out-of-fold prediction"),
+    ]))
     return CellOutput(result: result,
                       tables: [("players", try pb.frame()), ("predictions", try rb.frame()), ("features", try fb.frame())],
                       files: files, report: blocks)

@@ -137,10 +137,14 @@ enum LearningFit {
     }
     if let testEval { charts = testEval.charts(part: "test") + charts }
     if !permutation.isEmpty {
-      var series = [Series("permutation (test)", permutation.map(\.mean))]
-      if let gain { series.append(Series("gain share", gain)) }
-      charts.append(("importance", Chart(.bar(categories: schema.features, series: series), title: "Feature importance",
-                                         yLabel: "importance", legend: .topRight),
+      // Horizontal bars, most important first: feature names stay readable however many there are.
+      let order = permutation.indices.sorted { permutation[$0].mean > permutation[$1].mean || (permutation[$0].mean == permutation[$1].mean && $0 < $1) }
+      var series = [Series("permutation (test)", order.map { permutation[$0].mean })]
+      if let gain { series.append(Series("gain share", order.map { gain[$0] })) }
+      charts.append(("importance", Chart(.bar(categories: order.map { schema.features[$0] }, series: series, horizontal: true),
+                                         title: "Feature importance", xLabel: "importance",
+                                         height: min(1600, max(360, 120 + 28 * schema.features.count * series.count)),
+                                         legend: .bottomRight),
                      "Permutation importance on the test part\(gain == nil ? "" : " and gain share of the trees")."))
     }
 

@@ -7,7 +7,7 @@ import WorkbookModel
 /// `load`: reads a CSV/TSV file (plain or gzip), or every such file of a folder or glob, into a table.
 enum LoadCell {
   static let descriptor = KindDescriptor(
-    name: "load", version: 1,
+    name: "load", version: 2,
     summary: "Read CSV/TSV, JSON or JSON Lines files (plain or gzip; a file, a folder or a glob) into a typed table.",
     options: [
       OptionSpec("source", .inputPath, required: true,

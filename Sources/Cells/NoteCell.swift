@@ -7,7 +7,7 @@ import WorkbookModel
 /// optionally formatted: `{{ sweep.best.roc_auc | %.3f }}`, `{{ load.rows | count }}`, `{{ x.rate | percent }}`.
 enum NoteCell {
   static let descriptor = KindDescriptor(
-    name: "note", version: 1,
+    name: "note", version: 2,
     summary: "Markdown prose with {{ cell.field }} values taken from upstream results.",
     options: [OptionSpec("text", .string, required: true, doc: "Markdown; `{{ cell.path | format }}` inserts a value.")],
     validate: { cell, diagnostics in
@@ -53,7 +53,8 @@ enum NoteCell {
           value = v
         }
         values[path.joined(separator: ".")] = value
-        rendered += try NoteTemplate.format(value, format, at: location)
+        // Data is text, not markup: escaped so a value like `<img onerror=…>` or `snake_case` prints as written.
+        rendered += markdownEscape(try NoteTemplate.format(value, format, at: location))
       }
     }
     return CellOutput(result: .object(["markdown": .string(rendered), "values": .object(values)]),

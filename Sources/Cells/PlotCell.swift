@@ -28,7 +28,7 @@ enum PlotCell {
   ]
 
   static let descriptor = KindDescriptor(
-    name: "plot", version: 1,
+    name: "plot", version: 2,
     summary: "Draw a chart of a table with gnuplot (bar, line, scatter, histogram, density, box, heatmap, shot_chart); SVG (+PNG) and the .gp script.",
     options: [
       OptionSpec("input", .table, required: true, doc: "The table to plot (`cell` or `cell.table`)."),
@@ -368,9 +368,19 @@ struct PlotPlan {
     var total = 0
     for part in try valueSeries(table, valueOption: "y") {
       let ys = try numeric(table, part.column, "y")
-      var rows = part.rows.filter { !xs[$0].isNaN && !ys[$0].isNaN }
+      if line {
+        // A line keeps its missing values as gaps: the neighbours of a missing season are not joined.
+        var rows = part.rows.filter { !xs[$0].isNaN }
+        droppedMissing += part.rows.count - rows.count
+        rows.sort { xs[$0] < xs[$1] || (xs[$0] == xs[$1] && $0 < $1) }
+        let (gx, gy) = Self.withGaps(x: rows.map { xs[$0] }, y: rows.map { ys[$0] })
+        drawn.append(XYSeries(part.name, x: gx, y: gy))
+        series.append((part.name, rows.count))
+        total += rows.count
+        continue
+      }
+      let rows = part.rows.filter { !xs[$0].isNaN && !ys[$0].isNaN }
       droppedMissing += part.rows.count - rows.count
-      if line { rows.sort { xs[$0] < xs[$1] || (xs[$0] == xs[$1] && $0 < $1) } }
       drawn.append(XYSeries(part.name, x: rows.map { xs[$0] }, y: rows.map { ys[$0] }))
       series.append((part.name, rows.count))
       total += rows.count
@@ -382,6 +392,20 @@ struct PlotPlan {
     title = ys.count == 1 ? "\(ys[0]) vs \(x)" : "\(ys.joined(separator: ", ")) vs \(x)"
     if drawn.count == 1 { legend = .hidden }
     return line ? .line(series: drawn) : .scatter(series: drawn)
+  }
+
+  /// Inserts a NaN (a break in the line) where integer x values (seasons, game numbers) skip a step: the
+  /// step is the smallest gap between consecutive distinct x values.
+  static func withGaps(x: [Double], y: [Double]) -> (x: [Double], y: [Double]) {
+    guard x.count >= 3, x.allSatisfy({ $0 == $0.rounded() }) else { return (x, y) }
+    let steps = zip(x, x.dropFirst()).map { $1 - $0 }.filter { $0 > 0 }
+    guard let step = steps.min() else { return (x, y) }
+    var gx: [Double] = [], gy: [Double] = []
+    for i in x.indices {
+      if i > 0, x[i] - x[i - 1] > step { gx.append(x[i - 1] + step); gy.append(.nan) }
+      gx.append(x[i]); gy.append(y[i])
+    }
+    return (gx, gy)
   }
 
   mutating func distribution(_ table: Frame, density: Bool) throws -> ChartKind {

@@ -16,7 +16,7 @@ import WorkbookModel
 /// part and evaluated once on the held-out test part.
 enum SweepCell {
   /// 2: boosting trees of ≥ 32,768 rows are numbered by subtree task; training-loss history summed per 512 rows.
-  static let version = 2
+  static let version = 3
   static let allMetrics = LearningEvaluation.classificationMetrics + LearningEvaluation.regressionMetrics
 
   static let descriptor = KindDescriptor(
@@ -275,9 +275,11 @@ enum SweepCell {
     var files = outcome.files
     if try o.bool("plots") ?? true {
       let shown = order.prefix(30)
-      let chart = Chart(.bar(categories: shown.map { "#\($0 + 1)" }, series: [Series("CV \(metricName)", shown.map { results[$0].mean })]),
-                        title: "Trials by CV \(metricName)", xLabel: "trial", yLabel: metricName, legend: .hidden)
-      let rendered = try await LearningPlots.render([("comparison", chart, "CV \(metricName) of each trial (best first\(total > 30 ? ", top 30" : "")).")],
+      // Each trial's CV mean with ± one standard deviation over the folds as an error bar.
+      let chart = Chart(.bar(categories: shown.map { "#\($0 + 1) \(trials[$0].config.family.rawValue)" },
+                             series: [Series("CV \(metricName)", shown.map { results[$0].mean }, errors: shown.map { results[$0].standardDeviation })]),
+                        title: "Trials by CV \(metricName) (mean ± sd over \(k) folds)", xLabel: "trial", yLabel: metricName, legend: .hidden)
+      let rendered = try await LearningPlots.render([("comparison", chart, "CV \(metricName) of each trial, mean ± standard deviation over the folds (best first\(total > 30 ? ", top 30" : "")).")],
                                                     scratch: context.scratchDirectory)
       files += rendered.files
       report.insert(contentsOf: rendered.blocks, at: 2)

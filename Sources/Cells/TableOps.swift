@@ -15,11 +15,19 @@ enum TableOps {
            rows: frame.columns.map { [$0.name, $0.type.rawValue, String($0.nullCount)] }, note: nil)
   }
 
+  /// The first rows of a table, folded (a row preview is detail, not a finding); floats are written for reading.
   static func previewBlock(_ frame: Frame, rows: Int) -> ReportBlock {
     let n = min(rows, frame.rowCount)
-    return .table(caption: "First \(n) rows", columns: frame.columnNames,
-                  rows: (0..<n).map { r in frame.columns.map { $0.value(at: r).description } },
-                  note: frame.rowCount > n ? "\(formatCount(frame.rowCount)) rows in all" : nil)
+    let table = ReportBlock.table(
+      caption: nil, columns: frame.columnNames,
+      rows: (0..<n).map { r in
+        frame.columns.map { c in
+          if case .float(let v) = c.storage, !c.isNull(r) { return ReadableNumber.format(v[r]) }
+          return c.value(at: r).description
+        }
+      },
+      note: frame.rowCount > n ? "\(formatCount(frame.rowCount)) rows in all" : nil)
+    return .details(summary: "First \(n) rows", blocks: [table])
   }
 
   /// 1234567 → "1,234,567".

@@ -10,7 +10,7 @@ import WorkbookModel
 enum TrainCell {
   static let descriptor = KindDescriptor(
     // 2: boosting trees of ≥ 32,768 rows are numbered by subtree task; training-loss history summed per 512 rows.
-    name: "train", version: 2,
+    name: "train", version: 3,
     summary: "Train one model (logistic regression, random forest or gradient boosting) and evaluate it on the held-out test part.",
     options: LearningOptions.common + [
       OptionSpec("model", .choice(ModelFamily.names), required: true, doc: "The model family."),

@@ -120,6 +120,8 @@ struct OutputWriter {
 
   func reportDocument(_ summary: RunSummary, extraWarnings: [String] = []) -> ReportDocument {
     let wb = summary.workbook
+    let language = wb.workbook.report.resolvedLanguage(wb.params)
+    let translation = wb.workbook.report.translations[language]
     var sections: [ReportDocument.Section] = []
     for r in summary.records {
       let cell = wb.cell(r.id)!
@@ -153,13 +155,15 @@ struct OutputWriter {
       if r.status == .skipped, reason == nil { status = "skipped" }
       for w in r.warnings { blocks.insert(.callout(level: .warning, text: w), at: 0) }
       sections.append(ReportDocument.Section(
-        id: r.id, kind: r.kind, title: cell.spec.title, description: cell.spec.description, status: status,
+        id: r.id, kind: r.kind, title: translation?.cellTitles[r.id] ?? cell.spec.title, description: cell.spec.description, status: status,
         reason: reason, blocks: blocks, files: files, links: links))
     }
     return ReportDocument(
-      workbook: wb.workbook.name, title: wb.workbook.title, description: wb.workbook.description,
+      workbook: wb.workbook.name, title: translation?.title ?? wb.workbook.title,
+      description: translation?.description ?? wb.workbook.description,
       params: wb.workbook.params.map { ($0.name, wb.params[$0.name]?.displayText ?? "") },
-      sections: sections, warnings: wb.warnings.map(\.description) + extraWarnings)
+      sections: sections, warnings: wb.warnings.map(\.description) + extraWarnings,
+      language: language, lead: wb.workbook.report.lead)
   }
 }
 

@@ -31,7 +31,7 @@ public struct Chart: Sendable, Equatable {
 
 /// Where the key (legend) goes.
 public enum LegendPosition: String, Sendable, Equatable, CaseIterable {
-  case topRight, topLeft, bottomRight, bottomLeft, outside, hidden
+  case topRight, topLeft, bottomRight, bottomLeft, outside, below, hidden
 
   var gnuplot: String {
     switch self {
@@ -40,6 +40,7 @@ public enum LegendPosition: String, Sendable, Equatable, CaseIterable {
     case .bottomRight: return "set key bottom right"
     case .bottomLeft: return "set key bottom left"
     case .outside: return "set key outside right top"
+    case .below: return "set key below horizontal"
     case .hidden: return "unset key"
     }
   }
@@ -50,7 +51,8 @@ public enum ChartKind: Sendable, Equatable {
   /// Bars per category; several series give grouped bars. `horizontal` draws bars from the y axis, first
   /// category on top (feature importance with long names).
   case bar(categories: [String], series: [Series], horizontal: Bool = false)
-  /// Polylines (ROC, PR, calibration, learning curves); `diagonal` adds the y = x reference line.
+  /// Polylines (ROC, PR, calibration, learning curves); `diagonal` adds the y = x reference line. A NaN
+  /// y value breaks the line (a missing season is a gap, not a segment joining its neighbours).
   case line(series: [XYSeries], diagonal: Bool = false)
   /// Points.
   case scatter(series: [XYSeries])
@@ -70,7 +72,11 @@ public enum ChartKind: Sendable, Equatable {
 public struct Series: Sendable, Equatable {
   public var name: String
   public var values: [Double]
-  public init(_ name: String, _ values: [Double]) { self.name = name; self.values = values }
+  /// Bar charts: the half-length of an error bar per value (e.g. a standard deviation); nil draws none.
+  public var errors: [Double]?
+  public init(_ name: String, _ values: [Double], errors: [Double]? = nil) {
+    self.name = name; self.values = values; self.errors = errors
+  }
 }
 
 /// A named list of points.

@@ -8,6 +8,9 @@ public struct ShotChart: Sendable, Equatable {
   public var y: [Double]
   public var made: [Bool]
   public var style: Style
+  /// Legend labels of the two point colours (e.g. `Réussi` / `Manqué` in a French report).
+  public var madeLabel = "Made"
+  public var missedLabel = "Missed"
 
   public enum Style: Sendable, Equatable {
     /// One point per shot, made and missed in two colours.
@@ -17,8 +20,10 @@ public struct ShotChart: Sendable, Equatable {
     case hexbin(size: Double, minimumAttempts: Int = 1)
   }
 
-  public init(court: CourtGeometry = .nba(), x: [Double], y: [Double], made: [Bool], style: Style = .points) {
+  public init(court: CourtGeometry = .nba(), x: [Double], y: [Double], made: [Bool], style: Style = .points,
+              madeLabel: String = "Made", missedLabel: String = "Missed") {
     self.court = court; self.x = x; self.y = y; self.made = made; self.style = style
+    self.madeLabel = madeLabel; self.missedLabel = missedLabel
   }
 
   /// Hexagonal bins of the shots: centre, attempts and makes, ordered by (row, column) for determinism.

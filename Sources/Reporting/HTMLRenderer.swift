@@ -4,45 +4,71 @@ import Foundation
 /// No scripts, no external resources, no timestamps (the page is identical for identical outputs).
 public enum HTMLRenderer {
   public static func render(_ doc: ReportDocument) -> String {
-    var h = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+    let chrome = ReportChrome(language: doc.language)
+    var h = "<!DOCTYPE html>\n<html lang=\"" + chrome.language + "\">\n<head>\n<meta charset=\"utf-8\">\n"
     h += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
     h += "<title>" + htmlEscape(doc.title ?? doc.workbook) + "</title>\n<style>\n" + css + "</style>\n</head>\n<body>\n"
     h += "<header><h1>" + htmlEscape(doc.title ?? doc.workbook) + "</h1>\n"
-    h += "<p class=\"meta\">workbook <code>" + htmlEscape(doc.workbook) + "</code></p>\n"
+    h += "<p class=\"meta\">" + chrome.workbook + " <code>" + htmlEscape(doc.workbook) + "</code></p>\n"
     if let d = doc.description { h += "<p>" + htmlEscape(d) + "</p>\n" }
+    let (lead, rest) = doc.arrangedSections
+    // With a lead, the params and the cell list are run details: folded, like the engineering sections.
+    h += doc.lead.isEmpty ? "" : "<details class=\"run\"><summary>" + htmlEscape(chrome.runDetails) + "</summary>\n"
     if !doc.params.isEmpty {
-      h += "<table class=\"params\"><tr><th>param</th><th>value</th></tr>\n"
+      h += "<table class=\"params\"><tr><th>" + chrome.param + "</th><th>" + chrome.value + "</th></tr>\n"
       for p in doc.params { h += "<tr><td><code>" + htmlEscape(p.name) + "</code></td><td>" + htmlEscape(p.value) + "</td></tr>\n" }
       h += "</table>\n"
     }
-    h += "</header>\n<nav><ol>\n"
-    for s in doc.sections {
-      h += "<li><a href=\"#cell-" + htmlEscape(s.id) + "\">" + htmlEscape(s.title ?? s.id) + "</a> <span class=\"status "
-        + htmlEscape(s.status) + "\">" + htmlEscape(s.status) + "</span></li>\n"
+    h += "<nav aria-label=\"" + htmlEscape(chrome.contents) + "\"><ol>\n"
+    for s in lead + rest {
+      h += "<li><a href=\"#cell-" + htmlEscape(s.id) + "\">" + htmlEscape(s.title ?? s.id) + "</a> " + statusBadge(s.status, chrome) + "</li>\n"
     }
-    h += "</ol></nav>\n<main>\n"
+    h += "</ol></nav>\n"
+    h += doc.lead.isEmpty ? "" : "</details>\n"
+    h += "</header>\n<main>\n"
     for w in doc.warnings { h += "<div class=\"callout warning\">" + htmlEscape(w) + "</div>\n" }
-    for s in doc.sections { h += section(s) }
+    if doc.lead.isEmpty {
+      for s in doc.sections { h += section(s, chrome) }
+    } else {
+      for s in lead { h += section(s, chrome) }
+      if !rest.isEmpty {
+        h += "<h2 class=\"details-heading\">" + htmlEscape(chrome.details) + "</h2>\n"
+        for s in rest {
+          // A failed cell stays open: it is news, not detail.
+          h += "<details class=\"section\"" + (s.status == "failed" ? " open" : "") + "><summary>" + htmlEscape(s.title ?? s.id)
+            + " <span class=\"kind\">" + htmlEscape(s.kind) + "</span> " + statusBadge(s.status, chrome) + "</summary>\n"
+          h += section(s, chrome, folded: true) + "</details>\n"
+        }
+      }
+    }
     h += "</main>\n</body>\n</html>\n"
     return h
   }
 
-  static func section(_ s: ReportDocument.Section) -> String {
-    var h = "<section id=\"cell-" + htmlEscape(s.id) + "\">\n<h2>" + htmlEscape(s.title ?? s.id)
-    h += " <span class=\"kind\">" + htmlEscape(s.kind) + "</span> <span class=\"status " + htmlEscape(s.status) + "\">"
-      + htmlEscape(s.status) + "</span></h2>\n"
+  static func statusBadge(_ status: String, _ chrome: ReportChrome) -> String {
+    "<span class=\"status " + htmlEscape(status) + "\">" + htmlEscape(chrome.statusText(status)) + "</span>"
+  }
+
+  /// One cell's section; `folded` sections sit in a `<details>` whose summary already shows the heading.
+  static func section(_ s: ReportDocument.Section, _ chrome: ReportChrome, folded: Bool = false) -> String {
+    var h = "<section id=\"cell-" + htmlEscape(s.id) + "\">\n"
+    if !folded {
+      h += "<h2>" + htmlEscape(s.title ?? s.id) + " <span class=\"kind\">" + htmlEscape(s.kind) + "</span> "
+        + statusBadge(s.status, chrome) + "</h2>\n"
+    }
     if let d = s.description { h += "<p class=\"description\">" + htmlEscape(d) + "</p>\n" }
     if let r = s.reason { h += "<div class=\"callout " + (s.status == "failed" ? "danger" : "info") + "\">" + htmlEscape(r) + "</div>\n" }
     if !s.links.isEmpty {
       h += "<p class=\"links\">" + s.links.map { "<a href=\"" + htmlEscape($0.target) + "\">" + htmlEscape($0.text) + "</a>" }
         .joined(separator: " · ") + "</p>\n"
     }
-    for b in s.blocks { h += block(b, files: s.files) }
+    var figures = 0
+    for b in s.blocks { h += block(b, section: s, figures: &figures) }
     h += "</section>\n"
     return h
   }
 
-  static func block(_ b: ReportBlock, files: [String: [UInt8]]) -> String {
+  static func block(_ b: ReportBlock, section s: ReportDocument.Section, figures: inout Int) -> String {
     switch b {
     case .text(let t): return "<p>" + htmlEscape(t) + "</p>\n"
     case .markdown(let m): return "<div class=\"note\">\n" + MarkdownSubset.html(m) + "</div>\n"
@@ -50,7 +76,7 @@ public enum HTMLRenderer {
       var h = "<div class=\"table-wrap\"><table>\n"
       if let caption { h += "<caption>" + htmlEscape(caption) + "</caption>\n" }
       h += "<thead><tr>" + columns.map { "<th>" + htmlEscape($0) + "</th>" }.joined() + "</tr></thead>\n<tbody>\n"
-      for r in rows { h += "<tr>" + r.map { "<td>" + htmlEscape($0) + "</td>" }.joined() + "</tr>\n" }
+      for r in rows { h += "<tr>" + r.map { "<td>" + htmlEscape(ReadableNumber.tidy($0)) + "</td>" }.joined() + "</tr>\n" }
       h += "</tbody></table></div>\n"
       if let note { h += "<p class=\"table-note\">" + htmlEscape(note) + "</p>\n" }
       return h
@@ -58,11 +84,12 @@ public enum HTMLRenderer {
       return "<dl class=\"facts\">" + facts.map { "<dt>" + htmlEscape($0.label) + "</dt><dd>" + htmlEscape($0.value) + "</dd>" }
         .joined() + "</dl>\n"
     case .figure(let file, let caption):
+      figures += 1
       var h = "<figure>"
-      if file.hasSuffix(".svg"), let bytes = files[file], let svg = sanitizedSVG(bytes) {
+      if file.hasSuffix(".svg"), let bytes = s.files[file], let svg = sanitizedSVG(bytes, idPrefix: "cell-\(s.id)-f\(figures)-") {
         h += svg
       } else {
-        h += "<a href=\"" + htmlEscape(file) + "\">" + htmlEscape(file) + "</a>"
+        h += "<a href=\"" + htmlEscape("cells/\(s.id)/\(file)") + "\">" + htmlEscape(file) + "</a>"
       }
       if let caption { h += "<figcaption>" + htmlEscape(caption) + "</figcaption>" }
       return h + "</figure>\n"
@@ -71,27 +98,44 @@ public enum HTMLRenderer {
     case .code(let c): return "<pre><code>" + htmlEscape(c) + "</code></pre>\n"
     case .link(let text, let target):
       return "<p><a href=\"" + htmlEscape(target) + "\">" + htmlEscape(text) + "</a></p>\n"
+    case .details(let summary, let blocks):
+      return "<details><summary>" + htmlEscape(summary) + "</summary>\n"
+        + blocks.map { block($0, section: s, figures: &figures) }.joined() + "</details>\n"
     }
   }
 
   /// Inlines an SVG produced by our plotting layer: drops the XML prolog/doctype and refuses anything with
   /// script or event-handler content (gnuplot never writes those; data strings are escaped by the plotter).
-  static func sanitizedSVG(_ bytes: [UInt8]) -> String? {
+  /// Every id, and every `#id` reference to it, gets `idPrefix`: gnuplot reuses ids (`gnuplot_canvas`,
+  /// `gpPt0`…) in each figure, and ids must be unique in the page.
+  static func sanitizedSVG(_ bytes: [UInt8], idPrefix: String) -> String? {
     let s = String(decoding: bytes, as: UTF8.self)
     let lower = s.lowercased()
     if lower.contains("<script") || lower.contains("javascript:") || lower.contains("<foreignobject") { return nil }
     if lower.range(of: #"\son[a-z]+\s*="#, options: .regularExpression) != nil { return nil }
     guard let start = s.range(of: "<svg") else { return nil }
-    return String(s[start.lowerBound...])
+    var svg = String(s[start.lowerBound...])
+    for (pattern, template) in [(#"(\sid\s*=\s*)(['"])"#, "$1$2\(idPrefix)"), (#"(href\s*=\s*)(['"])#"#, "$1$2#\(idPrefix)"),
+                                (#"url\(\s*#"#, "url(#\(idPrefix)")] {
+      svg = svg.replacingOccurrences(of: pattern, with: template, options: .regularExpression)
+    }
+    return svg
   }
 
   static let css = """
-    body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;background:#f7f8fa;line-height:1.45}
-    header,main,nav{max-width:1100px;margin:0 auto;padding:0 1.2rem}
-    header{padding-top:1.2rem}h1{margin:.2rem 0}.meta{color:#5b6575;margin:.2rem 0}
+    body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2430;background:#f7f8fa;line-height:1.45;font-size:1rem}
+    header,main{max-width:1100px;margin:0 auto;padding:0 1.2rem}
+    header{padding-top:1.2rem}h1{margin:.2rem 0;font-size:2rem}.meta{color:#5b6575;margin:.2rem 0}
     nav ol{columns:2;font-size:.9rem}
     section{background:#fff;border:1px solid #dde2ea;border-radius:8px;padding:.8rem 1.2rem;margin:1rem 0}
-    h2{font-size:1.2rem;margin:.2rem 0 .6rem}
+    h2{font-size:1.5rem;margin:.2rem 0 .6rem}h3{font-size:1.25rem;margin:1rem 0 .4rem}h4{font-size:1.1rem;margin:.8rem 0 .3rem}
+    h5{font-size:1.15rem;margin:.8rem 0 .3rem}h6{font-size:1.05rem;margin:.6rem 0 .2rem}
+    h2.details-heading{margin-top:2rem;color:#3a4556}
+    details.section{background:#fff;border:1px solid #dde2ea;border-radius:8px;margin:.6rem 0;padding:.2rem 1.2rem}
+    details.section>summary{font-size:1.15rem;font-weight:600;padding:.5rem 0;cursor:pointer}
+    details.section>section{border:0;padding:0;margin:.2rem 0 .8rem}
+    details.run{margin:.6rem 0}details.run>summary,section details>summary{cursor:pointer;color:#23478a}
+    section details{margin:.5rem 0}
     .kind{font-size:.75rem;background:#eef1f6;color:#3a4556;padding:.1rem .4rem;border-radius:4px;font-weight:normal}
     .status{font-size:.75rem;padding:.1rem .4rem;border-radius:4px;font-weight:normal}
     .status.executed{background:#e4f4e8;color:#1e6b34}.status.cached{background:#e8eef9;color:#23478a}

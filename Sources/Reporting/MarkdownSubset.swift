@@ -1,7 +1,8 @@
 import Foundation
 
 /// Renders a safe subset of Markdown to HTML: headings, paragraphs, bullet and numbered lists, `code`,
-/// **bold**, *italic*, [links](https://…) and fenced code blocks. Every character of the source is
+/// **bold**, *italic* and _italic_ (never inside a word: `snake_case` stays literal), backslash escapes
+/// (`\_`, `\<`), [links](https://…) and fenced code blocks. Every character of the source is
 /// HTML-escaped first, so raw HTML in a note shows as text; link targets are limited to http(s), relative
 /// paths and anchors (no `javascript:`).
 public enum MarkdownSubset {
@@ -87,16 +88,32 @@ public enum MarkdownSubset {
       }
       return nil
     }
+    func isWordCharacter(_ j: Int) -> Bool { j >= 0 && j < chars.count && (chars[j].isLetter || chars[j].isNumber) }
+    /// The `_` closing an emphasis opened at `start`: not inside a word (`snake_case` stays literal).
+    func underscoreCloser(from start: Int) -> Int? {
+      var j = start
+      while j < chars.count {
+        if chars[j] == "_", !chars[j - 1].isWhitespace, !isWordCharacter(j + 1) { return j }
+        j += 1
+      }
+      return nil
+    }
     while i < chars.count {
       let c = chars[i]
-      if c == "`", let end = find("`", from: i + 1) {
+      if c == "\\", i + 1 < chars.count, chars[i + 1].isASCII, chars[i + 1].isPunctuation || chars[i + 1].isSymbol {
+        out += htmlEscape(String(chars[i + 1]))
+        i += 2
+      } else if c == "`", let end = find("`", from: i + 1) {
         out += "<code>" + htmlEscape(String(chars[(i + 1)..<end])) + "</code>"
         i = end + 1
       } else if c == "*", i + 1 < chars.count, chars[i + 1] == "*", let end = find("**", from: i + 2), end > i + 2 {
         out += "<strong>" + inline(String(chars[(i + 2)..<end])) + "</strong>"
         i = end + 2
-      } else if (c == "*" || c == "_"), let end = find(String(c), from: i + 1), end > i + 1,
-                i + 1 < chars.count, !chars[i + 1].isWhitespace
+      } else if c == "*", let end = find("*", from: i + 1), end > i + 1, !chars[i + 1].isWhitespace {
+        out += "<em>" + inline(String(chars[(i + 1)..<end])) + "</em>"
+        i = end + 1
+      } else if c == "_", !isWordCharacter(i - 1), i + 1 < chars.count, !chars[i + 1].isWhitespace,
+                let end = underscoreCloser(from: i + 2)
       {
         out += "<em>" + inline(String(chars[(i + 1)..<end])) + "</em>"
         i = end + 1

@@ -17,6 +17,8 @@ public enum ReportBlock: Sendable, Hashable, Codable {
   case code(String)
   /// A link to another artifact or an external page.
   case link(text: String, target: String)
+  /// Engineering detail folded under a one-line summary (`<details>` in HTML and in GitHub Markdown).
+  indirect case details(summary: String, blocks: [ReportBlock])
 
   public struct Fact: Sendable, Hashable, Codable {
     public var label: String

@@ -35,14 +35,27 @@ public struct ReportDocument: Sendable {
   public var sections: [Section]
   /// Warnings shown at the top (invalid blobs, validation warnings).
   public var warnings: [String]
+  /// Language of the report's chrome (`en`, `fr`; see ``ReportChrome``).
+  public var language: String
+  /// Cell ids the report leads with, in order; every other section is folded under "Details". Empty: all
+  /// sections in order, unfolded.
+  public var lead: [String]
 
   public init(workbook: String, title: String?, description: String?, params: [(name: String, value: String)],
-              sections: [Section], warnings: [String]) {
+              sections: [Section], warnings: [String], language: String = "en", lead: [String] = []) {
     self.workbook = workbook
     self.title = title
     self.description = description
     self.params = params
     self.sections = sections
     self.warnings = warnings
+    self.language = language
+    self.lead = lead
+  }
+
+  /// The lead sections (in `lead` order) and the rest (in workbook order).
+  public var arrangedSections: (lead: [Section], rest: [Section]) {
+    let leadSections = lead.compactMap { id in sections.first { $0.id == id } }
+    return (leadSections, sections.filter { !lead.contains($0.id) })
   }
 }

@@ -203,6 +203,7 @@ public enum WorkbookValidator {
         d.error("--param \(o.name)=\(o.rawValue): \(message)", at: cli, hint: "the default is \(p.defaultValue.displayText)")
       }
     }
+    if let reportParam = workbook.report.check(params: values, into: &d) { usedParams.insert(reportParam) }
     for p in workbook.params where !usedParams.contains(p.name) {
       d.warning("param `\(p.name)` is not used by any cell", at: p.location)
     }

@@ -67,11 +67,13 @@ public struct Workbook: Sendable {
   public var cells: [CellSpec]
   /// Tracking settings (`uri`, `experiment`), kept raw for the tracking layer.
   public var tracking: SpecNode?
+  /// What the report leads with and its language (`report:`; see ReportSettings).
+  public var report = ReportSettings()
 
   public func cell(_ id: String) -> CellSpec? { cells.first { $0.id == id } }
   public func param(_ name: String) -> ParamSpec? { params.first { $0.name == name } }
 
-  static let topLevelKeys = ["workbook", "title", "description", "params", "cells", "tracking"]
+  static let topLevelKeys = ["workbook", "title", "description", "params", "cells", "tracking", "report"]
   /// Keys every cell accepts besides its kind's options.
   public static let commonCellKeys = ["id", "kind", "title", "description", "when", "publish"]
 
@@ -165,9 +167,10 @@ public struct Workbook: Sendable {
     } else {
       d.error("missing `cells:` (the list of cells)", at: top)
     }
+    let report = root["report"].map { ReportSettings.parse($0, cellIds: cells.map(\.id), into: &d) } ?? ReportSettings()
     try d.throwIfErrors()
     return Workbook(name: name, title: title, description: description, file: file, params: params, cells: cells,
-                    tracking: root["tracking"])
+                    tracking: root["tracking"], report: report)
   }
 
   public static func isValidName(_ s: String) -> Bool {

@@ -60,6 +60,10 @@ public enum WorkbookSchema {
                       "additionalProperties": false],
                    ]]],
         "tracking": ["type": "object", "description": "MLflow tracking settings (uri, experiment)."],
+        "report": ["type": "object", "additionalProperties": false,
+                   "description": "Report settings: language (en, fr or ${param}), lead (cell ids shown first; the rest folded), per-language titles.",
+                   "properties": ["language": ["type": "string"], "lead": ["type": "array", "items": ["type": "string"]],
+                                  "en": ["type": "object"], "fr": ["type": "object"]]],
         "cells": ["type": "array", "items": ["oneOf": .array(cellSchemas)]],
       ],
     ]
