@@ -127,8 +127,9 @@ public enum FibaLiveStatsParser {
   static func parseEvent(_ c: JSONCursor, gameID: String, sequence: Int) throws -> PlayByPlayEvent {
     let period = try parsePeriod(c, numberKey: "period", typeKey: "periodType")
     let clock: Double
-    if let cc = c.optionalChild("clock"), let s = try? cc.string(), let v = JSONCursor.parseClock(s) {
-      clock = v
+    // A present `clock` must be a clock: "xx" or "-5:00:00" is an error naming the event, not a silent 0 or `gt`.
+    if let cc = c.optionalChild("clock"), !(cc.value is NSNull), (cc.value as? String)?.trimmingCharacters(in: .whitespaces).isEmpty != true {
+      clock = try cc.clockSeconds()
     } else {
       clock = try c.child("gt").clockSeconds()
     }

@@ -5,7 +5,14 @@ import WorkbookModel
 
 /// One hyper-parameter a model family accepts in `params:` (train) or `models:` (sweep).
 struct ModelParameter: Sendable {
-  enum Kind: Sendable { case positiveInt, optionalPositiveInt, positiveNumber, nonNegativeNumber, fraction, bool, choice([String]), maxFeatures }
+  /// Integer kinds carry their allowed range: an upper bound keeps a typo such as `trees: 100000000000` (or one arriving
+  /// through `${param}`) from exhausting memory or overflowing arithmetic (documented in docs/cells/learning.md).
+  enum Kind: Sendable {
+    case integer(ClosedRange<Int>), optionalInteger(ClosedRange<Int>), positiveNumber, nonNegativeNumber, fraction, bool, choice([String]), maxFeatures
+  }
+  /// Upper bounds of the integer parameters.
+  static let maximumTrees = 10_000, maximumRounds = 100_000, maximumIterations = 1_000_000
+  static let maximumDepth = 1_000, maximumLeaves = 1_000_000, maximumRowCount = 1_000_000_000
   var name: String
   var kind: Kind
   var doc: String
@@ -13,11 +20,15 @@ struct ModelParameter: Sendable {
   /// Checks a value; returns an error message or nil.
   func problem(with value: JSONValue) -> String? {
     switch kind {
-    case .positiveInt:
-      guard let i = value.intValue, i >= 1 else { return "`\(name)` must be an integer ≥ 1, got `\(value.displayText)`" }
-    case .optionalPositiveInt:
+    case .integer(let range):
+      guard let i = value.intValue, range.contains(i) else {
+        return "`\(name)` must be an integer from \(range.lowerBound) to \(range.upperBound), got `\(value.displayText)`"
+      }
+    case .optionalInteger(let range):
       if value == .null || value.stringValue == "none" { return nil }
-      guard let i = value.intValue, i >= 1 else { return "`\(name)` must be an integer ≥ 1 or null, got `\(value.displayText)`" }
+      guard let i = value.intValue, range.contains(i) else {
+        return "`\(name)` must be an integer from \(range.lowerBound) to \(range.upperBound) or null, got `\(value.displayText)`"
+      }
     case .positiveNumber:
       guard let d = value.doubleValue, d > 0, d.isFinite else { return "`\(name)` must be a number > 0, got `\(value.displayText)`" }
     case .nonNegativeNumber:
@@ -32,9 +43,9 @@ struct ModelParameter: Sendable {
       }
     case .maxFeatures:
       if let s = value.stringValue, ["sqrt", "log2", "all"].contains(s) { return nil }
-      if let i = value.intValue, i >= 1 { return nil }
-      if let d = value.doubleValue, d > 0, d <= 1 { return nil }
-      return "`\(name)` must be `sqrt`, `log2`, `all`, a fraction in (0, 1] or a feature count ≥ 1, got `\(value.displayText)`"
+      if case .int(let i) = value, i >= 1, i <= Self.maximumRowCount { return nil }
+      if case .double(let d) = value, d > 0, d <= 1 { return nil }
+      return "`\(name)` must be `sqrt`, `log2`, `all`, a fraction in (0, 1] or a feature count from 1 to \(Self.maximumRowCount), got `\(value.displayText)`"
     }
     return nil
   }
@@ -55,29 +66,29 @@ enum ModelFamily: String, Sendable, CaseIterable {
        .init(name: "penalty", kind: .choice(["l2", "l1", "none"]), doc: "default l2"),
        .init(name: "class_weight", kind: .choice(["none", "balanced"]), doc: "default none"),
        .init(name: "standardize", kind: .bool, doc: "scale features before fitting (default true)"),
-       .init(name: "max_iter", kind: .positiveInt, doc: "default 100"),
+       .init(name: "max_iter", kind: .integer(1...ModelParameter.maximumIterations), doc: "default 100"),
        .init(name: "tol", kind: .positiveNumber, doc: "default 1e-8")]
     case .randomForest:
-      [.init(name: "trees", kind: .positiveInt, doc: "number of trees (default 100)"),
-       .init(name: "max_depth", kind: .optionalPositiveInt, doc: "default unlimited"),
-       .init(name: "min_samples_leaf", kind: .positiveInt, doc: "default 1"),
+      [.init(name: "trees", kind: .integer(1...ModelParameter.maximumTrees), doc: "number of trees (default 100)"),
+       .init(name: "max_depth", kind: .optionalInteger(1...ModelParameter.maximumDepth), doc: "default unlimited"),
+       .init(name: "min_samples_leaf", kind: .integer(1...ModelParameter.maximumRowCount), doc: "default 1; at most the training rows"),
        .init(name: "max_features", kind: .maxFeatures, doc: "default sqrt (classification) / all (regression)"),
        .init(name: "bootstrap", kind: .bool, doc: "default true"),
        .init(name: "min_gain", kind: .nonNegativeNumber, doc: "default 0"),
-       .init(name: "max_bins", kind: .positiveInt, doc: "histogram bins, 2…255 (default 255)")]
+       .init(name: "max_bins", kind: .integer(2...255), doc: "histogram bins, 2…255 (default 255)")]
     case .gradientBoosting:
-      [.init(name: "rounds", kind: .positiveInt, doc: "boosting rounds (default 100)"),
+      [.init(name: "rounds", kind: .integer(1...ModelParameter.maximumRounds), doc: "boosting rounds (default 100)"),
        .init(name: "learning_rate", kind: .positiveNumber, doc: "default 0.1"),
-       .init(name: "max_depth", kind: .optionalPositiveInt, doc: "default 6; null = unlimited"),
-       .init(name: "max_leaves", kind: .optionalPositiveInt, doc: "set → leaf-wise growth (LightGBM num_leaves)"),
+       .init(name: "max_depth", kind: .optionalInteger(1...ModelParameter.maximumDepth), doc: "default 6; null = unlimited"),
+       .init(name: "max_leaves", kind: .optionalInteger(2...ModelParameter.maximumLeaves), doc: "set → leaf-wise growth (LightGBM num_leaves)"),
        .init(name: "lambda", kind: .nonNegativeNumber, doc: "L2 on leaf values (default 1)"),
        .init(name: "min_child_weight", kind: .nonNegativeNumber, doc: "default 1"),
-       .init(name: "min_samples_leaf", kind: .positiveInt, doc: "default 1"),
+       .init(name: "min_samples_leaf", kind: .integer(1...ModelParameter.maximumRowCount), doc: "default 1; at most the training rows"),
        .init(name: "min_gain", kind: .nonNegativeNumber, doc: "default 0"),
        .init(name: "subsample", kind: .fraction, doc: "row fraction per round (default 1)"),
        .init(name: "column_sample", kind: .fraction, doc: "feature fraction per tree (default 1)"),
-       .init(name: "max_bins", kind: .positiveInt, doc: "histogram bins, 2…255 (default 255)"),
-       .init(name: "early_stopping_rounds", kind: .optionalPositiveInt, doc: "stop on a validation part carved from the training rows"),
+       .init(name: "max_bins", kind: .integer(2...255), doc: "histogram bins, 2…255 (default 255)"),
+       .init(name: "early_stopping_rounds", kind: .optionalInteger(1...ModelParameter.maximumRounds), doc: "stop on a validation part carved from the training rows"),
        .init(name: "validation_fraction", kind: .fraction, doc: "share of training rows held out for early stopping (default 0.1)")]
     }
   }
@@ -132,6 +143,10 @@ struct ModelConfiguration: Sendable, Equatable {
 
   /// Fits the model. `validation` only records a per-round loss (boosting); it is never used for any choice.
   func fit(_ train: Dataset, task: LearningTask, seed: UInt64, threads: Int, monitor: Dataset? = nil) throws -> TrainedModel {
+    if let leaf = int("min_samples_leaf"), leaf > train.rowCount {
+      throw CellError("\(family.rawValue): `min_samples_leaf` is \(leaf) but the model trains on \(train.rowCount) rows",
+                      hint: "a leaf cannot hold more rows than there are; use a value of at most \(train.rowCount)")
+    }
     do {
       switch family {
       case .logisticRegression:

@@ -23,6 +23,10 @@ enum LoadCell {
                  doc: "Malformed rows: stop (`fail`), drop and count them (`skip`), or drop them into the `rejected` table (`quarantine`)."),
       OptionSpec("null_values", .list(.string), doc: "Text values read as null (default: empty, NA, NaN, nan, null, NULL, N/A)."),
       OptionSpec("source_column", .boolean, doc: "Add a `source_file` column (default: true when several files are read)."),
+      OptionSpec("max_megabytes", .integer, default: .int(ReadLimits.defaultMaximumBytes >> 20),
+                 doc: "Size limit per file after decompression, in MiB: a larger file (or a gzip bomb) is an error, not exhausted memory."),
+      OptionSpec("max_rows", .integer, default: .int(ReadLimits.defaultMaximumRows),
+                 doc: "Row limit per file: a file with more data rows is an error."),
     ])
 
   static let implementation = CellImplementation(descriptor: descriptor) { context in
@@ -31,6 +35,7 @@ enum LoadCell {
     let source = try o.requiredString("source")
     let files = try InputFiles.expand(source, root: context.projectRoot, location: o.location(of: "source"))
     var csv = CSVOptions()
+    csv.limits = try Self.limits(o)
     csv.badRows = BadRowPolicy(rawValue: try o.string("bad_rows") ?? "fail") ?? .fail
     if let nulls = try o.strings("null_values") { csv.nullTokens = nulls }
     if let schema = o["schema"]?.objectValue {
@@ -53,6 +58,13 @@ enum LoadCell {
     var warnings: [String] = []
     for (i, file) in files.enumerated() {
       let display = Self.display(file, root: context.projectRoot)
+      if Self.isParquet(file) {
+        let csvName = display.replacingOccurrences(of: #"\.(parquet|parq|pq)$"#, with: ".csv", options: [.regularExpression, .caseInsensitive])
+        throw CellError("`\(display)` is a Parquet file; Parquet is not supported (load reads CSV/TSV and JSON)",
+                        at: o.location(of: "source"),
+                        hint: "convert it to CSV, e.g. python3 -c \"import pandas as pd; pd.read_parquet('\(display)').to_csv('\(csvName)', index=False)\" "
+                          + "or with polars: pl.read_parquet('\(display)').write_csv('\(csvName)'), then load `\(csvName)`")
+      }
       var options = csv
       if options.delimiter == nil {
         let lower = file.lowercased()
@@ -67,10 +79,10 @@ enum LoadCell {
         || (format == "auto" && (lowerName.hasSuffix(".json") || lowerName.hasSuffix(".jsonl") || lowerName.hasSuffix(".ndjson")))
       if jsonFormat {
         let lines = format == "jsonl" || (format != "json" && !lowerName.hasSuffix(".json"))
-        let jsonOptions = JSONReadOptions(nestedAsJSONText: (try o.string("nested")) == "text")
+        let jsonOptions = JSONReadOptions(nestedAsJSONText: (try o.string("nested")) == "text", limits: csv.limits)
         do {
-          var bytes = try CSVReader.readFile(file)
-          if Gzip.isGzip(bytes) { bytes = try Gzip.inflate(bytes, source: display) }
+          var bytes = try CSVReader.readFile(file, limits: csv.limits)
+          if Gzip.isGzip(bytes) { bytes = try Gzip.inflate(bytes, source: display, limits: csv.limits) }
           let frame = lines ? try JSONTableReader.readLines(bytes: bytes, source: display, options: jsonOptions)
             : try JSONTableReader.readArray(bytes: bytes, source: display, options: jsonOptions)
           frames.append(frame)
@@ -80,7 +92,7 @@ enum LoadCell {
           e.source = display
           throw CellError(e.description, at: o.location(of: "source"))
         }
-        context.progress(Double(i + 1) / Double(files.count), display)
+        context.progress(Double(i + 1) / Double(files.count), "file \(i + 1)/\(files.count) \(display): \(frames.reduce(0) { $0 + $1.rowCount }) rows loaded")
         continue
       }
       let result: CSVReadResult
@@ -96,10 +108,12 @@ enum LoadCell {
       for r in result.renamedColumns {
         warnings.append("\(display): column \(r.position + 1) `\(r.original)` renamed to `\(r.name)`")
       }
+      if let invalid = result.invalidUTF8 { warnings.append("\(display): \(invalid)") }
+      for overflow in result.integerOverflows { warnings.append("\(display): \(overflow)") }
       perFile.append(.object([
         "file": .string(display), "rows": .int(result.frame.rowCount), "bad_rows": .int(result.badRows.count),
       ]))
-      context.progress(Double(i + 1) / Double(files.count), display)
+      context.progress(Double(i + 1) / Double(files.count), "file \(i + 1)/\(files.count) \(display): \(frames.reduce(0) { $0 + $1.rowCount }) rows loaded")
     }
     let addSource = try o.bool("source_column") ?? (files.count > 1)
     var table: Frame
@@ -153,6 +167,32 @@ enum LoadCell {
                            rows: rejected.prefix(20).map { [$0.file, String($0.row.line), $0.row.reason] }, note: nil))
     }
     return CellOutput(result: result, tables: tables, report: report, warnings: warnings)
+  }
+
+  /// `max_megabytes` and `max_rows`, checked (a value may arrive through `${param}`).
+  static func limits(_ o: CellOptions) throws -> ReadLimits {
+    let megabytes = try o.int("max_megabytes") ?? (ReadLimits.defaultMaximumBytes >> 20)
+    let rows = try o.int("max_rows") ?? ReadLimits.defaultMaximumRows
+    guard megabytes >= 1, megabytes <= 1 << 30 else {
+      throw CellError("`max_megabytes` must be from 1 to \(1 << 30), got \(megabytes)", at: o.location(of: "max_megabytes"))
+    }
+    guard rows >= 1 else { throw CellError("`max_rows` must be at least 1, got \(rows)", at: o.location(of: "max_rows")) }
+    return ReadLimits(maximumBytes: megabytes << 20, maximumRows: rows,
+                      raiseBytesWith: "`max_megabytes: \(megabytes * 4)` on the load cell", raiseRowsWith: "`max_rows: \(rows.multipliedReportingOverflow(by: 4).overflow ? rows : rows * 4)` on the load cell")
+  }
+
+  /// A Parquet file, by its name (.parquet, .parq, .pq) or its `PAR1` magic at both ends: read as CSV it would
+  /// give garbage.
+  static func isParquet(_ file: String) -> Bool {
+    let lower = file.lowercased()
+    if lower.hasSuffix(".parquet") || lower.hasSuffix(".parq") || lower.hasSuffix(".pq") { return true }
+    guard let handle = FileHandle(forReadingAtPath: file) else { return false }
+    defer { try? handle.close() }
+    let magic = Array("PAR1".utf8)
+    guard let head = try? handle.read(upToCount: 4), Array(head) == magic,
+          let end = try? handle.seekToEnd(), end >= 12 else { return false }
+    try? handle.seek(toOffset: end - 4)
+    return (try? handle.read(upToCount: 4)).map { Array($0) } == magic
   }
 
   static func display(_ path: String, root: URL) -> String {

@@ -157,10 +157,15 @@ struct CSVChunkParser {
     col.rowCount += 1
     switch col.kind {
     case .float:
-      if let v = NumberParsing.parseDouble(p, n) { col.floats.append(v); return .stored }
+      if let v = NumberParsing.parseDouble(p, n) {
+        if n >= 19, col.integerOverflow == nil { noteOverflow(&col, row: before, p, n) }
+        col.floats.append(v)
+        return .stored
+      }
     case .int:
       if let v = NumberParsing.parseInt(p, n) { col.ints.append(v); return .stored }
       if let v = NumberParsing.parseDouble(p, n) {
+        if n >= 19, col.integerOverflow == nil { noteOverflow(&col, row: before, p, n) }
         let widened = RawVector<Double>(capacity: col.ints.capacity)
         for x in col.ints.buffer { widened.append(Double(x)) }
         col.floats = widened
@@ -188,6 +193,7 @@ struct CSVChunkParser {
         return .stored
       }
       if let v = NumberParsing.parseDouble(p, n) {
+        if n >= 19, col.integerOverflow == nil { noteOverflow(&col, row: before, p, n) }
         col.floats = RawVector(repeating: 0, count: before)
         col.floats.append(v)
         col.kind = .float
@@ -200,6 +206,16 @@ struct CSVChunkParser {
     }
     // Promotion to string: the caller re-reads this column's earlier rows of the chunk as text.
     return .promoteToString
+  }
+
+  /// Records integer text (sign and digits) that did not fit Int64 and so became a float.
+  func noteOverflow(_ col: inout ChunkColumn, row: Int, _ p: UnsafePointer<UInt8>, _ n: Int) {
+    guard NumberParsing.parseInt(p, n) == nil else { return }
+    var i = 0
+    if p[0] == UInt8(ascii: "-") || p[0] == UInt8(ascii: "+") { i = 1 }
+    guard i < n else { return }
+    while i < n { guard p[i] >= 48 && p[i] <= 57 else { return }; i += 1 }
+    col.integerOverflow = (row, String(decoding: UnsafeBufferPointer(start: p, count: min(n, 40)), as: UTF8.self))
   }
 
   func schemaFailure(_ c: Int, _ type: DataType, _ p: UnsafePointer<UInt8>, _ n: Int) -> String {

@@ -24,6 +24,8 @@ public struct CSVOptions: Sendable, Equatable {
   public var threads: Int
   /// Target bytes per parse chunk (tuning and tests; the result is identical for any value).
   public var chunkBytes: Int
+  /// Bounds on the decompressed size and the rows of one file.
+  public var limits = ReadLimits()
 
   /// `""`, `NA`, `NaN`, `nan`, `null`, `NULL`, `N/A`.
   public static let defaultNullTokens = ["", "NA", "NaN", "nan", "null", "NULL", "N/A"]
@@ -80,6 +82,12 @@ public struct CSVReadResult: Sendable {
   public var blankLines: Int
   public var renamedColumns: [ColumnRename]
   public var delimiter: UInt8
+  /// Bytes that were not UTF-8 (replaced with U+FFFD), for a warning; nil when the text is valid UTF-8.
+  public var invalidUTF8: InvalidUTF8? = nil
+  /// Inferred float columns that hold integer text too large for Int64, for a warning (precision was lost).
+  public var integerOverflows: [IntegerOverflow] = []
+  /// True when the file had old Mac CR-only line ends (read as line ends).
+  public var crLineEnds = false
 
   public var skippedCount: Int { policy == .skip ? badRows.count : 0 }
   public var quarantinedCount: Int { policy == .quarantine ? badRows.count : 0 }
@@ -91,5 +99,18 @@ public struct CSVReadResult: Sendable {
       Column(name: "text", strings: badRows.map(\.text)),
       Column(name: "reason", strings: badRows.map(\.reason)),
     ])) ?? .empty
+  }
+}
+
+/// An inferred float column whose integer text did not fit Int64 (so it was read as a float, losing precision).
+public struct IntegerOverflow: Sendable, Equatable, CustomStringConvertible {
+  public var column: String
+  /// 1-based data row (the table row) of the first such value, and its text.
+  public var row: Int
+  public var text: String
+
+  public var description: String {
+    "column `\(column)`: integer `\(text)` (row \(row)) does not fit 64 bits, so the column was read as float "
+      + "and loses precision; give it `schema: {\(column): string}` to keep the digits"
   }
 }

@@ -16,23 +16,41 @@ import Darwin
 public enum CSVReader {
   /// Reads the file at `path` (gzip detected by its magic bytes).
   public static func read(path: String, options: CSVOptions = CSVOptions()) throws(ReadError) -> CSVReadResult {
+    try requireRegularFile(path)
     if let mapped = try MappedFile(path: path) {
       defer { mapped.unmap() }
       let buffer = mapped.buffer
       if buffer.count >= 2 && buffer[0] == 0x1f && buffer[1] == 0x8b {
         return try read(bytes: Array(buffer), source: path, options: options)
       }
+      if buffer.count > options.limits.maximumBytes { throw options.limits.tooManyBytes(path, "holds") }
       return try parse(buffer, source: path, options: options)
     }
-    let bytes = try readFile(path)
+    let bytes = try readFile(path, limits: options.limits)
     return try read(bytes: bytes, source: path, options: options)
+  }
+
+  /// Refuses anything but a regular file before opening it: a FIFO would block `open`, `/dev/zero` never ends.
+  static func requireRegularFile(_ path: String) throws(ReadError) {
+    var st = stat()
+    guard stat(path, &st) == 0 else {
+      throw ReadError(source: path, message: "cannot open file: \(String(cString: strerror(errno)))", hint: "check the path and permissions")
+    }
+    switch st.st_mode & S_IFMT {
+    case S_IFREG: return
+    case S_IFDIR: throw ReadError(source: path, message: "is a directory, not a file")
+    default:
+      throw ReadError(source: path, message: "is not a regular file (a device, pipe or socket)",
+                      hint: "only regular files are read; save the data to a file first")
+    }
   }
 
   /// Reads CSV bytes (gzip detected by its magic bytes); `source` names the input in errors.
   public static func read(bytes: [UInt8], source: String = "<memory>", options: CSVOptions = CSVOptions())
     throws(ReadError) -> CSVReadResult
   {
-    let text = Gzip.isGzip(bytes) ? try Gzip.inflate(bytes, source: source) : bytes
+    let text = Gzip.isGzip(bytes) ? try Gzip.inflate(bytes, source: source, limits: options.limits) : bytes
+    if text.count > options.limits.maximumBytes { throw options.limits.tooManyBytes(source, "holds") }
     var result: Result<CSVReadResult, ReadError> = .failure(ReadError(source: source, message: "empty"))
     text.withUnsafeBufferPointer { buffer in
       result = Result { () throws(ReadError) -> CSVReadResult in
@@ -42,8 +60,9 @@ public enum CSVReader {
     return try result.get()
   }
 
-  /// The whole file as bytes (POSIX reads into one buffer).
-  public static func readFile(_ path: String) throws(ReadError) -> [UInt8] {
+  /// The whole file as bytes (POSIX reads into one buffer); only regular files of at most `limits.maximumBytes`.
+  public static func readFile(_ path: String, limits: ReadLimits = ReadLimits()) throws(ReadError) -> [UInt8] {
+    try requireRegularFile(path)
     let fd = open(path, O_RDONLY)
     guard fd >= 0 else {
       throw ReadError(source: path, message: "cannot open file: \(String(cString: strerror(errno)))",
@@ -54,6 +73,7 @@ public enum CSVReader {
     guard fstat(fd, &st) == 0 else { throw ReadError(source: path, message: "cannot stat file") }
     if (st.st_mode & S_IFMT) == S_IFDIR { throw ReadError(source: path, message: "is a directory, not a file") }
     var size = Int(st.st_size)
+    if size > limits.maximumBytes { throw limits.tooManyBytes(path, "holds") }
     var bytes = [UInt8](repeating: 0, count: max(size, 0))
     var total = 0
     var failed = false
@@ -69,6 +89,7 @@ public enum CSVReader {
       if got < 0 { if errno == EINTR { continue }; failed = true; break }
       if got == 0 { break }
       total += got
+      if total > limits.maximumBytes { throw limits.tooManyBytes(path, "holds") }
     }
     if failed { throw ReadError(source: path, message: "read failed: \(String(cString: strerror(errno)))") }
     size = total
@@ -92,6 +113,23 @@ public enum CSVReader {
       return CSVReadResult(frame: .empty, policy: options.badRows, badRows: [], rowsRead: 0, blankLines: 0,
                            renamedColumns: [], delimiter: options.delimiter ?? 44)
     }
+    if TextEncodingCheck.usesCROnlyLineEnds(buffer) {
+      // Old Mac line ends: read each CR as a line end (same byte count, so line numbers and columns hold).
+      let converted = buffer.map { $0 == 13 ? 10 : $0 }
+      return try converted.withUnsafeBufferPointer { (copy) throws(ReadError) -> CSVReadResult in
+        var result = try parse(copy, source: source, options: options)
+        result.crLineEnds = true
+        return result
+      }
+    }
+    var result = try parseText(buffer, base: base, source: source, options: options)
+    result.invalidUTF8 = TextEncodingCheck.invalidUTF8(buffer)
+    return result
+  }
+
+  static func parseText(_ buffer: UnsafeBufferPointer<UInt8>, base: UnsafePointer<UInt8>, source: String, options: CSVOptions)
+    throws(ReadError) -> CSVReadResult
+  {
     let n = buffer.count
     var bodyStart = 0
     if n >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { bodyStart = 3 }
@@ -160,6 +198,7 @@ public enum CSVReader {
                               policy: options.badRows, nullTokens: options.nullTokens)
     let chunks = try parseChunks(ctx, bodyStart: bodyStart, threads: max(1, options.threads), source: source,
                                  firstLine: lineBeforeBody, chunkBytes: options.chunkBytes)
+    try options.limits.check(rows: chunks.reduce(0) { $0 + $1.rowsSeen }, source: source)
     return try assemble(ctx, chunks: chunks, source: source, firstLine: lineBeforeBody, renames: renames,
                         threads: max(1, options.threads))
   }
@@ -297,16 +336,26 @@ public enum CSVReader {
       }
     }
     var columns: [Column] = []
+    var overflows: [IntegerOverflow] = []
     for c in 0..<ncols {
       guard let column = slots[c] else { throw ReadError(source: source, message: "internal: column \(c) missing") }
       columns.append(column)
+      guard column.type == .float else { continue }
+      var rowsBefore = 0
+      for chunk in chunks {
+        if let o = chunk.columns[c].integerOverflow {
+          overflows.append(IntegerOverflow(column: column.name, row: rowsBefore + o.row + 1, text: o.text))
+          break
+        }
+        rowsBefore += chunk.columns[c].rowCount
+      }
     }
     let frame: Frame
     do { frame = try Frame(columns: columns) } catch {
       throw ReadError(source: source, message: error.message)
     }
     return CSVReadResult(frame: frame, policy: ctx.policy, badRows: badRows, rowsRead: rowsRead, blankLines: blank,
-                         renamedColumns: renames, delimiter: ctx.delimiter)
+                         renamedColumns: renames, delimiter: ctx.delimiter, integerOverflows: overflows)
   }
 }
 

@@ -37,6 +37,8 @@ struct ChunkColumn: @unchecked Sendable {
   var dictionary = ByteDictionary()
   /// Rows stored so far.
   var rowCount = 0
+  /// The first integer text too large for Int64 that was stored as a float (local row and text), for a warning.
+  var integerOverflow: (row: Int, text: String)? = nil
   /// Local indices of the null rows, ascending (no per-row validity writes when a column has no nulls).
   var nullRows: [Int] = []
   /// The previous string field when it pointed into the input (repeated values skip the hash lookup).

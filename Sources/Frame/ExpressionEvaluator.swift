@@ -377,10 +377,12 @@ struct ExpressionEvaluator {
       let length = args.count == 3 ? evaluate(args[2]) : nil
       func cut(_ s: String, _ from: Int64, _ count: Int64?) -> String {
         // 1-based start like SQL; a start ≤ 0 counts from 1; a negative length gives "".
+        // Clamped before any arithmetic, so extreme starts and lengths (Int64.min/max) cannot overflow.
         let chars = Array(s)
-        let begin = Int(Swift.max(0, Swift.min(Int64(chars.count), from - 1)))
+        let size = Int64(chars.count)
+        let begin = Int(from <= 1 ? 0 : Swift.min(size, from - 1))
         var end = chars.count
-        if let count { end = Int(Swift.max(Int64(begin), Swift.min(Int64(chars.count), Int64(begin) + Swift.max(0, count)))) }
+        if let count { end = begin + Int(Swift.min(Swift.max(0, count), size - Int64(begin))) }
         return String(chars[begin..<end])
       }
       let starts = start.ints, lengths = length?.ints

@@ -1,8 +1,15 @@
 /// Recursive-descent parser for the expression grammar (see docs/expressions.md).
 ///
 /// Precedence, lowest first: `or`, `and`, `not`, comparisons / `in` / `is null`, `+ -`, `* / %`, unary `-`.
-/// Nesting deeper than ``maximumDepth`` is an error rather than a stack overflow.
+/// Nesting deeper than ``maximumDepth`` is an error rather than a stack overflow, and so is a syntax tree taller than
+/// that (a chain of 50,000 `+` or `and` terms): the type checker and evaluator recurse over the tree.
 struct ExpressionParser {
+  /// A node and the height of its tree (a leaf is 1), tracked while parsing so no later walk can overflow the stack.
+  private struct Parsed {
+    var node: ExpressionNode
+    var height: Int
+  }
+
   static let maximumDepth = 200
   static let keywords: Set<String> = ["and", "or", "not", "case", "when", "then", "else", "end", "in", "is", "null", "true", "false"]
 
@@ -15,7 +22,7 @@ struct ExpressionParser {
   static func parse(_ text: String) throws(ExpressionError) -> ExpressionNode {
     var parser = ExpressionParser(tokens: try ExpressionLexer.tokenize(text))
     if case .end = parser.current.kind { throw ExpressionError("the expression is empty", offset: 0) }
-    let node = try parser.parseOr()
+    let node = try parser.parseOr().node
     guard case .end = parser.current.kind else {
       let t = parser.current
       throw ExpressionError("unexpected \(describe(t)) after a complete expression", offset: t.offset, length: t.length,
@@ -71,44 +78,56 @@ struct ExpressionParser {
     }
   }
 
-  private mutating func parseOr() throws(ExpressionError) -> ExpressionNode {
+  /// Wraps `node` whose tallest child has height `childHeight`; a tree taller than ``maximumDepth`` is an error.
+  private func built(_ node: ExpressionNode, over childHeight: Int) throws(ExpressionError) -> Parsed {
+    let height = childHeight + 1
+    if height > Self.maximumDepth {
+      throw ExpressionError("the expression is too long or nested too deeply (more than \(Self.maximumDepth) operators deep)",
+                            offset: node.span.offset, length: node.span.length,
+                            hint: "split it into several `derive` steps, or use `in (…)` instead of a long chain of `or`")
+    }
+    return Parsed(node: node, height: height)
+  }
+
+  private mutating func parseOr() throws(ExpressionError) -> Parsed {
     try enter(); defer { depth -= 1 }
     var lhs = try parseAnd()
     while isKeyword("or") {
       advance()
       let rhs = try parseAnd()
-      lhs = .binary(.or, lhs, rhs, lhs.span.through(rhs.span))
+      lhs = try built(.binary(.or, lhs.node, rhs.node, lhs.node.span.through(rhs.node.span)), over: max(lhs.height, rhs.height))
     }
     return lhs
   }
 
-  private mutating func parseAnd() throws(ExpressionError) -> ExpressionNode {
+  private mutating func parseAnd() throws(ExpressionError) -> Parsed {
     var lhs = try parseNot()
     while isKeyword("and") {
       advance()
       let rhs = try parseNot()
-      lhs = .binary(.and, lhs, rhs, lhs.span.through(rhs.span))
+      lhs = try built(.binary(.and, lhs.node, rhs.node, lhs.node.span.through(rhs.node.span)), over: max(lhs.height, rhs.height))
     }
     return lhs
   }
 
-  private mutating func parseNot() throws(ExpressionError) -> ExpressionNode {
+  private mutating func parseNot() throws(ExpressionError) -> Parsed {
     if isKeyword("not") {
       let start = current
       advance()
       try enter(); defer { depth -= 1 }
       let operand = try parseNot()
-      return .unary(.not, operand, ExpressionNode.Span(offset: start.offset, length: start.length).through(operand.span))
+      return try built(.unary(.not, operand.node, ExpressionNode.Span(offset: start.offset, length: start.length).through(operand.node.span)),
+                       over: operand.height)
     }
     return try parseComparison()
   }
 
-  private mutating func parseComparison() throws(ExpressionError) -> ExpressionNode {
+  private mutating func parseComparison() throws(ExpressionError) -> Parsed {
     let lhs = try parseAdditive()
     if case .symbol(let s) = current.kind, let op = Self.comparison(s) {
       advance()
       let rhs = try parseAdditive()
-      let node = ExpressionNode.binary(op, lhs, rhs, lhs.span.through(rhs.span))
+      let node = try built(.binary(op, lhs.node, rhs.node, lhs.node.span.through(rhs.node.span)), over: max(lhs.height, rhs.height))
       if case .symbol(let s2) = current.kind, Self.comparison(s2) != nil {
         throw ExpressionError("comparisons cannot be chained", offset: current.offset, length: current.length,
                               hint: "write `a < b and b < c`")
@@ -121,7 +140,7 @@ struct ExpressionParser {
       if isKeyword("not") { negated = true; advance() }
       let end = current
       try expectKeyword("null", context: "after `is\(negated ? " not" : "")`")
-      return .isNull(lhs, negated: negated, lhs.span.through(.init(offset: end.offset, length: end.length)))
+      return try built(.isNull(lhs.node, negated: negated, lhs.node.span.through(.init(offset: end.offset, length: end.length))), over: lhs.height)
     }
     var negated = false
     if isKeyword("not"), position + 1 < tokens.count, isKeyword("in", tokens[position + 1]) {
@@ -132,9 +151,12 @@ struct ExpressionParser {
       advance()
       try expectSymbol("(", context: "after `in`")
       var items: [ExpressionNode] = []
+      var tallest = lhs.height
       if !isSymbol(")") {
         while true {
-          items.append(try parseOr())
+          let item = try parseOr()
+          items.append(item.node)
+          tallest = max(tallest, item.height)
           if isSymbol(",") { advance(); continue }
           break
         }
@@ -142,7 +164,7 @@ struct ExpressionParser {
       let end = current
       try expectSymbol(")", context: "to close the `in (…)` list")
       if items.isEmpty { throw ExpressionError("`in ()` needs at least one value", offset: end.offset) }
-      return .inList(lhs, items, negated: negated, lhs.span.through(.init(offset: end.offset, length: 1)))
+      return try built(.inList(lhs.node, items, negated: negated, lhs.node.span.through(.init(offset: end.offset, length: 1))), over: tallest)
     }
     return lhs
   }
@@ -159,28 +181,29 @@ struct ExpressionParser {
     }
   }
 
-  private mutating func parseAdditive() throws(ExpressionError) -> ExpressionNode {
+  private mutating func parseAdditive() throws(ExpressionError) -> Parsed {
     var lhs = try parseMultiplicative()
     while case .symbol(let s) = current.kind, s == "+" || s == "-" {
       advance()
       let rhs = try parseMultiplicative()
-      lhs = .binary(s == "+" ? .add : .subtract, lhs, rhs, lhs.span.through(rhs.span))
+      lhs = try built(.binary(s == "+" ? .add : .subtract, lhs.node, rhs.node, lhs.node.span.through(rhs.node.span)),
+                      over: max(lhs.height, rhs.height))
     }
     return lhs
   }
 
-  private mutating func parseMultiplicative() throws(ExpressionError) -> ExpressionNode {
+  private mutating func parseMultiplicative() throws(ExpressionError) -> Parsed {
     var lhs = try parseUnary()
     while case .symbol(let s) = current.kind, s == "*" || s == "/" || s == "%" {
       advance()
       let rhs = try parseUnary()
       let op: ExpressionNode.BinaryOperator = s == "*" ? .multiply : (s == "/" ? .divide : .modulo)
-      lhs = .binary(op, lhs, rhs, lhs.span.through(rhs.span))
+      lhs = try built(.binary(op, lhs.node, rhs.node, lhs.node.span.through(rhs.node.span)), over: max(lhs.height, rhs.height))
     }
     return lhs
   }
 
-  private mutating func parseUnary() throws(ExpressionError) -> ExpressionNode {
+  private mutating func parseUnary() throws(ExpressionError) -> Parsed {
     if isSymbol("-") {
       let start = current
       advance()
@@ -189,15 +212,16 @@ struct ExpressionParser {
       if case .integer(let v) = current.kind {
         let t = current
         advance()
-        return .literal(.int(0 &- v), .init(offset: start.offset, length: t.offset + t.length - start.offset))
+        return Parsed(node: .literal(.int(0 &- v), .init(offset: start.offset, length: t.offset + t.length - start.offset)), height: 1)
       }
       if case .float(let v) = current.kind {
         let t = current
         advance()
-        return .literal(.float(-v), .init(offset: start.offset, length: t.offset + t.length - start.offset))
+        return Parsed(node: .literal(.float(-v), .init(offset: start.offset, length: t.offset + t.length - start.offset)), height: 1)
       }
       let operand = try parseUnary()
-      return .unary(.negate, operand, ExpressionNode.Span(offset: start.offset, length: 1).through(operand.span))
+      return try built(.unary(.negate, operand.node, ExpressionNode.Span(offset: start.offset, length: 1).through(operand.node.span)),
+                       over: operand.height)
     }
     if isSymbol("+") {
       advance()
@@ -207,14 +231,14 @@ struct ExpressionParser {
     return try parsePrimary()
   }
 
-  private mutating func parsePrimary() throws(ExpressionError) -> ExpressionNode {
+  private mutating func parsePrimary() throws(ExpressionError) -> Parsed {
     let t = current
     let span = ExpressionNode.Span(offset: t.offset, length: t.length)
     switch t.kind {
-    case .integer(let v): advance(); return .literal(.int(v), span)
-    case .float(let v): advance(); return .literal(.float(v), span)
-    case .string(let s): advance(); return .literal(.string(s), span)
-    case .quotedName(let n): advance(); return .column(n, span)
+    case .integer(let v): advance(); return Parsed(node: .literal(.int(v), span), height: 1)
+    case .float(let v): advance(); return Parsed(node: .literal(.float(v), span), height: 1)
+    case .string(let s): advance(); return Parsed(node: .literal(.string(s), span), height: 1)
+    case .quotedName(let n): advance(); return Parsed(node: .column(n, span), height: 1)
     case .symbol("("):
       advance()
       try enter(); defer { depth -= 1 }
@@ -223,9 +247,9 @@ struct ExpressionParser {
       return inner
     case .word(let w):
       switch w.lowercased() {
-      case "true": advance(); return .literal(.bool(true), span)
-      case "false": advance(); return .literal(.bool(false), span)
-      case "null": advance(); return .literal(.null, span)
+      case "true": advance(); return Parsed(node: .literal(.bool(true), span), height: 1)
+      case "false": advance(); return Parsed(node: .literal(.bool(false), span), height: 1)
+      case "null": advance(); return Parsed(node: .literal(.null, span), height: 1)
       case "case": return try parseCase()
       default: break
       }
@@ -238,18 +262,21 @@ struct ExpressionParser {
         advance()
         try enter(); defer { depth -= 1 }
         var args: [ExpressionNode] = []
+        var tallest = 0
         if !isSymbol(")") {
           while true {
-            args.append(try parseOr())
+            let arg = try parseOr()
+            args.append(arg.node)
+            tallest = max(tallest, arg.height)
             if isSymbol(",") { advance(); continue }
             break
           }
         }
         let end = current
         try expectSymbol(")", context: "to close the arguments of `\(w)`")
-        return .call(w.lowercased(), args, span.through(.init(offset: end.offset, length: 1)))
+        return try built(.call(w.lowercased(), args, span.through(.init(offset: end.offset, length: 1))), over: tallest)
       }
-      return .column(w, span)
+      return Parsed(node: .column(w, span), height: 1)
     case .end:
       throw ExpressionError("the expression ends too early", offset: t.offset, hint: "a value, column or `(` is missing")
     default:
@@ -257,17 +284,19 @@ struct ExpressionParser {
     }
   }
 
-  private mutating func parseCase() throws(ExpressionError) -> ExpressionNode {
+  private mutating func parseCase() throws(ExpressionError) -> Parsed {
     let start = current
     advance()
     try enter(); defer { depth -= 1 }
     var branches: [ExpressionNode.Branch] = []
+    var tallest = 0
     while isKeyword("when") {
       advance()
       let condition = try parseOr()
       try expectKeyword("then", context: "after the `when` condition")
       let value = try parseOr()
-      branches.append(.init(condition: condition, value: value))
+      branches.append(.init(condition: condition.node, value: value.node))
+      tallest = max(tallest, condition.height, value.height)
     }
     if branches.isEmpty {
       throw ExpressionError("expected `when` after `case`, found \(Self.describe(current))", offset: current.offset, length: current.length,
@@ -276,11 +305,13 @@ struct ExpressionParser {
     var otherwise: ExpressionNode?
     if isKeyword("else") {
       advance()
-      otherwise = try parseOr()
+      let parsed = try parseOr()
+      otherwise = parsed.node
+      tallest = max(tallest, parsed.height)
     }
     let end = current
     try expectKeyword("end", context: "to close `case`")
-    return .caseWhen(branches, otherwise: otherwise, ExpressionNode.Span(offset: start.offset, length: start.length)
-      .through(.init(offset: end.offset, length: end.length)))
+    return try built(.caseWhen(branches, otherwise: otherwise, ExpressionNode.Span(offset: start.offset, length: start.length)
+      .through(.init(offset: end.offset, length: end.length))), over: tallest)
   }
 }

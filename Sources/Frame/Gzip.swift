@@ -8,10 +8,11 @@ public enum Gzip {
   }
 
   /// Inflates a whole gzip file (concatenated members are joined, as `gzip -d` does).
-  /// Throws ``ReadError`` naming `source` on a corrupt or truncated stream.
-  public static func inflate(_ input: [UInt8], source: String) throws(ReadError) -> [UInt8] {
+  /// Throws ``ReadError`` naming `source` on a corrupt or truncated stream, or when the output would exceed
+  /// `limits.maximumBytes` (a gzip bomb stops there instead of exhausting memory).
+  public static func inflate(_ input: [UInt8], source: String, limits: ReadLimits = ReadLimits()) throws(ReadError) -> [UInt8] {
     var output = [UInt8]()
-    output.reserveCapacity(max(1 << 16, input.count * 4))
+    output.reserveCapacity(min(limits.maximumBytes, max(1 << 16, input.count * 4)))
     var stream = z_stream()
     var status = inflateInit2_(&stream, 15 + 32, zlibVersion(), Int32(MemoryLayout<z_stream>.size))
     guard status == Z_OK else { throw ReadError(source: source, message: "zlib could not start (code \(status))") }
@@ -19,6 +20,7 @@ public enum Gzip {
     let chunk = 1 << 18
     var buffer = [UInt8](repeating: 0, count: chunk)
     var failure: String? = nil
+    var overLimit = false
     input.withUnsafeBufferPointer { inBuf in
       guard let inBase = inBuf.baseAddress else { failure = "empty input"; return }
       let slice = 1 << 30
@@ -38,6 +40,7 @@ public enum Gzip {
           status = CZlib.inflate(&stream, Z_NO_FLUSH)
           return chunk - Int(stream.avail_out)
         }
+        if output.count + produced > limits.maximumBytes { overLimit = true; return }
         output.append(contentsOf: buffer[0..<produced])
         if status == Z_STREAM_END {
           // Another member may follow (skip trailing zero padding).
@@ -67,6 +70,7 @@ public enum Gzip {
         }
       }
     }
+    if overLimit { throw limits.tooManyBytes(source, "decompresses to") }
     if let failure {
       throw ReadError(source: source, message: failure, hint: "re-download or re-compress the file; `gzip -t` checks it")
     }

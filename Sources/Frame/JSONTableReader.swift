@@ -7,18 +7,20 @@
 /// ``JSONReadOptions/nestedAsJSONText`` is set, in which case its exact source text is stored as a string.
 public enum JSONTableReader {
   public static func readArray(path: String, options: JSONReadOptions = JSONReadOptions()) throws(ReadError) -> Frame {
-    try readArray(bytes: try CSVReader.readFile(path), source: path, options: options)
+    try readArray(bytes: try CSVReader.readFile(path, limits: options.limits), source: path, options: options)
   }
 
   public static func readLines(path: String, options: JSONReadOptions = JSONReadOptions()) throws(ReadError) -> Frame {
-    try readLines(bytes: try CSVReader.readFile(path), source: path, options: options)
+    try readLines(bytes: try CSVReader.readFile(path, limits: options.limits), source: path, options: options)
   }
 
   /// A JSON array of records (gzip detected by magic bytes).
   public static func readArray(bytes: [UInt8], source: String = "<memory>", options: JSONReadOptions = JSONReadOptions())
     throws(ReadError) -> Frame
   {
-    let text = Gzip.isGzip(bytes) ? try Gzip.inflate(bytes, source: source) : bytes
+    let text = Gzip.isGzip(bytes) ? try Gzip.inflate(bytes, source: source, limits: options.limits) : bytes
+    if text.count > options.limits.maximumBytes { throw options.limits.tooManyBytes(source, "holds") }
+    try requireUTF8(text, source: source)
     var builder = RecordTableBuilder()
     var parser = JSONParser(bytes: text, source: source, nestedAsText: options.nestedAsJSONText)
     try parser.skipBOM()
@@ -32,6 +34,7 @@ public enum JSONTableReader {
         let record = try parser.record(path: "$[\(index)]")
         builder.add(record)
         index += 1
+        try options.limits.check(rows: index, source: source)
         try parser.skipSpace()
         guard let c = parser.peek() else { throw parser.error("unterminated array (missing `]`)") }
         parser.i += 1
@@ -45,21 +48,34 @@ public enum JSONTableReader {
     return try builder.frame(source: source)
   }
 
+  /// JSON text must be UTF-8 (RFC 8259): other bytes are an error naming the first, not silent U+FFFD characters.
+  static func requireUTF8(_ text: [UInt8], source: String) throws(ReadError) {
+    guard let invalid = text.withUnsafeBufferPointer({ TextEncodingCheck.invalidUTF8($0) }) else { return }
+    throw ReadError(source: source, line: invalid.line, column: invalid.column,
+                    message: "\(invalid.count) byte(s) are not valid UTF-8 (JSON must be UTF-8)",
+                    hint: "if the file is Latin-1, convert it first: iconv -f latin1 -t utf-8")
+  }
+
   /// JSON Lines: one object per line; blank lines are ignored; errors name the line.
   public static func readLines(bytes: [UInt8], source: String = "<memory>", options: JSONReadOptions = JSONReadOptions())
     throws(ReadError) -> Frame
   {
-    let text = Gzip.isGzip(bytes) ? try Gzip.inflate(bytes, source: source) : bytes
+    let text = Gzip.isGzip(bytes) ? try Gzip.inflate(bytes, source: source, limits: options.limits) : bytes
+    if text.count > options.limits.maximumBytes { throw options.limits.tooManyBytes(source, "holds") }
+    try requireUTF8(text, source: source)
     var builder = RecordTableBuilder()
     var parser = JSONParser(bytes: text, source: source, nestedAsText: options.nestedAsJSONText)
     try parser.skipBOM()
     var line = 1
+    var records = 0
     while parser.i < parser.bytes.count {
       parser.skipInlineSpace()
       if parser.peek() == 10 { parser.i += 1; line += 1; continue }
       if parser.i >= parser.bytes.count { break }
       let record = try parser.record(path: "$", line: line)
       builder.add(record)
+      records += 1
+      try options.limits.check(rows: records, source: source)
       parser.skipInlineSpace()
       if let c = parser.peek() {
         guard c == 10 else { throw parser.error("expected one JSON object per line (text after the object)") }
@@ -75,7 +91,12 @@ public enum JSONTableReader {
 public struct JSONReadOptions: Sendable, Equatable {
   /// Store nested arrays/objects as their JSON source text instead of failing.
   public var nestedAsJSONText: Bool
-  public init(nestedAsJSONText: Bool = false) { self.nestedAsJSONText = nestedAsJSONText }
+  /// Bounds on the decompressed size and the records of one file.
+  public var limits: ReadLimits
+  public init(nestedAsJSONText: Bool = false, limits: ReadLimits = ReadLimits()) {
+    self.nestedAsJSONText = nestedAsJSONText
+    self.limits = limits
+  }
 }
 
 /// One record field value.

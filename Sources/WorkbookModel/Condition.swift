@@ -91,11 +91,18 @@ public struct ConditionError: Error, Sendable, CustomStringConvertible {
   public var description: String { message }
 }
 
+/// Nesting (parentheses, `not`) and chains (`and`/`or`) deeper than ``maximumDepth`` are errors, not stack overflows:
+/// the parser tracks the height of the tree it builds, since evaluation and hashing recurse over it.
 struct ConditionParser {
+  static let maximumDepth = 100
+  /// A condition and the height of its tree (a leaf is 1).
+  typealias Parsed = (condition: Condition, height: Int)
+
   let chars: [Character]
   let location: SourceLocation
   let quoted: Bool
   var i = 0
+  var depth = 0
 
   init(text: String, location: SourceLocation, quoted: Bool) {
     chars = Array(text)
@@ -128,45 +135,73 @@ struct ConditionParser {
     let c = try parseOr()
     skipSpace()
     if i < chars.count { throw fail("unexpected `\(String(chars[i...]).prefix(20))`") }
-    return c
+    return c.condition
   }
 
-  mutating func parseOr() throws(Diagnostics) -> Condition {
+  /// `condition` over children whose tallest has height `childHeight`; too tall is an error.
+  func built(_ condition: Condition, over childHeight: Int) throws(Diagnostics) -> Parsed {
+    guard childHeight < Self.maximumDepth else {
+      throw fail("the condition is too long or nested too deeply (more than \(Self.maximumDepth) levels of operators and parentheses)")
+    }
+    return (condition, childHeight + 1)
+  }
+
+  /// Counts one level of parser recursion (parentheses, `not`), failing past ``maximumDepth``.
+  mutating func enter() throws(Diagnostics) {
+    depth += 1
+    if depth > Self.maximumDepth {
+      throw fail("the condition is nested too deeply (more than \(Self.maximumDepth) levels of parentheses or `not`)")
+    }
+  }
+
+  mutating func parseOr() throws(Diagnostics) -> Parsed {
     var left = try parseAnd()
-    while keyword("or") { left = .or(left, try parseAnd()) }
+    while keyword("or") {
+      let right = try parseAnd()
+      left = try built(.or(left.condition, right.condition), over: max(left.height, right.height))
+    }
     return left
   }
 
-  mutating func parseAnd() throws(Diagnostics) -> Condition {
+  mutating func parseAnd() throws(Diagnostics) -> Parsed {
     var left = try parseNot()
-    while keyword("and") { left = .and(left, try parseNot()) }
+    while keyword("and") {
+      let right = try parseNot()
+      left = try built(.and(left.condition, right.condition), over: max(left.height, right.height))
+    }
     return left
   }
 
-  mutating func parseNot() throws(Diagnostics) -> Condition {
-    if keyword("not") { return .not(try parseNot()) }
+  mutating func parseNot() throws(Diagnostics) -> Parsed {
+    if keyword("not") {
+      try enter(); defer { depth -= 1 }
+      let operand = try parseNot()
+      return try built(.not(operand.condition), over: operand.height)
+    }
     return try parseComparison()
   }
 
-  mutating func parseComparison() throws(Diagnostics) -> Condition {
+  mutating func parseComparison() throws(Diagnostics) -> Parsed {
     let left = try parseAtom()
     skipSpace()
     for op in ["==", "!=", "<=", ">=", "<", ">"] {
       let o = Array(op)
       if i + o.count <= chars.count, Array(chars[i..<(i + o.count)]) == o {
         i += o.count
-        return .compare(left, op, try parseAtom())
+        let right = try parseAtom()
+        return try built(.compare(left.condition, op, right.condition), over: max(left.height, right.height))
       }
     }
     return left
   }
 
-  mutating func parseAtom() throws(Diagnostics) -> Condition {
+  mutating func parseAtom() throws(Diagnostics) -> Parsed {
     skipSpace()
     guard i < chars.count else { throw fail("expression ends too early") }
     let c = chars[i]
     if c == "(" {
       i += 1
+      try enter(); defer { depth -= 1 }
       let inner = try parseOr()
       skipSpace()
       guard i < chars.count, chars[i] == ")" else { throw fail("missing `)`") }
@@ -181,7 +216,7 @@ struct ConditionParser {
       i = close + 1
       let t = try Template.parse(text, at: loc)
       guard let ref = t.soleReference else { throw fail("invalid reference `\(text)`") }
-      return .reference(ref)
+      return (.reference(ref), 1)
     }
     if c == "'" || c == "\"" {
       i += 1
@@ -189,17 +224,17 @@ struct ConditionParser {
       while i < chars.count, chars[i] != c { s.append(chars[i]); i += 1 }
       guard i < chars.count else { throw fail("unterminated string") }
       i += 1
-      return .literal(.string(s))
+      return (.literal(.string(s)), 1)
     }
-    if keyword("true") { return .literal(.bool(true)) }
-    if keyword("false") { return .literal(.bool(false)) }
-    if keyword("null") { return .literal(.null) }
+    if keyword("true") { return (.literal(.bool(true)), 1) }
+    if keyword("false") { return (.literal(.bool(false)), 1) }
+    if keyword("null") { return (.literal(.null), 1) }
     var num = ""
     while i < chars.count, chars[i].isNumber || chars[i] == "." || chars[i] == "-" || chars[i] == "e" || chars[i] == "+" {
       num.append(chars[i]); i += 1
     }
-    if let v = Int(num) { return .literal(.int(v)) }
-    if let d = Double(num) { return .literal(.double(d)) }
+    if let v = Int(num) { return (.literal(.int(v)), 1) }
+    if let d = Double(num) { return (.literal(.double(d)), 1) }
     throw fail("expected a `${reference}`, a number, a quoted string, true or false")
   }
 }

@@ -110,6 +110,11 @@ public enum YAMLReader {
   /// Parses `text` (the contents of `file`). Syntax errors, duplicate keys, non-string keys, anchors/aliases
   /// misuse become diagnostics with the line and column where the parser stopped.
   public static func parse(_ text: String, file: String) throws(Diagnostics) -> SpecNode {
+    do {
+      try YAMLExpansionBound.check(text)
+    } catch {
+      throw Diagnostics([.error(error.message, at: SourceLocation(file: file, line: error.line, column: error.column), hint: error.hint)])
+    }
     let root: Node?
     do {
       root = try Yams.compose(yaml: text)
