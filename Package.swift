@@ -66,7 +66,7 @@ let package = Package(
     .testTarget(name: "WorkbookModelTests", dependencies: ["WorkbookModel", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "Cells", "Frame", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TestSupport"], swiftSettings: strict),
-    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "WorkbookModel"], swiftSettings: strict),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -65,6 +65,13 @@ enum LoadCell {
                         hint: "convert it to CSV, e.g. python3 -c \"import pandas as pd; pd.read_parquet('\(display)').to_csv('\(csvName)', index=False)\" "
                           + "or with polars: pl.read_parquet('\(display)').write_csv('\(csvName)'), then load `\(csvName)`")
       }
+      if Self.isParquet(file) {
+        let csvName = display.replacingOccurrences(of: #"\.(parquet|parq|pq)$"#, with: ".csv", options: [.regularExpression, .caseInsensitive])
+        throw CellError("`\(display)` is a Parquet file; Parquet is not supported (load reads CSV/TSV and JSON)",
+                        at: o.location(of: "source"),
+                        hint: "convert it to CSV, e.g. python3 -c \"import pandas as pd; pd.read_parquet('\(display)').to_csv('\(csvName)', index=False)\" "
+                          + "or with polars: pl.read_parquet('\(display)').write_csv('\(csvName)'), then load `\(csvName)`")
+      }
       var options = csv
       if options.delimiter == nil {
         let lower = file.lowercased()
@@ -179,6 +186,20 @@ enum LoadCell {
     guard rows >= 1 else { throw CellError("`max_rows` must be at least 1, got \(rows)", at: o.location(of: "max_rows")) }
     return ReadLimits(maximumBytes: megabytes << 20, maximumRows: rows,
                       raiseBytesWith: "`max_megabytes: \(megabytes * 4)` on the load cell", raiseRowsWith: "`max_rows: \(rows.multipliedReportingOverflow(by: 4).overflow ? rows : rows * 4)` on the load cell")
+  }
+
+  /// A Parquet file, by its name (.parquet, .parq, .pq) or its `PAR1` magic at both ends: read as CSV it would
+  /// give garbage.
+  static func isParquet(_ file: String) -> Bool {
+    let lower = file.lowercased()
+    if lower.hasSuffix(".parquet") || lower.hasSuffix(".parq") || lower.hasSuffix(".pq") { return true }
+    guard let handle = FileHandle(forReadingAtPath: file) else { return false }
+    defer { try? handle.close() }
+    let magic = Array("PAR1".utf8)
+    guard let head = try? handle.read(upToCount: 4), Array(head) == magic,
+          let end = try? handle.seekToEnd(), end >= 12 else { return false }
+    try? handle.seek(toOffset: end - 4)
+    return (try? handle.read(upToCount: 4)).map { Array($0) } == magic
   }
 
   /// A Parquet file, by its name (.parquet, .parq, .pq) or its `PAR1` magic at both ends: read as CSV it would

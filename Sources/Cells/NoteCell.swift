@@ -12,49 +12,43 @@ enum NoteCell {
     options: [OptionSpec("text", .string, required: true, doc: "Markdown; `{{ cell.path | format }}` inserts a value.")],
     validate: { cell, diagnostics in
       guard let node = cell.option("text"), let text = node.string else { return }
-      do { _ = try NoteTemplate.parse(text, at: node.location) } catch let error as Diagnostics {
-        diagnostics.append(contentsOf: error)
-      } catch {}
+      do throws(Diagnostics) { _ = try ValueTemplate.parse(text, at: node.location, quoted: node.quoted) } catch {
+        diagnostics.append(contentsOf: Diagnostics(error.items.map { var d = $0; d.cell = cell.id; return d }))
+      }
     },
     references: { cell in
       guard let node = cell.option("text"), let text = node.string,
-            let template = try? NoteTemplate.parse(text, at: node.location) else { return [] }
-      return template.parts.compactMap {
-        if case .value(let path, _, let location) = $0 {
-          return TemplateReference(root: path[0], path: Array(path.dropFirst()), location: location)
-        }
-        return nil
-      }
+            let template = try? ValueTemplate.parse(text, at: node.location, quoted: node.quoted) else { return [] }
+      return template.values.map(\.dependency)
     })
 
   static let implementation = CellImplementation(descriptor: descriptor) { context in
     // `{{ }}` references were turned into `${…}` dependencies at validation; here their values are read.
     let text = try context.options.requiredString("text")
-    let template = try NoteTemplate.parse(text, at: context.options.location(of: "text"))
+    let template = try ValueTemplate.parse(text, at: context.options.location(of: "text"), quoted: context.options.nodes["text"]?.quoted ?? false)
     var rendered = ""
     var values: [String: JSONValue] = [:]
     for part in template.parts {
       switch part {
       case .literal(let s): rendered += s
-      case .value(let path, let format, let location):
-        let root = path[0]
+      case .value(let reference):
+        let root = reference.root
         let value: JSONValue
-        if path.count == 1 {
+        if reference.path.count == 1 {
           guard let v = context.params[root] else {
-            throw CellError("`{{ \(root) }}` is not a param of this workbook", at: location)
+            throw CellError("`{{ \(root) }}` is not a param of this workbook", at: reference.location)
           }
           value = v
         } else {
-          let result = try context.result(of: root)
-          guard let v = result.value(atPath: Array(path.dropFirst())) else {
-            throw CellError("`{{ \(path.joined(separator: ".")) }}`: cell `\(root)` has no such field", at: location,
-                            hint: result.objectValue.map { "fields: \($0.keys.sorted().prefix(12).joined(separator: ", "))" })
+          switch ValueReference.lookup(Array(reference.path.dropFirst()), in: try context.result(of: root), root: root) {
+          case .success(let v): value = v
+          case .failure(let failure):
+            throw CellError("`{{ \(reference.text) }}`: \(failure.message)", at: reference.location, hint: failure.hint)
           }
-          value = v
         }
-        values[path.joined(separator: ".")] = value
+        values[reference.text] = value
         // Data is text, not markup: escaped so a value like `<img onerror=…>` or `snake_case` prints as written.
-        rendered += markdownEscape(try NoteTemplate.format(value, format, at: location))
+        rendered += markdownEscape(try NoteTemplate.format(value, reference.format, at: reference.location))
       }
     }
     return CellOutput(result: .object(["markdown": .string(rendered), "values": .object(values)]),
@@ -62,49 +56,8 @@ enum NoteCell {
   }
 }
 
-/// The `{{ path | format }}` template language of note cells.
-struct NoteTemplate {
-  enum Part {
-    case literal(String)
-    case value(path: [String], format: String?, location: SourceLocation)
-  }
-  var parts: [Part]
-
-  static func parse(_ text: String, at location: SourceLocation) throws(Diagnostics) -> NoteTemplate {
-    var parts: [Part] = []
-    var rest = Substring(text)
-    var line = location.line
-    while let open = rest.range(of: "{{") {
-      let before = rest[..<open.lowerBound]
-      parts.append(.literal(String(before)))
-      line += before.filter { $0 == "\n" }.count
-      guard let close = rest[open.upperBound...].range(of: "}}") else {
-        throw Diagnostics([.error("`{{` without a closing `}}` in note text", at: SourceLocation(file: location.file, line: line, column: 1))])
-      }
-      let inner = rest[open.upperBound..<close.lowerBound]
-      let pieces = inner.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-      let path = pieces[0].split(separator: ".").map(String.init)
-      let here = SourceLocation(file: location.file, line: line, column: 1)
-      guard !path.isEmpty, path.allSatisfy({ !$0.isEmpty && $0.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" } }) else {
-        throw Diagnostics([.error("invalid value reference `{{\(inner)}}`", at: here, hint: "write `{{ cell.field }}` or `{{ param }}`")])
-      }
-      let format = pieces.count > 1 ? pieces[1] : nil
-      if let format, !isValidFormat(format) {
-        throw Diagnostics([.error("unknown format `\(format)` in `{{\(inner)}}`", at: here,
-                                  hint: "use %.Nf, percent, percent1, count or round")])
-      }
-      parts.append(.value(path: path, format: format, location: here))
-      rest = rest[close.upperBound...]
-    }
-    parts.append(.literal(String(rest)))
-    return NoteTemplate(parts: parts)
-  }
-
-  static func isValidFormat(_ f: String) -> Bool {
-    if ["percent", "percent1", "count", "round"].contains(f) { return true }
-    return f.hasPrefix("%.") && f.hasSuffix("f") && Int(f.dropFirst(2).dropLast()).map { (0...12).contains($0) } == true
-  }
-
+/// Formatting of `{{ path | format }}` values (the syntax is `ValueTemplate`, in WorkbookModel).
+enum NoteTemplate {
   static func format(_ value: JSONValue, _ format: String?, at location: SourceLocation) throws -> String {
     guard let format else { return value.displayText }
     guard let x = value.doubleValue else {
@@ -118,7 +71,4 @@ struct NoteTemplate {
     default: return String(format: format, x)
     }
   }
-
-  /// The `${…}` references a note's text implies (so the engine orders it after the cells it quotes).
-  var references: [[String]] { parts.compactMap { if case .value(let p, _, _) = $0 { p } else { nil } } }
 }

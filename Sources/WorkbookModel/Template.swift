@@ -83,3 +83,300 @@ public struct Template: Sendable, Hashable {
 }
 
 import Foundation
+
+// MARK: - `{{ … }}` values in prose
+
+/// One `{{ path | format }}` in prose (note cells): a path into a param or an upstream cell's `result.json`.
+///
+/// Path syntax: `root(.name | .`any name` | ["any name"] | ['any name'] | [index])*`. The root is a param or a
+/// cell id; a field whose name has spaces, dots or other punctuation is written in backquotes (as in
+/// expressions; double a backquote to include one) or in brackets with quotes (`\"` and `\\` escape inside
+/// double quotes, a doubled `'` inside single quotes): `{{ profile.columns["Shot Made Flag"].mean }}` = `` {{ profile.columns.`Shot Made Flag`.mean }} ``.
+public struct ValueReference: Sendable, Hashable {
+  public var path: [String]
+  public var format: String?
+  /// Where the `{{` is in the workbook.
+  public var location: SourceLocation
+
+  public var root: String { path[0] }
+  /// The path written back in the canonical syntax (plain names dotted, others bracketed).
+  public var text: String { ValueReference.spell(path) }
+
+  /// The `${…}`-style dependency this value implies (so the engine orders the cell after the one it quotes).
+  public var dependency: TemplateReference {
+    TemplateReference(root: path[0], path: Array(path.dropFirst()), location: location)
+  }
+
+  /// The formats a value may take: `%.Nf` (N in 0…12), `percent`, `percent1`, `count`, `round`.
+  public static let namedFormats = ["percent", "percent1", "count", "round"]
+  public static func isValidFormat(_ f: String) -> Bool {
+    if namedFormats.contains(f) { return true }
+    return f.hasPrefix("%.") && f.hasSuffix("f") && Int(f.dropFirst(2).dropLast()).map { (0...12).contains($0) } == true
+  }
+
+  static func spell(_ path: [String]) -> String {
+    var s = path.first ?? ""
+    for p in path.dropFirst() {
+      if Template.isIdentifier(p) { s += "." + p } else if Int(p) != nil { s += "[\(p)]" } else {
+        s += "[\"" + p.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"]"
+      }
+    }
+    return s
+  }
+
+  /// Why a path does not resolve in a value: the field that is missing, and what exists there.
+  public struct LookupFailure: Error, Sendable {
+    public var message: String
+    public var hint: String?
+  }
+
+  /// Follows `path` (without the root) into `value`; on failure names the first missing step, with a
+  /// did-you-mean among the fields that exist at that point.
+  public static func lookup(_ path: [String], in value: JSONValue, root: String) -> Result<JSONValue, LookupFailure> {
+    var current = value
+    for (i, part) in path.enumerated() {
+      let here = spell([root] + path[..<i])
+      switch current {
+      case .object(let o):
+        guard let next = o[part] else {
+          let keys = o.keys.sorted()
+          let hint = Suggest.closest(to: part, in: keys).map { "did you mean `\(spell([root] + path[..<i] + [$0]))`?" }
+            ?? (keys.isEmpty ? "`\(here)` is empty" : "fields of `\(here)`: \(keys.prefix(12).map { "`\($0)`" }.joined(separator: ", "))\(keys.count > 12 ? ", …" : "")")
+          return .failure(LookupFailure(message: "`\(here)` has no field `\(part)`", hint: hint))
+        }
+        current = next
+      case .array(let a):
+        guard let index = Int(part), a.indices.contains(index) else {
+          return .failure(LookupFailure(message: "`\(here)` is a list of \(a.count); `\(part)` is not an index of it",
+                                        hint: a.isEmpty ? nil : "write `\(here)[0]` … `\(here)[\(a.count - 1)]`"))
+        }
+        current = a[index]
+      default:
+        return .failure(LookupFailure(message: "`\(here)` is `\(current.displayText)`, which has no field `\(part)`", hint: nil))
+      }
+    }
+    return .success(current)
+  }
+}
+
+/// Prose split into literal text and `{{ … }}` values (see `ValueReference` for the path syntax).
+public struct ValueTemplate: Sendable, Hashable {
+  public enum Part: Sendable, Hashable {
+    case literal(String)
+    case value(ValueReference)
+  }
+  public var parts: [Part]
+  public var values: [ValueReference] { parts.compactMap { if case .value(let v) = $0 { v } else { nil } } }
+
+  /// Parses `text`, the scalar found at `location` (`quoted`: written in quotes or as a `|`/`>` block, as
+  /// `SpecNode.quoted` records). Every error points at the character, as `file:line:col`.
+  public static func parse(_ text: String, at location: SourceLocation, quoted: Bool = false) throws(Diagnostics) -> ValueTemplate {
+    let positions = ScalarPositions(text: text, location: location, quoted: quoted)
+    let chars = Array(text)
+    var parts: [Part] = []
+    var literal = ""
+    var i = 0
+    while i < chars.count {
+      guard chars[i] == "{", i + 1 < chars.count, chars[i + 1] == "{" else { literal.append(chars[i]); i += 1; continue }
+      let open = i
+      guard let close = findClose(chars, from: i + 2) else {
+        throw Diagnostics([.error("`{{` without a closing `}}`", at: positions.location(of: open),
+                                  hint: "write `{{ cell.field }}` or `{{ param }}`")])
+      }
+      if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
+      var parser = ValuePathParser(chars: chars, start: open + 2, end: close, positions: positions)
+      parts.append(.value(try parser.parse(openedAt: open)))
+      i = close + 2
+    }
+    if !literal.isEmpty { parts.append(.literal(literal)) }
+    return ValueTemplate(parts: parts)
+  }
+
+  /// The index of the `}}` closing a value, skipping quoted names (which may contain `}}`).
+  static func findClose(_ chars: [Character], from start: Int) -> Int? {
+    var i = start
+    var quote: Character?
+    while i < chars.count {
+      let c = chars[i]
+      if let q = quote {
+        if c == "\\", q == "\"" { i += 2; continue }
+        if c == q { quote = nil }
+      } else if c == "\"" || c == "'" || c == "`" {
+        quote = c
+      } else if c == "\n" {
+        return nil
+      } else if c == "}", i + 1 < chars.count, chars[i + 1] == "}" {
+        return i
+      }
+      i += 1
+    }
+    return nil
+  }
+}
+
+/// Parses the inside of one `{{ … }}`.
+struct ValuePathParser {
+  let chars: [Character]
+  var i: Int
+  let end: Int
+  let positions: ScalarPositions
+
+  init(chars: [Character], start: Int, end: Int, positions: ScalarPositions) {
+    self.chars = chars
+    self.i = start
+    self.end = end
+    self.positions = positions
+  }
+
+  func fail(_ message: String, at index: Int, hint: String? = nil) -> Diagnostics {
+    Diagnostics([.error(message, at: positions.location(of: index), hint: hint)])
+  }
+
+  mutating func skipSpaces() { while i < end, chars[i] == " " || chars[i] == "\t" { i += 1 } }
+
+  mutating func identifier() -> String {
+    var s = ""
+    while i < end, chars[i].isLetter || chars[i].isNumber || chars[i] == "_" || chars[i] == "-" { s.append(chars[i]); i += 1 }
+    return s
+  }
+
+  mutating func parse(openedAt open: Int) throws(Diagnostics) -> ValueReference {
+    let whole = String(chars[(open + 2)..<end]).trimmingCharacters(in: .whitespaces)
+    skipSpaces()
+    let rootStart = i
+    let root = identifier()
+    guard !root.isEmpty else {
+      throw fail("expected a param or cell id in `{{ \(whole) }}`", at: rootStart,
+                 hint: "write `{{ cell.field }}` or `{{ param }}`")
+    }
+    var path = [root]
+    while i < end {
+      let c = chars[i]
+      if c == "." {
+        i += 1
+        if i < end, chars[i] == "`" {
+          path.append(try quoted(closing: "`", doubledEscapes: true))
+        } else {
+          let start = i
+          let name = identifier()
+          guard !name.isEmpty else { throw fail("expected a field name after `.` in `{{ \(whole) }}`", at: start) }
+          path.append(name)
+        }
+      } else if c == "[" {
+        let start = i
+        i += 1
+        skipSpaces()
+        if i < end, chars[i] == "\"" || chars[i] == "'" {
+          path.append(try quoted(closing: chars[i], doubledEscapes: chars[i] == "'"))
+        } else {
+          let digits = identifier()
+          guard !digits.isEmpty, digits.allSatisfy(\.isNumber) else {
+            throw fail("expected a quoted name or an index inside `[…]` in `{{ \(whole) }}`", at: start,
+                       hint: "write `[\"a name\"]` or `[0]`")
+          }
+          path.append(digits)
+        }
+        skipSpaces()
+        guard i < end, chars[i] == "]" else { throw fail("expected `]` in `{{ \(whole) }}`", at: i) }
+        i += 1
+      } else if c == " " || c == "\t" {
+        let spaceAt = i
+        skipSpaces()
+        if i == end || chars[i] == "|" { break }
+        // A name with spaces written plainly: suggest the bracketed form.
+        let pieces = whole.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+        let fixed = ValueReference.spell(pieces[0].split(separator: ".", omittingEmptySubsequences: false).map(String.init))
+          + (pieces.count > 1 ? " | " + pieces[1] : "")
+        throw fail("a field name with spaces must be quoted in `{{ \(whole) }}`", at: spaceAt,
+                   hint: "did you mean `{{ \(fixed) }}`? A name in backquotes works too: .`a name`")
+      } else if c == "|" {
+        break
+      } else {
+        throw fail("unexpected `\(c)` in `{{ \(whole) }}`", at: i,
+                   hint: "names with punctuation are written `[\"name\"]` or .`name`")
+      }
+    }
+    var format: String?
+    if i < end, chars[i] == "|" {
+      let formatStart = i + 1
+      let f = String(chars[formatStart..<end]).trimmingCharacters(in: .whitespaces)
+      guard ValueReference.isValidFormat(f) else {
+        throw fail("unknown format `\(f)` in `{{ \(whole) }}`", at: formatStart,
+                   hint: Suggest.hint(for: f, in: ValueReference.namedFormats)
+                     ?? "use %.Nf (N from 0 to 12), \(ValueReference.namedFormats.joined(separator: ", "))")
+      }
+      format = f
+    }
+    return ValueReference(path: path, format: format, location: positions.location(of: open))
+  }
+
+  /// A name between `closing` quotes starting at `chars[i]`; backquotes and `'` double to escape, `"` takes `\"`, `\\`.
+  mutating func quoted(closing: Character, doubledEscapes: Bool) throws(Diagnostics) -> String {
+    let start = i
+    i += 1
+    var s = ""
+    while i < end {
+      let c = chars[i]
+      if c == closing {
+        if doubledEscapes, i + 1 < end, chars[i + 1] == closing { s.append(c); i += 2; continue }
+        i += 1
+        guard !s.isEmpty else { throw fail("empty name \(closing)\(closing)", at: start) }
+        return s
+      }
+      if c == "\\", closing == "\"", i + 1 < end { s.append(chars[i + 1]); i += 2; continue }
+      s.append(c)
+      i += 1
+    }
+    throw fail("unterminated name: \(closing) without a closing \(closing)", at: start)
+  }
+}
+
+/// Maps character offsets in a scalar's text to file positions. A `|` or `>` block starts on the line after
+/// its indicator, indented as its first line is in the file (read when available); a quoted scalar starts one
+/// column after its quote. Lines are exact for literal blocks and single-line scalars; columns of continuation
+/// lines of folded or multi-line flow scalars are approximate.
+struct ScalarPositions {
+  let location: SourceLocation
+  let firstLine: Int
+  let firstColumn: Int
+  let blockIndent: Int?
+  let lineStarts: [Int]
+
+  init(text: String, location: SourceLocation, quoted: Bool) {
+    self.location = location
+    var starts = [0]
+    for (k, c) in text.enumerated() where c == "\n" { starts.append(k + 1) }
+    lineStarts = starts
+    let fileLines = ScalarPositions.lines(of: location.file, around: location.line)
+    let indicatorLine = fileLines?.first
+    let rest = indicatorLine.map { String($0.dropFirst(max(0, location.column - 1))) } ?? ""
+    let isBlock = rest.hasPrefix("|") || rest.hasPrefix(">") || (fileLines == nil && quoted && text.hasSuffix("\n"))
+    if isBlock {
+      firstLine = location.line + 1
+      let contentLine = fileLines?.dropFirst().first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+      let indent = contentLine.map { $0.prefix { $0 == " " }.count } ?? 2
+      blockIndent = indent
+      firstColumn = indent + 1
+    } else {
+      firstLine = location.line
+      firstColumn = location.column + (quoted ? 1 : 0)
+      blockIndent = nil
+    }
+  }
+
+  func location(of offset: Int) -> SourceLocation {
+    let k = (lineStarts.lastIndex { $0 <= offset }) ?? 0
+    let column = offset - lineStarts[k]
+    if k == 0 { return SourceLocation(file: location.file, line: firstLine, column: firstColumn + column) }
+    return SourceLocation(file: location.file, line: firstLine + k, column: (blockIndent ?? 0) + 1 + column)
+  }
+
+  /// The file's lines from `line` on (a few), or nil when it cannot be read.
+  static func lines(of file: String, around line: Int) -> [Substring]? {
+    guard line >= 1, let data = FileManager.default.contents(atPath: file), let text = String(data: data, encoding: .utf8)
+    else { return nil }
+    let all = text.split(separator: "\n", omittingEmptySubsequences: false)
+    guard line <= all.count else { return nil }
+    return Array(all[(line - 1)..<min(all.count, line + 8)])
+  }
+}
