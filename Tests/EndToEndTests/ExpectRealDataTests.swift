@@ -102,6 +102,31 @@ struct ExpectRealDataTests {
     }
   }
 
+  /// shot-drift.yaml, 2003-04 vs 2020-21: after the rescale the court coordinates no longer "drift" by a unit change.
+  /// X Location's Wasserstein score (0.653 when mapped naively) is 0.095, as 2003-04 vs 2017-18 (0.096): not drifted;
+  /// Y Location keeps its genuine drift (0.363; 0.350 against 2017-18) instead of 0.710.
+  @Test func theDriftReportDoesNotPresentTheUnitChangeAsDrift() throws {
+    guard let reference = try Oracles.sharedDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz"),
+          let current = try Oracles.sharedDataset("nba_shots/nba_com_2004_2024/NBA_2021_Shots.csv.gz") else { return }
+    let p = try Project()
+    defer { p.remove() }
+    try p.write("Workbooks/shot-drift.yaml",
+                try String(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("Workbooks/shot-drift.yaml"), encoding: .utf8))
+    let run = try p.workbench(["run", "Workbooks/shot-drift.yaml", "--param", "reference=\(reference.path)",
+                               "--param", "current=\(current.path)", "--cell", "data_drift"])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(try p.statuses("shot-drift")["cur_contract"] == "executed", "the rescaled season meets the contract")
+    let data = try Data(contentsOf: p.root.appendingPathComponent("outputs/shot-drift/cells/data_drift/result.json"))
+    let drift = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    let columns = try #require(drift["columns"] as? [String: [String: Any]])
+    let x = try #require(columns["X Location"]), y = try #require(columns["Y Location"])
+    #expect(x["drifted"] as? Bool == false)
+    #expect((x["score"] as? Double ?? 1) < 0.1, "\(x)")
+    #expect((y["score"] as? Double ?? 1) < 0.4, "\(y)")
+    let units = try Data(contentsOf: p.root.appendingPathComponent("outputs/shot-drift/cells/cur_units/table.csv"))
+    #expect(String(decoding: units, as: UTF8.self).split(separator: "\n").last?.hasSuffix(",10") == true, "2020-21 is rescaled ×10")
+  }
+
   static func result(_ p: Project, _ cell: String) throws -> [String: Any] {
     let data = try Data(contentsOf: p.root.appendingPathComponent("outputs/parivision/cells/\(cell)/result.json"))
     return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
