@@ -27,7 +27,7 @@ enum FibaLoad {
         throw CellError("\(LoadCell.display(file, root: context.projectRoot)): \(error.path): \(error.message)",
                         at: o.location(of: "source"), hint: "the file is not a valid FIBA LiveStats data.json (see docs/cells/load-fiba.md)")
       }
-      context.progress(Double(i + 1) / Double(files.count), URL(fileURLWithPath: file).lastPathComponent)
+      context.progress(Double(i + 1) / Double(files.count), "\(i + 1)/\(files.count) games parsed: \(URL(fileURLWithPath: file).lastPathComponent)")
     }
     if games.count > 1 { games = TeamNameNormalizer.unify(games) }
     let checks = games.map { Reconciliation.checks($0) }

@@ -182,7 +182,10 @@ enum SweepCell {
         next += 1
         group.addTask {
           if let cached = cache.read(trial.key, folds: folds.count) { return (trial.index, TrialScore(scores: cached, reused: true)) }
-          let s = try crossValidate(trial, data: data, folds: folds, schema: schema, metric: selectBy)
+          let s = try crossValidate(trial, data: data, folds: folds, schema: schema, metric: selectBy) { fold in
+            context.progress(0.8 * Double(trial.index) / Double(total),
+                             "trial \(trial.index + 1)/\(total) fold \(fold)/\(k): \(trial.config.label)")
+          }
           cache.write(trial.key, scores: s, config: trial.config)
           return (trial.index, TrialScore(scores: s, reused: false))
         }
@@ -349,7 +352,9 @@ enum SweepCell {
   }
 
   /// K-fold scores of one trial (fold order; each fold fitted with one thread and the trial's seed).
-  static func crossValidate(_ trial: Trial, data: Dataset, folds: [IndexSplit], schema: FeatureSchema, metric: String) throws -> [Double] {
+  /// `foldDone` is called with the 1-based number of each fold as it finishes (progress display only).
+  static func crossValidate(_ trial: Trial, data: Dataset, folds: [IndexSplit], schema: FeatureSchema, metric: String,
+                            foldDone: (Int) -> Void = { _ in }) throws -> [Double] {
     var scores: [Double] = []
     for (f, fold) in folds.enumerated() {
       var train = data.subset(fold.train), test = data.subset(fold.test)
@@ -362,6 +367,7 @@ enum SweepCell {
       do {
         let model = try trial.config.fit(train, task: schema.task, seed: trial.seed, threads: 1)
         scores.append(try LearningEvaluation.score(metric, truth: test.target, prediction: model.predict(test)))
+        foldDone(f + 1)
       } catch let e as CellError {
         throw CellError("trial #\(trial.index + 1) \(trial.config.label), fold \(f + 1): \(e.message)", hint: e.hint)
       }

@@ -44,6 +44,8 @@ public struct PublishedRun: Sendable {
   public var params: [String: JSONValue]
   /// Cells with outputs in that run (executed or cached): id → key and output digest.
   public var cells: [String: RecordedCell]
+  /// Why the cells skipped in that run were skipped (id → reason).
+  public var skipped: [String: String] = [:]
 
   public struct RecordedCell: Sendable {
     public var key: String
@@ -155,14 +157,16 @@ extension Engine {
     guard let bytes = try? FileSystem.readBytes(path), let run = try? JSONValue.parse(bytes),
           let cells = run["cells"]?.arrayValue
     else { return nil }
-    var recorded: [String: PublishedRun.RecordedCell] = [:]
+    var published = PublishedRun(path: path, params: run["params"]?.objectValue ?? [:], cells: [:])
     for c in cells {
-      guard let id = c["id"]?.stringValue, let status = c["status"]?.stringValue, status == "executed" || status == "cached",
-            let key = c["key"]?.stringValue, let digest = c["output_digest"]?.stringValue
+      guard let id = c["id"]?.stringValue, let status = c["status"]?.stringValue else { continue }
+      if status == "skipped" { published.skipped[id] = c["reason"]?.stringValue ?? "skipped" }
+      guard status == "executed" || status == "cached", let key = c["key"]?.stringValue,
+            let digest = c["output_digest"]?.stringValue
       else { continue }
-      recorded[id] = PublishedRun.RecordedCell(key: key, outputDigest: digest)
+      published.cells[id] = PublishedRun.RecordedCell(key: key, outputDigest: digest)
     }
-    return PublishedRun(path: path, params: run["params"]?.objectValue ?? [:], cells: recorded)
+    return published
   }
 
   /// Re-executes every cell in a scratch cache and compares output digests with the recorded ones: those of
@@ -211,6 +215,11 @@ extension Engine {
         if workbook.cell(r.id)?.kind.externalEffects == true {
           v.verdict = .skipped
           v.detail = "records an external side effect (tracking, registry, webhook): re-executed against a scratch destination, not compared"
+          return v
+        }
+        if published?.cells[r.id] == nil, let why = published?.skipped[r.id] {
+          v.verdict = .skipped
+          v.detail = "not part of the recorded run (skipped: \(why))"
           return v
         }
         guard let old = recorded[r.id] else {

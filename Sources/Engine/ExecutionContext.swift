@@ -334,7 +334,8 @@ final class ExecutionContext: Sendable {
 
     let components = KeyComponents(
       scheme: cacheSchemeVersion, kind: cell.kind.name, kindVersion: cell.kind.version, spec: .object(spec),
-      params: Dictionary(uniqueKeysWithValues: cell.paramsUsed.map { ($0, workbook.params[$0] ?? .null) }),
+      // Credentials redacted: manifests are stored in the cache and shown by `explain` (see Redaction).
+      params: Dictionary(uniqueKeysWithValues: cell.paramsUsed.map { ($0, Redaction.redact(workbook.params[$0] ?? .null)) }),
       upstream: Dictionary(uniqueKeysWithValues: cell.dependencies.compactMap { d in upstream[d]?.outputDigest.map { (d, $0) } }),
       files: files,
       tools: Dictionary(uniqueKeysWithValues: cell.kind.tools.map { ($0, engine.tools.version(of: $0)) }))
@@ -391,7 +392,7 @@ extension CellRecord {
   func log(to state: StateDatabase, run: Int64?) {
     guard let run else { return }
     state.recordExecution(run: run, cell: id, kind: kind, status: status.rawValue, key: key, outputDigest: outputDigest,
-                          durationMs: durationMs, reason: reason)
+                          durationMs: durationMs, reason: reason.map(Redaction.redact))
   }
 }
 

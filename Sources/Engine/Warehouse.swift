@@ -12,12 +12,12 @@ struct Warehouse {
   /// Rebuilds the warehouse when a published table changed. Returns a warning (for run.json and the report) when
   /// it was left as it was because a published cell has no output in this run, or when a published cell has no
   /// table: a failed or partial run never drops tables from the last complete warehouse.
-  func publish(_ summary: RunSummary) throws -> [String] {
+  func publish(_ summary: RunSummary, into out: URL) throws -> [String] {
     let wb = summary.workbook
     var entries: [(cell: String, digest: String, manifest: Manifest)] = []
     var warnings: [String] = []
     var missing: [String] = []
-    for cell in wb.cells where wb.workbook.cell(cell.id)?.publish == true {
+    for cell in wb.cells where cell.spec.publish {
       guard let m = summary.record(cell.id)?.manifest else { missing.append(cell.id); continue }
       guard let t = m.tables.first else {
         warnings.append("cell `\(cell.id)` is marked `publish: true` but produced no table: nothing of it is in warehouse.sqlite")
@@ -29,7 +29,6 @@ struct Warehouse {
       let names = missing.map { "`\($0)`" }.joined(separator: ", ")
       return warnings + ["warehouse.sqlite not updated: published cell(s) \(names) have no output in this run (failed, skipped or not selected); it keeps the tables of the last complete run"]
     }
-    let out = engine.layout.outputs(workbook: wb.workbook.name)
     let path = out.appendingPathComponent("warehouse.sqlite").path
     let markerPath = out.appendingPathComponent(".warehouse-digest").path
     guard !entries.isEmpty else { return warnings }

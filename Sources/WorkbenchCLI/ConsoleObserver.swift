@@ -1,26 +1,50 @@
+import Dispatch
 import Engine
 import Foundation
+import WorkbookModel
 
-/// Draws run progress on standard error: one line per finished cell; a live progress bar on a terminal.
+/// Reports a run on standard error: one line per finished cell, always (CI logs get exactly that); on a terminal,
+/// also a live status line for cells running more than a second (see ``ProgressDisplay``), redrawn by the
+/// cells' progress reports and by a ticker for cells that report none.
 final class ConsoleObserver: RunObserver, @unchecked Sendable {
   let terminal = Terminal.standardError
   let quiet: Bool
   private let lock = NSLock()
-  private var barVisible = false
-  private var started: [String: ContinuousClock.Instant] = [:]
+  private var display = ProgressDisplay()
+  private var lineVisible = false
+  private let origin = ContinuousClock.now
+  private var ticker: (any DispatchSourceTimer)?
 
-  init(quiet: Bool) { self.quiet = quiet }
+  init(quiet: Bool) {
+    self.quiet = quiet
+    guard terminal.interactive && !quiet else { return }
+    let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "workbench.progress"))
+    timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
+    timer.setEventHandler { [weak self] in self?.redraw(nil) }
+    timer.resume()
+    ticker = timer
+  }
+
+  deinit { ticker?.cancel() }
+
+  private var now: Double {
+    let d = ContinuousClock.now - origin
+    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+  }
+
+  var showsProgress: Bool { terminal.interactive && !quiet }
 
   func waitingForLock(workbook: String, holder: Int32?) {
     emit("waiting: another run of workbook `\(workbook)` is in progress\(holder.map { " (pid \($0))" } ?? ""); it will continue when that run ends")
   }
 
   func cellStarted(_ id: String, kind: String) {
-    lock.lock(); started[id] = .now; lock.unlock()
-    if terminal.interactive && !quiet { drawBar(id, 0, "running") }
+    guard showsProgress else { return }
+    lock.lock(); display.started(id, kind: kind, at: now); lock.unlock()
   }
 
   func cellFinished(_ record: CellRecord) {
+    if showsProgress { lock.lock(); display.finished(record.id); lock.unlock() }
     guard !quiet || record.status == .failed else { return }
     let mark: String
     switch record.status {
@@ -31,35 +55,35 @@ final class ConsoleObserver: RunObserver, @unchecked Sendable {
     }
     var line = "\(mark) \(record.id) \(terminal.dim("(\(record.kind))"))"
     if record.status == .executed { line += terminal.dim(" \(record.durationMs) ms") }
-    if let reason = record.reason { line += record.status == .failed ? "\n        " + terminal.red(reason) : terminal.dim(" — \(reason)") }
+    if let reason = record.reason.map(Redaction.redact) { line += record.status == .failed ? "\n        " + terminal.red(reason) : terminal.dim(" — \(reason)") }
     emit(line)
-    for w in record.warnings { emit("        " + terminal.yellow("warning: ") + w) }
+    for w in record.warnings { emit("        " + terminal.yellow("warning: ") + Redaction.redact(w)) }
   }
 
   func progress(cell: String, fraction: Double, detail: String) {
-    guard terminal.interactive && !quiet else { return }
-    drawBar(cell, fraction, detail)
+    guard showsProgress else { return }
+    redraw((cell, fraction, detail))
   }
 
   func warning(_ message: String) { emit(terminal.yellow("warning: ") + message) }
 
-  private func drawBar(_ cell: String, _ fraction: Double, _ detail: String) {
+  /// Draws the status line if one is due (after a progress report, or on a tick).
+  private func redraw(_ report: (cell: String, fraction: Double, detail: String)?) {
     lock.lock(); defer { lock.unlock() }
-    let width = 24
-    let filled = max(0, min(width, Int(fraction * Double(width))))
-    var eta = ""
-    if let s = started[cell], fraction > 0.02, fraction < 1 {
-      let elapsed = Double((ContinuousClock.now - s).components.seconds)
-      eta = " ETA \(Int(elapsed / fraction * (1 - fraction)))s"
-    }
-    let bar = "[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "]"
-    FileHandle.standardError.write(Data("\r\u{1B}[2K\(cell) \(bar) \(Int(fraction * 100))%\(eta) \(detail.prefix(40))".utf8))
-    barVisible = true
+    let t = now
+    let line = report.map { display.progress($0.cell, fraction: $0.fraction, detail: $0.detail, at: t) } ?? display.tick(at: t)
+    guard let line else { return }
+    FileHandle.standardError.write(Data("\r\u{1B}[2K\(line)".utf8))
+    lineVisible = true
   }
 
   private func emit(_ line: String) {
     lock.lock(); defer { lock.unlock() }
-    if barVisible { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)); barVisible = false }
+    if lineVisible {
+      FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+      lineVisible = false
+      display.cleared()
+    }
     FileHandle.standardError.write(Data((line + "\n").utf8))
   }
 }

@@ -8,6 +8,7 @@ struct Run: AsyncParsableCommand {
     abstract: "Run a workbook: execute stale cells, reuse cached ones, write outputs/<workbook>/.")
 
   @OptionGroup var workbook: WorkbookArguments
+  @OptionGroup var output: OutputArguments
 
   @Option(name: .customLong("cell"), help: "Run only this cell and what it depends on (repeatable).")
   var cells: [String] = []
@@ -24,21 +25,32 @@ struct Run: AsyncParsableCommand {
   @Flag(name: .shortAndLong, help: "Only report failures.")
   var quiet = false
 
-  @Option(name: .customLong("fail-on"), help: "Exit with code 1 when a condition holds after the run: `drift` (a `drift` cell reports dataset_drift: true). Repeatable.")
+  @Option(name: .customLong("fail-on"), help: ArgumentHelp(
+    "Fail the run (exit code 1, recorded in run.json) when a condition holds after it: `drift` (a drift cell reports dataset drift), `contracts` (an expect cell recorded failed warn-level checks), or `cell.path OP number` over the cell's result.json, OP one of < <= > >= == != (e.g. \"sweep.test.roc_auc < 0.62\"). Repeatable.",
+    valueName: "condition"))
   var failOn: [String] = []
 
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
-    for f in failOn where f != "drift" {
-      throw ValidationError("--fail-on \(f): unknown condition (accepted: drift)")
+    _ = try gates()
+  }
+
+  func gates() throws -> [RunGate] {
+    try failOn.map { text in
+      do { return try RunGate.parse(text) } catch { throw ValidationError(String(describing: error)) }
     }
   }
 
   func run() async throws {
-    let engine = try workbook.engine()
+    let engine = try workbook.engine(output: output)
     let wb = try workbook.load(engine)
     for c in cells where wb.cell(c) == nil {
       throw Diagnostics([.error("--cell \(c): no such cell", hint: Suggest.hint(for: c, in: wb.cells.map(\.id)))])
+    }
+    let gates = try gates()
+    for g in gates {
+      guard let c = g.cell, wb.cell(c) == nil else { continue }
+      throw Diagnostics([.error("--fail-on \(g): no cell `\(c)` in \(wb.workbook.file)", hint: Suggest.hint(for: c, in: wb.cells.map(\.id)))])
     }
     var options = RunOptions()
     options.overrides = try workbook.overrides()
@@ -46,6 +58,7 @@ struct Run: AsyncParsableCommand {
     options.force = force
     options.jobs = jobs
     options.command = CommandLine.arguments.dropFirst().joined(separator: " ")
+    options.gates = gates
     let summary = try await engine.run(wb, options: options, observer: ConsoleObserver(quiet: quiet || json))
     let out = summary.outputsDirectory
     if json {
@@ -57,26 +70,26 @@ struct Run: AsyncParsableCommand {
       var parts = ["\(counts[.executed] ?? 0) executed", "\(counts[.cached] ?? 0) cached"]
       if let f = counts[.failed] { parts.append(t.red("\(f) failed")) }
       if let s = counts[.skipped] { parts.append("\(s) skipped") }
-      let shown = Engine.relative(out.appendingPathComponent("index.html").path, to: engine.layout.root)
+      let shown = shownPath(out.appendingPathComponent("index.html"))
       for w in summary.outputWarnings { printError(t.yellow("warning: ") + w) }
       printError("\(wb.workbook.name): " + parts.joined(separator: ", ") + " — report: \(shown)")
       if summary.exitCode != 0, let failed = summary.records.first(where: { $0.status == .failed }) {
         printError("fix the problem, then rerun: cached cells are reused (e.g. `workbench run \(workbook.workbook) --cell \(failed.id)`)")
       }
     }
+    reportGates(summary)
     if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
-    if failOn.contains("drift") {
-      // Executed or cached drift cells whose result says dataset drift (read from their result.json).
-      let drifted = summary.records.filter { r in
-        guard r.kind == "drift", r.status == .executed || r.status == .cached else { return false }
-        let url = out.appendingPathComponent("cells/\(r.id)/result.json")
-        guard let bytes = try? Data(contentsOf: url), let value = try? JSONValue.parse([UInt8](bytes)) else { return false }
-        return value.objectValue?["dataset_drift"]?.boolValue == true
-      }
-      if !drifted.isEmpty {
-        printError("--fail-on drift: dataset drift reported by \(drifted.map { "`\($0.id)`" }.joined(separator: ", ")) (exit code 1)")
-        throw ExitCode(1)
-      }
+  }
+}
+
+/// Prints the `--fail-on` conditions that held or could not be checked (also in run.json `gates`).
+func reportGates(_ summary: RunSummary) {
+  let t = Terminal.standardError
+  for g in summary.gates {
+    switch g.verdict {
+    case .passed: continue
+    case .failed: printError(t.red("--fail-on \(g.condition): ") + g.detail + " (exit code 1)")
+    case .invalid: printError(t.red("error: --fail-on \(g.condition): ") + g.detail)
     }
   }
 }
@@ -94,6 +107,7 @@ struct Render: AsyncParsableCommand {
     discussion: "Cells whose current inputs have no cache entry are reported as stale and not rendered (exit code 1); `workbench run` computes them.")
 
   @OptionGroup var workbook: WorkbookArguments
+  @OptionGroup var output: OutputArguments
 
   @Flag(help: "Print the summary (run.json) on standard output.")
   var json = false
@@ -102,7 +116,7 @@ struct Render: AsyncParsableCommand {
   var quiet = false
 
   func run() async throws {
-    let engine = try workbook.engine()
+    let engine = try workbook.engine(output: output)
     let wb = try workbook.load(engine)
     let summary = try engine.render(wb, observer: ConsoleObserver(quiet: quiet || json))
     let out = summary.outputsDirectory
@@ -111,12 +125,13 @@ struct Render: AsyncParsableCommand {
     } else if !quiet {
       let t = Terminal.standardError
       for w in summary.outputWarnings { printError(t.yellow("warning: ") + w) }
-      let shown = Engine.relative(out.appendingPathComponent("index.html").path, to: engine.layout.root)
+      let shown = shownPath(out.appendingPathComponent("index.html"))
       let rendered = summary.records.filter { $0.status == .cached }.count
       var line = "\(wb.workbook.name): \(rendered) rendered from the cache"
       if !summary.staleCells.isEmpty { line += ", " + t.yellow("\(summary.staleCells.count) stale (not rendered)") }
       printError(line + " — report: \(shown)")
       if !summary.staleCells.isEmpty { printError("run `workbench run \(workbook.workbook)` to compute the stale cells") }
+      for r in summary.records where r.status == .failed { printError(t.red("FAILED ") + "\(r.id): " + (r.reason ?? "")) }
     }
     if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
   }

@@ -40,9 +40,9 @@ struct WorkbenchCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "workbench",
     abstract: "Run declarative, cached, reproducible workbooks for sports-analytics MLOps.",
-    discussion: "Exit codes: 0 success, 1 a cell failed or verify found a difference, 2 usage or workbook error.",
+    discussion: "Exit codes: 0 success, 1 a cell failed, a --fail-on condition held or verify found a difference, 2 usage or workbook error, 3 verify could not compare because the inputs changed since the recorded run.",
     version: workbenchVersion,
-    subcommands: [Run.self, Render.self, Status.self, Explain.self, Verify.self, Clean.self, GC.self, Schema.self, Simulate.self, Runs.self, Sync.self, Promote.self, Rollback.self])
+    subcommands: [Run.self, Render.self, Status.self, Explain.self, Verify.self, Clean.self, GC.self, Fsck.self, Schema.self, Simulate.self, Runs.self, Sync.self, Promote.self, Rollback.self])
 }
 
 /// Options shared by the commands that open a workbook.
@@ -62,17 +62,44 @@ struct WorkbookArguments: ParsableArguments {
     }
   }
 
-  func engine() throws -> Engine {
-    let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+  /// The engine of the workbook's project: its root is found from the workbook's folder
+  /// (``ProjectLayout/projectRoot(forWorkbookAt:relativeTo:)``), so any current directory works.
+  func engine(output: OutputArguments? = nil) throws -> Engine {
+    let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    let root = ProjectLayout.projectRoot(forWorkbookAt: workbook, relativeTo: cwd)
     let env = ProcessInfo.processInfo.environment
-    let stateDir = env["WORKBENCH_STATE_DIR"].map { URL(fileURLWithPath: $0, relativeTo: root) }
-    return try Engine(layout: ProjectLayout(root: root, stateDirectory: stateDir), registry: CellRegistry.standard)
+    let stateDir = env["WORKBENCH_STATE_DIR"].map { URL(fileURLWithPath: $0, relativeTo: cwd) }
+    let outputDir = output?.output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
+    return try Engine(layout: ProjectLayout(root: root, stateDirectory: stateDir, outputOverride: outputDir),
+                      registry: CellRegistry.standard, notice: { printError($0) })
+  }
+
+  /// The workbook file as an absolute path (it is given relative to the current directory).
+  var workbookPath: String {
+    URL(fileURLWithPath: workbook, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL.path
   }
 
   func load(_ engine: Engine) throws -> ValidatedWorkbook {
-    let wb = try engine.load(workbookAt: workbook, overrides: try overrides())
+    try load(engine, overrides: try overrides())
+  }
+
+  func load(_ engine: Engine, overrides: [ParamOverride]) throws -> ValidatedWorkbook {
+    let wb = try engine.load(workbookAt: workbookPath, overrides: overrides)
     let t = Terminal.standardError
     for w in wb.warnings { printError(t.yellow(w.description)) }
     return wb
   }
+}
+
+/// `--output DIR` of the commands that publish or read a run's outputs (run, render, verify).
+struct OutputArguments: ParsableArguments {
+  @Option(name: .customLong("output"), help: ArgumentHelp(
+    "Use this folder for the run's outputs instead of outputs/<workbook>/ (e.g. one folder per run); it is replaced as a whole.",
+    valueName: "dir"))
+  var output: String?
+}
+
+/// A path as the user should read it: relative to the current directory when inside it.
+func shownPath(_ url: URL) -> String {
+  Engine.relative(url.standardizedFileURL.path, to: URL(fileURLWithPath: FileManager.default.currentDirectoryPath).standardizedFileURL)
 }
