@@ -1,5 +1,7 @@
 import Engine
 import Foundation
+import Frame
+import Learn
 import Reporting
 import Tracking
 import WorkbookModel
@@ -19,6 +21,9 @@ enum PromoteCell {
       OptionSpec("margin", .number, default: 0, doc: "Minimum improvement over the champion (≥ 0, metric units); a tie never promotes."),
       OptionSpec("alias", .string, default: "champion", doc: "The alias to move."),
       OptionSpec("uri", .string, doc: "Tracking URI (default: the track cell's, else `$MLFLOW_TRACKING_URI`, else `./mlruns`)."),
+      OptionSpec("reevaluate_champion", .boolean, default: false,
+                 doc: "When the champion was evaluated on other held-out data than the challenger (or did not record it): load the champion's model from its run and score it on the challenger's held-out table (`test`), then compare. Without it such runs are not compared."),
+      OptionSpec("test", .table, doc: "With `reevaluate_champion`: the challenger's held-out table (the track cell's `test`, e.g. `split.test`); its content digest must match the one the challenger's run recorded."),
     ],
     validate: { cell, diagnostics in
       if let m = cell.option("metric"), let s = m.string, !s.contains("${") {
@@ -36,6 +41,10 @@ enum PromoteCell {
       if let u = cell.option("uri"), let s = u.string, TrackingSupport.hasUserInfo(s) {
         diagnostics.error("`uri` must not contain credentials", at: u.location, cell: cell.id,
                           hint: "set MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN in the environment")
+      }
+      if let r = cell.option("reevaluate_champion"), r.bool == true, cell.option("test") == nil {
+        diagnostics.error("`reevaluate_champion: true` needs `test`: the challenger's held-out table to score the champion on",
+                          at: r.location, cell: cell.id, hint: "add `test: split.test` (the table the track cell recorded as held-out data)")
       }
     })
 
@@ -75,7 +84,7 @@ enum PromoteCell {
     let trackURI = track["tracking_uri"]?.stringValue.flatMap { $0 == "scratch" ? nil : $0 }
     let uri = TrackingSupport.resolveURI(uriOption ?? trackURI, environment: env, projectRoot: context.projectRoot)
 
-    let warnings: [String] = []
+    var warnings: [String] = []
     let store: any TrackingStore
     let runId: String
     do {
@@ -108,8 +117,11 @@ enum PromoteCell {
                       hint: TrackingSupport.isRemote(uri) ? "the model registry needs the server; start it (or run `workbench sync` after an offline run) and rerun" : nil)
     }
 
-    /// The decision, the registered version and the champion before and after.
-    struct Summary { var decision: PromotionDecision; var version: Int; var previousChampion: Int?; var champion: Int? }
+    /// The decision, the registered version (nil when not compared) and the champion before and after.
+    struct Summary {
+      var decision: PromotionDecision; var version: Int?; var previousChampion: Int?; var champion: Int?
+      var notCompared: String?; var reevaluated: Bool; var challengerData: HeldOutData?; var championData: HeldOutData?
+    }
     let outcome: Summary
     var reused = false
     do {
@@ -126,49 +138,129 @@ enum PromoteCell {
         outcome = Summary(decision: ChampionChallenger.decide(challenger: challengerValue, champion: championValue, rule: rule),
                           version: existing.version,
                           previousChampion: existing.tags["workbench.promotion.champion_version"].flatMap(Int.init),
-                          champion: champion?.version)
+                          champion: champion?.version, notCompared: nil,
+                          reevaluated: existing.tags["workbench.promotion.champion_reevaluated"] == "true",
+                          challengerData: HeldOutData(of: try store.getRun(runId: runId)), championData: nil)
       } else {
-        let done = try promoter.promote(runId: runId, artifactPath: "model")
-        outcome = Summary(decision: done.decision, version: done.version.version, previousChampion: done.previousChampion, champion: done.champion)
-        try? store.logBatch(runId: runId, params: [], metrics: [], tags: [
-          KeyValue("workbench.promotion.\(modelName).decision", done.decision.promote ? "promoted" : "rejected"),
-          KeyValue("workbench.promotion.\(modelName).version", String(done.version.version)),
-        ])
+        var score: ModelPromoter.ChampionScore?
+        if !context.isVerification, try o.bool("reevaluate_champion") == true,
+           let current = try store.modelVersion(name: modelName, alias: alias), current.runId != runId {
+          let challengerData = HeldOutData(of: try store.getRun(runId: runId))
+          let championData = HeldOutData(of: try store.getRun(runId: current.runId))
+          if ModelPromoter.incomparability(champion: championData, challenger: challengerData, championVersion: current.version) != nil {
+            score = try reevaluate(champion: current, on: challengerData, store: store, metric: metric, context: context)
+          }
+        }
+        let done = try promoter.promote(runId: runId, artifactPath: "model", championScore: score)
+        outcome = Summary(decision: done.decision, version: done.version?.version, previousChampion: done.previousChampion,
+                          champion: done.champion, notCompared: done.notCompared, reevaluated: score != nil,
+                          challengerData: done.challengerData, championData: done.championData)
+        if let version = done.version {
+          try? store.logBatch(runId: runId, params: [], metrics: [], tags: [
+            KeyValue("workbench.promotion.\(modelName).decision", done.decision.promote ? "promoted" : "rejected"),
+            KeyValue("workbench.promotion.\(modelName).version", String(version.version)),
+          ])
+        }
       }
+    } catch let e as CellError {
+      throw e
     } catch {
       throw CellError("promotion failed: \(TrackingSupport.message(error, environment: env))", at: o.location(of: "model_name"))
     }
     let d = outcome.decision
-
-
+    let decision = outcome.notCompared != nil ? "not_compared" : d.promote ? "promoted" : "rejected"
+    func heldOutJSON(_ h: HeldOutData?) -> JSONValue {
+      h.map { .object(["name": .string($0.name), "digest": .string($0.digest), "source": .string($0.source)]) } ?? .null
+    }
     let result: JSONValue = .object([
       "model_name": .string(modelName), "alias": .string(alias), "run_id": .string(runId),
-      "experiment": .string(experimentName), "version": .int(outcome.version),
-      "decision": .string(d.promote ? "promoted" : "rejected"), "promoted": .bool(d.promote),
+      "experiment": .string(experimentName), "version": outcome.version.map { JSONValue.int($0) } ?? .null,
+      "decision": .string(decision), "promoted": .bool(d.promote), "compared": .bool(outcome.notCompared == nil),
       "metric": .string(metric), "direction": .string(direction.rawValue), "margin": .double(margin),
       "challenger_value": TableOps.json(d.challengerValue), "champion_value": d.championValue.map { TableOps.json($0) } ?? JSONValue.null,
       "improvement": d.improvement.map { TableOps.json($0) } ?? JSONValue.null,
       "previous_champion_version": outcome.previousChampion.map { JSONValue.int($0) } ?? .null,
       "champion_version": outcome.champion.map { JSONValue.int($0) } ?? .null,
+      "held_out": .object(["challenger": heldOutJSON(outcome.challengerData), "champion": heldOutJSON(outcome.championData)]),
+      "champion_reevaluated": .bool(outcome.reevaluated),
       "reason": .string(d.reason), "reused": .bool(reused), "verification": .bool(context.isVerification),
       "tracking_uri": .string(context.isVerification ? "scratch" : TrackCell.display(uri, root: context.projectRoot)),
     ])
     let fmt: (Double?) -> String = { $0.map { TableOps.formatNumber($0) } ?? "—" }
-    var report: [ReportBlock] = [
-      .callout(level: d.promote ? .success : .info,
-               text: d.promote
-                 ? "Version \(outcome.version) of \(modelName) is the new \(alias): \(d.reason)."
-                 : "Version \(outcome.version) of \(modelName) registered but not promoted: \(d.reason)."),
+    let versionText = outcome.version.map(String.init) ?? "not registered"
+    var report: [ReportBlock] = []
+    if let why = outcome.notCompared {
+      warnings.append("\(why); nothing registered, \(alias) unchanged (set `reevaluate_champion: true` with `test:` to score the champion on the challenger's held-out data)")
+      report.append(.callout(level: .warning, text: "\(why). Nothing was registered and \(alias) stays at version \(outcome.champion.map(String.init) ?? "none"): figures measured on different held-out data say nothing about which model is better. Set `reevaluate_champion: true` (with `test:`) to score the champion on the challenger's held-out data."))
+    } else {
+      report.append(.callout(level: d.promote ? .success : .info,
+                             text: d.promote
+                               ? "Version \(versionText) of \(modelName) is the new \(alias): \(d.reason)."
+                               : "Version \(versionText) of \(modelName) registered but not promoted: \(d.reason)."))
+    }
+    var facts: [ReportBlock.Fact] = []
+    if let h = outcome.challengerData { facts.append(.init("challenger held-out data", "\(h.name) (digest \(h.digest))")) }
+    if let h = outcome.championData {
+      facts.append(.init(outcome.reevaluated ? "champion re-scored on" : "champion held-out data", "\(h.name) (digest \(h.digest))"))
+    }
+    if !facts.isEmpty { report.append(.facts(facts)) }
+    report.append(
       .table(caption: "Champion / challenger on the held-out \(metric) (\(direction.rawValue) is better, margin \(TableOps.formatNumber(margin)))",
              columns: ["", "version", metric],
-             rows: [["challenger", String(outcome.version), fmt(d.challengerValue)],
+             rows: [["challenger", versionText, fmt(d.challengerValue)],
                     ["champion before", outcome.previousChampion.map(String.init) ?? "none", fmt(d.championValue)],
                     ["champion now", outcome.champion.map(String.init) ?? "none", d.promote ? fmt(d.challengerValue) : fmt(d.championValue)]],
-             note: "Promotion only ever compares held-out figures; the original PariVision notebook compared training accuracy."),
-    ]
+             note: "Promotion only compares held-out figures measured on the same held-out data (same content digest); the original PariVision notebook compared training accuracy."))
     if reused {
-      report.append(.text("Run \(runId) was already registered as version \(outcome.version) of \(modelName) by an earlier execution: its recorded decision is shown, nothing was registered again."))
+      report.append(.text("Run \(runId) was already registered as version \(versionText) of \(modelName) by an earlier execution: its recorded decision is shown, nothing was registered again."))
     }
     return CellOutput(result: result, report: report, warnings: warnings)
+  }
+
+  /// The champion's figure for `metric` on the challenger's held-out table (`test` option): its model and feature
+  /// schema are read from the champion run's `model/` artifacts and scored on that table.
+  static func reevaluate(champion: ModelVersion, on challengerData: HeldOutData?, store: any TrackingStore, metric: String,
+                         context: CellContext) throws -> ModelPromoter.ChampionScore {
+    let o = context.options
+    guard let challengerData else {
+      throw CellError("cannot re-evaluate the champion: the challenger's run recorded no held-out data", at: o.location(of: "of"),
+                      hint: "give the track cell `test` (or `data: <split>.train`) so that its held-out table is recorded")
+    }
+    guard let testRef = try o.string("test") else {
+      throw CellError("`reevaluate_champion: true` needs `test`: the challenger's held-out table", at: o.location(of: "reevaluate_champion"),
+                      hint: "add `test: \(challengerData.name)`")
+    }
+    let table = try context.table(testRef)
+    let digest = String(Digest.sha256(of: table).prefix(16))
+    guard digest == challengerData.digest else {
+      throw CellError("`test: \(testRef)` (digest \(digest)) is not the challenger's held-out data, \(challengerData.description)",
+                      at: o.location(of: "test"), hint: "name the table the track cell recorded as held-out data (`test_data` in its result.json)")
+    }
+    let label = "champion (version \(champion.version) of \(champion.name), run \(champion.runId))"
+    let bytes: [UInt8]
+    do { bytes = Array(try store.readArtifact(runId: champion.runId, path: "model/model.wbm")) } catch {
+      throw CellError("cannot load the \(label) model: \(TrackingSupport.message(error, environment: context.environment))",
+                      at: o.location(of: "reevaluate_champion"), hint: "its run must hold the `model/model.wbm` artifact logged by a track cell")
+    }
+    let (model, file) = try TrainedModel.decode(bytes, source: label)
+    guard let schemaBytes = try? store.readArtifact(runId: champion.runId, path: "model/model.json"),
+          let schemaJSON = try? JSONValue.parse(Array(schemaBytes)) else {
+      throw CellError("the \(label) has no readable `model/model.json` (feature schema and target)", at: o.location(of: "reevaluate_champion"))
+    }
+    let schema = try FeatureSchema(json: schemaJSON, source: label)
+    guard schema.features == file.featureNames else {
+      throw CellError("\(label): model.json and model.wbm disagree on the features", at: o.location(of: "reevaluate_champion"))
+    }
+    let reference = LearningModelReference(model: model, schema: schema, cell: label, sha256: Digest.sha256(bytes))
+    let part = "held-out table `\(testRef)` for the \(label)"
+    let data = try reference.dataset(table, withTarget: true, options: o, part: part)
+    let evaluation = try LearningEvaluation.compute(truth: data.target, prediction: model.predict(data), task: schema.task,
+                                                    threshold: schema.threshold, part: part)
+    let name = String(metric.dropFirst("test_".count))
+    guard let value = evaluation.json[name]?.doubleValue else {
+      throw CellError("`\(metric)` cannot be computed for the \(label) on `\(testRef)`", at: o.location(of: "metric"),
+                      hint: "metrics available: \(evaluation.json.objectValue.map { $0.keys.sorted().map { "test_\($0)" }.joined(separator: ", ") } ?? "none")")
+    }
+    return ModelPromoter.ChampionScore(value: value, data: challengerData)
   }
 }

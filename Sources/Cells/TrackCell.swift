@@ -8,17 +8,19 @@ import WorkbookModel
 /// `track`: logs the model of a `train` or `sweep` cell as an MLflow run (sweep trials as child runs) in a file
 /// store or on a server, reusing the run when the same upstream outputs were logged before.
 enum TrackCell {
-  static let version = 1
+  static let version = 2
 
-  static let descriptor = KindDescriptor(
+  static let descriptor: KindDescriptor = {
+    var d = KindDescriptor(
     name: "track", version: version,
     summary: "Log a train/sweep cell's model as an MLflow run (params, metrics, per-round history, tags, artifacts, dataset); sweep trials become child runs.",
     options: [
       OptionSpec("of", .table, required: true, doc: "The `train` or `sweep` cell whose model to log (its id)."),
-      OptionSpec("data", .table, doc: "The training table recorded as the run's dataset input with its content digest, e.g. `split.train`."),
+      OptionSpec("data", .table, doc: "The training table recorded as the run's dataset input (context `training`) with its content digest, e.g. `split.train`."),
+      OptionSpec("test", .table, doc: "The held-out table the model's `test_…` metrics were measured on, recorded as a dataset input (context `testing`) with its content digest; `promote` compares only runs with the same one. Default: the `test` table of the cell named in `data` (`split.test` for `data: split.train`)."),
       OptionSpec("uri", .string, doc: "Tracking URI: a folder (MLflow file store) or `http(s)://host:port` of an `mlflow server`. Default: `$MLFLOW_TRACKING_URI`, else `./mlruns`. Pass the workbook's `tracking.uri` with a param (`uri: ${tracking_uri}`); credentials come from the environment only."),
       OptionSpec("experiment", .string, doc: "Experiment name (default: the workbook name)."),
-      OptionSpec("run_name", .string, doc: "Run name (default: the upstream cell id)."),
+      OptionSpec("run_name", .string, doc: "Run name (default: what it is — upstream cell · model family · hyper-parameters, e.g. `sweep · gradient_boosting · learning_rate=0.1 max_depth=3 rounds=300`)."),
       OptionSpec("trials", .boolean, default: true, doc: "Sweep: log every trial as a child run of the refit model's run."),
     ],
     validate: { cell, diagnostics in
@@ -27,6 +29,30 @@ enum TrackCell {
                           hint: "set MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN in the environment")
       }
     })
+    d.logsWorkbookParams = true
+    return d
+  }()
+
+  /// Test hook: with `WORKBENCH_TEST_KINDS=1` and `WORKBENCH_TEST_HOLD_TRACK=<file>`, the cell writes the parent
+  /// run's id to `<file>` once its params, metrics and inputs are logged, and then waits (to be killed: the
+  /// interrupted-run tests).
+  static func holdForTests(_ environment: [String: String], runId: String) {
+    guard environment["WORKBENCH_TEST_KINDS"] == "1", let marker = environment["WORKBENCH_TEST_HOLD_TRACK"], !marker.isEmpty else { return }
+    try? Data(runId.utf8).write(to: URL(fileURLWithPath: marker), options: .atomic)
+    for _ in 0..<600 { Thread.sleep(forTimeInterval: 1) }
+  }
+
+  /// A dataset input for table `reference`: name = the reference, digest = the first 16 hex digits of the SHA-256
+  /// of its content, source = where it comes from in the workbook, context = `training` or `testing`.
+  static func datasetInput(_ frame: Frame, reference: String, context: String, cell: CellContext) -> DatasetInput {
+    DatasetInput(
+      name: reference, digest: String(Digest.sha256(of: frame).prefix(16)), sourceType: "local",
+      source: JSONValue.object([
+        "uri": .string("workbench://\(cell.workbookName)/\(reference)"), "workbook": .string(cell.workbookFile),
+      ]).serialized(pretty: false),
+      profile: JSONValue.object(["num_rows": .int(frame.rowCount), "num_columns": .int(frame.columns.count)]).serialized(pretty: false),
+      tags: [KeyValue(SystemTags.datasetContext, context)])
+  }
 
   /// Files of a train/sweep cell copied as artifacts when present: (output name, artifact folder or nil for the root).
   static let artifactFiles: [(String, String?)] = [
@@ -55,24 +81,43 @@ enum TrackCell {
     for (name, _) in artifactFiles {
       if let bytes = try? context.file(name, of: upstreamId) { files[name] = bytes }
     }
-    var dataset: DatasetInput?
-    if let dataRef = try o.string("data") {
-      let frame = try context.table(dataRef)
-      let digest = Digest.sha256(of: frame)
-      dataset = DatasetInput(
-        name: dataRef, digest: String(digest.prefix(16)), sourceType: "local",
-        source: JSONValue.object(["uri": .string("workbench://\(context.workbookName)/\(dataRef)")]).serialized(pretty: false),
-        profile: JSONValue.object(["num_rows": .int(frame.rowCount), "num_columns": .int(frame.columns.count)]).serialized(pretty: false))
-    } else if let d = upstream["data_digest"]?.stringValue {
-      dataset = DatasetInput(name: "\(upstreamId).train", digest: String(d.prefix(16)), sourceType: "local",
-                             source: JSONValue.object(["uri": .string("workbench://\(context.workbookName)/\(upstreamId)")]).serialized(pretty: false))
+    // Data provenance: the training table and the held-out table, each with its content digest.
+    var datasets: [DatasetInput] = []
+    let dataRef = try o.string("data")
+    if let dataRef {
+      datasets.append(datasetInput(try context.table(dataRef), reference: dataRef, context: "training", cell: context))
     }
+    var testRef = try o.string("test")
+    if testRef == nil, let dataRef, dataRef.hasSuffix(".train") {
+      let candidate = String(dataRef.dropLast(".train".count)) + ".test"
+      if (try? context.table(candidate)) != nil { testRef = candidate }
+    }
+    var heldOut: DatasetInput?
+    if let testRef {
+      let frame = try context.table(testRef)
+      let measured = (upstream["best"] ?? upstream)["test"]?["rows"]?.intValue ?? upstream["rows"]?["test"]?.intValue
+      if let measured, measured != frame.rowCount {
+        throw CellError("`\(testRef)` has \(frame.rowCount) rows but the test metrics of `\(upstreamId)` were measured on \(measured) rows",
+                        at: o.location(of: o.values["test"] == nil ? "data" : "test"),
+                        hint: "`test` must name the held-out table `\(upstreamId)` was evaluated on")
+      }
+      let input = datasetInput(frame, reference: testRef, context: HeldOutData.context, cell: context)
+      datasets.append(input)
+      heldOut = input
+    }
+    let dataset = datasets.first { $0.tags.contains(KeyValue(SystemTags.datasetContext, "training")) }
 
     let runKey = Digest.sha256(JSONValue.object([
       "kind": "track", "version": .int(version), "experiment": .string(experimentName), "upstream": stable(upstream),
-      "model": .string(files["model.wbm"].map { Digest.sha256($0) } ?? ""), "data": .string(dataset?.digest ?? ""),
+      "model": .string(files["model.wbm"].map { Digest.sha256($0) } ?? ""),
+      "data": .array(datasets.map { .string("\($0.name)@\($0.digest)") }),
       "trials": .bool(try o.bool("trials") ?? true),
     ]).serialized(pretty: false))
+
+    // The workbook's params as given for this run (any credential in a URL removed).
+    let workbookParams = context.params.sorted { $0.key < $1.key }.map {
+      KeyValue("workbook.\($0.key)", TrackingSupport.redacted(TrackPlan.text($0.value)))
+    }
 
     var tags = [
       KeyValue(SystemTags.sourceName, context.workbookName), KeyValue(SystemTags.sourceType, "LOCAL"),
@@ -88,8 +133,8 @@ enum TrackCell {
     do {
       plan = try TrackPlan.make(
         upstream: upstream, upstreamId: upstreamId, experiment: experimentName,
-        runName: try o.string("run_name") ?? upstreamId, runKey: runKey, userId: TrackingSupport.user(environment: env),
-        tags: tags, dataset: dataset, includeTrials: try o.bool("trials") ?? true,
+        runName: try o.string("run_name"), runKey: runKey, userId: TrackingSupport.user(environment: env),
+        tags: tags, datasets: datasets, workbookParams: workbookParams, includeTrials: try o.bool("trials") ?? true,
         timestamp: Int64(Date().timeIntervalSince1970 * 1000))
     } catch let e as TrackPlan.Problem {
       throw CellError(e.message, at: o.location(of: "of"), hint: e.hint)
@@ -152,9 +197,14 @@ enum TrackCell {
     var reused = false
     var children: [JSONValue] = []
     do {
-      let (info, wasReused) = try store.record(parent)
+      let (info, wasReused) = try store.record(parent) { started in
+        if !context.isVerification { holdForTests(env, runId: started.runId) }
+      }
       parentInfo = info
       reused = wasReused
+      if !wasReused, let replaced = try? store.getRun(runId: info.runId).tags[SystemTags.replaces] {
+        warnings.append("replaced run(s) \(replaced) with the same run key, left unfinished by an interrupted or failed earlier attempt (marked KILLED and deleted)")
+      }
       for (i, planned) in plan.children.enumerated() {
         var child = planned
         child.parentRunId = info.runId
@@ -167,6 +217,13 @@ enum TrackCell {
       throw CellError("tracking failed: \(TrackingSupport.message(error, environment: env))", at: o.location(of: "uri"),
                       hint: TrackingSupport.isRemote(uri) ? "check the server and MLFLOW_TRACKING_URI; runs are queued when it is unreachable" : nil)
     }
+    // A reused run keeps what was logged the first time (name, params): report those.
+    var loggedName = parent.runName
+    var loggedParams = parent.params
+    if reused, let run = try? store.getRun(runId: parentInfo.runId) {
+      loggedName = run.info.runName
+      loggedParams = run.params.sorted { $0.key < $1.key }.map { KeyValue($0.key, $0.value) }
+    }
     let offline = resilient?.isOffline ?? false
     if offline {
       warnings.append("tracking server \(TrackingSupport.redacted(uri)) unreachable: the run was written to the local offline store and queued; run `workbench sync` when the server is back")
@@ -178,24 +235,36 @@ enum TrackCell {
       "tracking_uri": .string(context.isVerification ? "scratch" : display(uri, root: context.projectRoot)),
       "backend": .string(context.isVerification ? "scratch" : (TrackingSupport.isRemote(uri) ? "rest" : "file")),
       "experiment": .string(experimentName), "experiment_id": .string(parentInfo.experimentId),
-      "run_id": .string(parentInfo.runId), "run_name": .string(parent.runName), "run_key": .string(runKey),
+      "run_id": .string(parentInfo.runId), "run_name": .string(loggedName), "run_key": .string(runKey),
       "reused": .bool(reused), "offline": .bool(offline), "verification": .bool(context.isVerification),
       "source_cell": .string(upstreamId), "source_kind": .string(plan.kind),
       "model_artifact": files["model.wbm"] == nil ? .null : .string("model"),
-      "params": .object(Dictionary(parent.params.map { ($0.key, JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a })),
+      "params": .object(Dictionary(loggedParams.map { ($0.key, JSONValue.string($0.value)) }, uniquingKeysWith: { a, _ in a })),
       "metrics": .object(Dictionary(plan.finalMetrics.map { ($0.key, JSONValue.double($0.value)) }, uniquingKeysWith: { a, _ in a })),
       "children": .array(children),
       "run_url": runURL.map { JSONValue.string($0) } ?? .null,
     ]
     if let dataset { result["dataset"] = .object(["name": .string(dataset.name), "digest": .string(dataset.digest)]) }
+    result["datasets"] = .array(datasets.map {
+      .object(["name": .string($0.name), "digest": .string($0.digest),
+               "context": .string($0.tags.first { $0.key == SystemTags.datasetContext }?.value ?? ""), "source": .string($0.source)])
+    })
+    result["test_data"] = heldOut.map { .object(["name": .string($0.name), "digest": .string($0.digest), "source": .string($0.source)]) } ?? .null
 
     // Report: where the run is and how to open it.
     var facts: [ReportBlock.Fact] = [
       .init("experiment", "\(experimentName) (id \(parentInfo.experimentId))"),
-      .init("run", "\(parent.runName) · \(parentInfo.runId)\(reused ? " (already logged, reused)" : "")"),
+      .init("run", "\(loggedName) · \(parentInfo.runId)\(reused ? " (already logged, reused)" : "")"),
       .init("store", offline ? "offline queue (\(storeDescription) unreachable)" : storeDescription),
     ]
     if !children.isEmpty { facts.append(.init("child runs", "\(children.count) sweep trial(s)")) }
+    for d in datasets {
+      let role = d.tags.contains(KeyValue(SystemTags.datasetContext, "training")) ? "training data" : "held-out data"
+      facts.append(.init(role, "\(d.name) (digest \(d.digest))"))
+    }
+    if heldOut == nil && plan.kind != "impact" {
+      warnings.append("no held-out table recorded (give `test`, or `data: <split>.train`): `promote` will not compare this run with a champion")
+    }
     let headline = ["test_roc_auc", "test_accuracy", "test_log_loss", "test_brier", "test_rmse", "test_mae", "test_r2"]
     let shown = plan.finalMetrics.filter { headline.contains($0.key) || ($0.key.hasPrefix("cv_") && $0.key.hasSuffix("_mean")) }
     if !shown.isEmpty {
@@ -248,8 +317,9 @@ struct TrackPlan {
   /// Latest value of every metric of the parent run.
   var finalMetrics: [(key: String, value: Double)]
 
-  static func make(upstream: JSONValue, upstreamId: String, experiment: String, runName: String, runKey: String,
-                   userId: String, tags: [KeyValue], dataset: DatasetInput?, includeTrials: Bool, timestamp: Int64) throws -> TrackPlan {
+  static func make(upstream: JSONValue, upstreamId: String, experiment: String, runName: String?, runKey: String,
+                   userId: String, tags: [KeyValue], datasets: [DatasetInput], workbookParams: [KeyValue] = [],
+                   includeTrials: Bool, timestamp: Int64) throws -> TrackPlan {
     let isSweep = upstream["trials"]?.arrayValue != nil && upstream["best"]?.objectValue != nil
     let isTrain = upstream["model"]?.stringValue != nil && upstream["train"] != nil
     // The coaching impact model (ridge, cross-validated by game): logged like any other model run.
@@ -276,7 +346,10 @@ struct TrackPlan {
     if let hyper = model["params"]?.objectValue {
       for (k, v) in hyper.sorted(by: { $0.key < $1.key }) { param(seen.contains(k) ? "param_\(k)" : k, v) }
     }
-    param("seed", model["seed"])
+    // The seed the workbook gave. A sweep's models are fitted with seeds derived from it per trial: those are
+    // `trial_seed`, never `seed` (a sweep result without its own seed logs none; `workbook.seed` holds a seed param).
+    param("seed", isSweep ? (upstream["seed"] ?? upstream["folds"]?["seed"]) : model["seed"])
+    if isSweep { param("trial_seed", model["seed"]) }
     for key in ["task", "target", "features", "categorical", "missing"] { param(key, upstream[key] ?? model[key]) }
     param("threshold", model["test"]?["threshold"])
     param("rows_train", upstream["rows"]?["train"])
@@ -324,9 +397,16 @@ struct TrackPlan {
     parentTags.append(KeyValue("workbench.source_kind", sourceKind))
     if let v = model["history"]?["validation"]?.stringValue { parentTags.append(KeyValue("workbench.validation_loss", v)) }
     if let sha = model["model_sha256"]?.stringValue { parentTags.append(KeyValue("workbench.model_sha256", sha)) }
+    for p in workbookParams where !seen.contains(p.key) {
+      seen.insert(p.key)
+      params.append(p)
+    }
+    let family = model["model"]?.stringValue ?? (isImpact ? "ridge" : sourceKind)
+    let name = runName ?? describe(upstreamId, family, model["params"])
+    let trainingData = datasets.filter { $0.tags.contains(KeyValue(SystemTags.datasetContext, "training")) }
     let parent = RunRecord(
-      experimentName: experiment, runName: runName, userId: userId, runKey: runKey, params: params, metrics: metrics,
-      tags: parentTags, datasets: dataset.map { [$0] } ?? [])
+      experimentName: experiment, runName: name, userId: userId, runKey: runKey, params: params, metrics: metrics,
+      tags: parentTags, datasets: datasets)
 
     var children: [RunRecord] = []
     var childTrials: [Int] = []
@@ -341,7 +421,9 @@ struct TrackPlan {
           pSeen.insert(key)
           p.append(KeyValue(key, text(v)))
         }
-        if let s = trial["seed"] { p.append(KeyValue("seed", text(s))) }
+        if let s = upstream["seed"] ?? upstream["folds"]?["seed"] { p.append(KeyValue("seed", text(s))) }
+        if let s = trial["seed"] { p.append(KeyValue("trial_seed", text(s))) }
+        for w in workbookParams where !p.contains(where: { $0.key == w.key }) { p.append(w) }
         var m: [MetricPoint] = []
         if let mean = trial["cv_mean"]?.doubleValue, mean.isFinite {
           m.append(MetricPoint(key: "cv_\(selectBy)_mean", value: mean, timestamp: timestamp))
@@ -358,13 +440,21 @@ struct TrackPlan {
         if n == model["trial"]?.intValue { t.append(KeyValue("workbench.best_trial", "true")) }
         let label = trial["model"]?.stringValue ?? "trial"
         children.append(RunRecord(
-          experimentName: experiment, runName: "\(runName)-trial-\(n)-\(label)", userId: userId,
-          runKey: "\(runKey)/trial-\(n)", params: p, metrics: m, tags: t, datasets: dataset.map { [$0] } ?? []))
+          experimentName: experiment, runName: describe("\(runName ?? upstreamId) · trial \(n)", label, trial["params"]), userId: userId,
+          runKey: "\(runKey)/trial-\(n)", params: p, metrics: m, tags: t, datasets: trainingData))
         childTrials.append(n)
       }
     }
     return TrackPlan(kind: sourceKind, model: model, parent: parent, children: children,
                      childTrials: childTrials, finalMetrics: finals)
+  }
+
+  /// A run name that says what it is: `sweep · gradient_boosting · learning_rate=0.1 max_depth=3 rounds=300`
+  /// (hyper-parameters sorted by name; MLflow keeps names up to 250 characters).
+  static func describe(_ prefix: String, _ family: String, _ hyper: JSONValue?) -> String {
+    let settings = (hyper?.objectValue ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key)=\(text($0.value))" }
+    let name = ([prefix, family] + (settings.isEmpty ? [] : [settings.joined(separator: " ")])).joined(separator: " · ")
+    return name.count > 250 ? String(name.prefix(249)) + "…" : name
   }
 
   /// A param value as text: strings verbatim, lists comma-joined, other JSON compact.

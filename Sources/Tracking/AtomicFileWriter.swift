@@ -24,7 +24,35 @@ struct AtomicFileWriter: Sendable {
     } catch {
       throw TrackingError.io(path: stagingDirectory.path, reason: "cannot create staging folder: \(error.localizedDescription)")
     }
-    return stagingDirectory.appendingPathComponent(UUID().uuidString.lowercased())
+    return stagingDirectory.appendingPathComponent(Self.stagingName(for: .current))
+  }
+
+  /// `<pid>.<start>.<uuid>`: the owner is in the name, so leftovers of a killed process can be recognised.
+  static func stagingName(for owner: ProcessIdentity) -> String {
+    "\(owner.pid).\(owner.start).\(UUID().uuidString.lowercased())"
+  }
+
+  /// Removes staging files and folders left by processes that died mid-write (killed between writing and the
+  /// rename). Entries of live processes are kept; unnamed (older) entries are removed after an hour.
+  /// Returns the names removed.
+  @discardableResult
+  func removeLeftoversOfDeadProcesses(now: Date = Date()) -> [String] {
+    let fm = FileManager.default
+    guard let names = try? fm.contentsOfDirectory(atPath: stagingDirectory.path) else { return [] }
+    var removed: [String] = []
+    for name in names.sorted() {
+      let url = stagingDirectory.appendingPathComponent(name)
+      let parts = name.split(separator: ".", maxSplits: 2)
+      let dead: Bool
+      if parts.count == 3, let pid = Int32(parts[0]), let start = UInt64(parts[1]) {
+        dead = !ProcessIdentity.isRunning(pid: pid, start: start)
+      } else {
+        let modified = (try? fm.attributesOfItem(atPath: url.path)[.modificationDate] as? Date) ?? now
+        dead = now.timeIntervalSince(modified) > 3600
+      }
+      if dead, (try? fm.removeItem(at: url)) != nil { removed.append(name) }
+    }
+    return removed
   }
 
   /// Writes `data` to `destination` atomically (replacing an existing file), creating parent folders.

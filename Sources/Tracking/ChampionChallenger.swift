@@ -39,6 +39,35 @@ public struct PromotionDecision: Sendable, Equatable, Codable {
   public var reason: String
 }
 
+/// The held-out data a run's test metrics were measured on: its MLflow dataset input with context `testing`
+/// (name, content digest, source), logged by the `track` cell.
+public struct HeldOutData: Sendable, Equatable {
+  public var name: String
+  public var digest: String
+  public var source: String
+
+  public init(name: String, digest: String, source: String) {
+    self.name = name
+    self.digest = digest
+    self.source = source
+  }
+
+  /// The `mlflow.data.context` value of held-out inputs.
+  public static let context = "testing"
+
+  /// The run's held-out data, or nil when it recorded none.
+  public init?(of run: Run) {
+    guard let d = run.inputs.first(where: { $0.tags.contains(KeyValue(SystemTags.datasetContext, Self.context)) }) else { return nil }
+    self.init(name: d.name, digest: d.digest, source: d.source)
+  }
+
+  /// `split.test (digest 1a2b…, workbench://parivision/split.test)`: the source's `uri` when it has one.
+  public var description: String {
+    let object = (try? JSONSerialization.jsonObject(with: Data(source.utf8))) as? [String: Any]
+    return "\(name) (digest \(digest), \((object?["uri"] as? String) ?? source))"
+  }
+}
+
 /// Pure decision function for promotion.
 public enum ChampionChallenger {
   /// Promote when there is no (valid) champion, or when the challenger improves on it by more than `margin`.

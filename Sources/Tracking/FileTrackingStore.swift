@@ -18,6 +18,8 @@ public final class FileTrackingStore: TrackingStore {
   public let root: URL
   private let writer: AtomicFileWriter
   private let clock: @Sendable () -> Int64
+  /// Staging entries of dead processes removed when the store was opened (see `AtomicFileWriter`).
+  public let removedStagingLeftovers: [String]
 
   /// Opens (creating when needed) the store at `root`: `.trash/`, `models/` and the Default experiment `0`.
   public init(root: URL, clock: @escaping @Sendable () -> Int64 = systemMillisecondClock) throws {
@@ -30,6 +32,7 @@ public final class FileTrackingStore: TrackingStore {
     self.root = absolute.resolvingSymlinksInPath()
     self.writer = AtomicFileWriter(root: self.root)
     self.clock = clock
+    removedStagingLeftovers = writer.removeLeftoversOfDeadProcesses()
     try writer.ensureDirectory(self.root.appendingPathComponent(".trash"))
     try writer.ensureDirectory(self.root.appendingPathComponent("models"))
     let defaultMeta = self.root.appendingPathComponent("0/meta.yaml")
@@ -437,6 +440,19 @@ public final class FileTrackingStore: TrackingStore {
     return runs.sorted { ($0.info.startTime, $1.info.runId) > ($1.info.startTime, $0.info.runId) }
   }
 
+  public func findRuns(experimentId: String, tag key: String, value: String) throws -> [Run] {
+    try searchRuns(experimentId: experimentId).filter { $0.tags[key] == value }
+  }
+
+  public func readArtifact(runId: String, path: String) throws -> Data {
+    try KeyValidation.validateArtifactPath(path)
+    let url = try runDirectory(runId).appendingPathComponent("artifacts").appendingPathComponent(path)
+    guard let data = FileManager.default.contents(atPath: url.path) else {
+      throw TrackingError.notFound(what: "artifact \(path) of run \(runId)", hint: "list the run's artifacts (is it a model run?)")
+    }
+    return data
+  }
+
   public func metricHistory(runId: String, key: String) throws -> [MetricPoint] {
     try KeyValidation.validateKey(key, kind: "metric")
     let url = try runDirectory(runId).appendingPathComponent("metrics").appendingPathComponent(key)
@@ -482,6 +498,13 @@ public final class FileTrackingStore: TrackingStore {
     return RegisteredModel(
       name: meta["name"]?.stringValue ?? name, description: meta["description"]?.stringValue ?? "",
       tags: try readKeyValueFolder(dir.appendingPathComponent("tags")), aliases: try readAliases(dir))
+  }
+
+  public func registeredModelNames() throws -> [String] {
+    let models = root.appendingPathComponent("models")
+    return subdirectories(models).filter {
+      FileManager.default.fileExists(atPath: models.appendingPathComponent($0).appendingPathComponent("meta.yaml").path)
+    }
   }
 
   private func readAliases(_ dir: URL) throws -> [String: Int] {

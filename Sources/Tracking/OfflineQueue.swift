@@ -8,10 +8,13 @@ public struct PendingRun: Sendable, Equatable, Codable {
   public var experimentName: String
   /// Stable identity (`workbench.run_key` tag) used to find an earlier replay on the server.
   public var runKey: String
-  public init(localRunId: String, experimentName: String, runKey: String) {
+  /// The server the run was meant for (base URL without credentials); nil in queues written before it was recorded.
+  public var server: String?
+  public init(localRunId: String, experimentName: String, runKey: String, server: String? = nil) {
     self.localRunId = localRunId
     self.experimentName = experimentName
     self.runKey = runKey
+    self.server = server
   }
 }
 

@@ -339,6 +339,25 @@ public final class RESTTrackingStore: TrackingStore {
     }
   }
 
+  public func readArtifact(runId: String, path: String) throws -> Data {
+    try KeyValidation.validateArtifactPath(path)
+    let info = try getRun(runId: runId).info
+    guard let prefix = Self.proxyPath(artifactURI: info.artifactURI) else {
+      throw TrackingError.invalidInput(
+        what: "run artifact URI", value: info.artifactURI,
+        rule: "the server does not proxy artifacts for this experiment; start `mlflow server` with --artifacts-destination DIR")
+    }
+    let url = try endpoint("/api/2.0/mlflow-artifacts/artifacts/" + Self.encodeSegments(prefix + "/" + path))
+    let response = try send(HTTPRequest(method: "GET", url: url))
+    guard (200..<300).contains(response.status) else {
+      if response.status == 404 {
+        throw TrackingError.notFound(what: "artifact \(path) of run \(runId)", hint: "list the run's artifacts (is it a model run?)")
+      }
+      throw serverError(response, url: url)
+    }
+    return response.body
+  }
+
   public func setTerminated(runId: String, status: RunStatus, endTime: Int64?) throws {
     var body: JSON = ["run_id": runId, "status": status.rawValue]
     if status.isTerminal { body["end_time"] = NSNumber(value: endTime ?? clock()) }
@@ -374,11 +393,11 @@ public final class RESTTrackingStore: TrackingStore {
 
   public func searchRuns(experimentId: String) throws -> [Run] { try search(experimentId: experimentId, filter: nil) }
 
-  public func findRun(experimentId: String, tag key: String, value: String) throws -> Run? {
+  public func findRuns(experimentId: String, tag key: String, value: String) throws -> [Run] {
     if value.contains("'") || key.contains("`") {
-      return try searchRuns(experimentId: experimentId).first { $0.tags[key] == value }
+      return try searchRuns(experimentId: experimentId).filter { $0.tags[key] == value }
     }
-    return try search(experimentId: experimentId, filter: "tags.`\(key)` = '\(value)'").first
+    return try search(experimentId: experimentId, filter: "tags.`\(key)` = '\(value)'")
   }
 
   public func metricHistory(runId: String, key: String) throws -> [MetricPoint] {
@@ -428,6 +447,19 @@ public final class RESTTrackingStore: TrackingStore {
     } catch let error where Self.isNotFound(error) {
       return nil
     }
+  }
+
+  public func registeredModelNames() throws -> [String] {
+    var names: [String] = []
+    var token: String?
+    repeat {
+      var query = [("max_results", "1000")]
+      if let token { query.append(("page_token", token)) }
+      let json = try call("GET", "registered-models/search", query: query)
+      for m in json["registered_models"] as? [JSON] ?? [] { if let n = m["name"] as? String { names.append(n) } }
+      token = json["next_page_token"] as? String
+    } while token?.isEmpty == false
+    return names.sorted()
   }
 
   public func registeredModel(named name: String) throws -> RegisteredModel {

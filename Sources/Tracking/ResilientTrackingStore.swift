@@ -29,6 +29,11 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
     for p in try queue.load() { localRunExperiments[p.localRunId] = p.experimentName }
   }
 
+  /// The server this store logs to (base URL without credentials), as recorded with each queued run.
+  public var target: String {
+    (remote as? RESTTrackingStore).map { RESTConfiguration.redact($0.configuration.baseURL.absoluteString) } ?? "\(type(of: remote))"
+  }
+
   /// True after the server was found unreachable (until the next successful `sync()`).
   public var isOffline: Bool { lock.withLock { offline } }
 
@@ -97,7 +102,7 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
     let key = c.tags.first { $0.key == SystemTags.runKey }?.value ?? info.runId
     try lock.withLock {
       var pending = try queue.load()
-      pending.append(PendingRun(localRunId: info.runId, experimentName: name, runKey: key))
+      pending.append(PendingRun(localRunId: info.runId, experimentName: name, runKey: key, server: target))
       try queue.save(pending)
       localRunExperiments[info.runId] = name
     }
@@ -132,8 +137,11 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
   public func searchRuns(experimentId: String) throws -> [Run] {
     try (isLocalExperiment(experimentId) ? local : remote).searchRuns(experimentId: experimentId)
   }
-  public func findRun(experimentId: String, tag key: String, value: String) throws -> Run? {
-    try (isLocalExperiment(experimentId) ? local : remote).findRun(experimentId: experimentId, tag: key, value: value)
+  public func findRuns(experimentId: String, tag key: String, value: String) throws -> [Run] {
+    try (isLocalExperiment(experimentId) ? local : remote).findRuns(experimentId: experimentId, tag: key, value: value)
+  }
+  public func readArtifact(runId: String, path: String) throws -> Data {
+    try store(for: runId).readArtifact(runId: runId, path: path)
   }
   public func metricHistory(runId: String, key: String) throws -> [MetricPoint] {
     try store(for: runId).metricHistory(runId: runId, key: key)
@@ -148,6 +156,7 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
   public func findRegisteredModel(named name: String) throws -> RegisteredModel? {
     try remote.findRegisteredModel(named: name)
   }
+  public func registeredModelNames() throws -> [String] { try remote.registeredModelNames() }
   public func setRegisteredModelTag(name: String, key: String, value: String) throws {
     try remote.setRegisteredModelTag(name: name, key: key, value: value)
   }
@@ -186,6 +195,9 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
     public var alreadyPresent: [String: String] = [:]
     /// Runs left in the queue because they are still RUNNING locally (see `includeUnfinished`).
     public var stillRunning: [String] = []
+    /// Runs left in the queue because they were recorded for another server (local run id → that server);
+    /// `sync(retarget: true)` sends them here instead.
+    public var otherServer: [String: String] = [:]
     public init() {}
   }
 
@@ -194,11 +206,17 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
 
   /// Replays every queued run whose local status is terminal (or every run with `includeUnfinished`), oldest
   /// first, parents before children. Safe to call again after a crash or a connection loss mid-way.
+  /// Runs recorded for another server stay queued (`otherServer`) unless `retarget` is true.
   @discardableResult
-  public func sync(includeUnfinished: Bool = false) throws -> SyncReport {
+  public func sync(includeUnfinished: Bool = false, retarget: Bool = false) throws -> SyncReport {
     var report = SyncReport()
     let pending = try lock.withLock { try queue.load() }
+    let here = target
     for item in pending {
+      if let server = item.server, server != here, !retarget {
+        report.otherServer[item.localRunId] = server
+        continue
+      }
       let localRun = try local.getRun(runId: item.localRunId)
       if !localRun.info.status.isTerminal && !includeUnfinished {
         report.stillRunning.append(item.localRunId)
@@ -214,7 +232,7 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
         localRunExperiments[item.localRunId] = nil
       }
     }
-    if report.stillRunning.isEmpty { lock.withLock { offline = false } }
+    if report.stillRunning.isEmpty && report.otherServer.isEmpty { lock.withLock { offline = false } }
     return report
   }
 

@@ -172,6 +172,10 @@ public enum SystemTags {
   public static let datasetContext = "mlflow.data.context"
   /// Stable identity of a run across offline replay (see `ResilientTrackingStore`).
   public static let runKey = "workbench.run_key"
+  /// The process logging a run (`host pid start`, see `ProcessIdentity`): tells an interrupted run from one in progress.
+  public static let writer = "workbench.writer"
+  /// Ids of unfinished runs with the same run key that this run replaced (comma-separated).
+  public static let replaces = "workbench.replaces"
   /// Set last when an offline run has been fully replayed to the server.
   public static let replayComplete = "workbench.replay_complete"
 }

@@ -49,18 +49,24 @@ extension TrackingStore {
   /// Logs a whole run: get-or-create the experiment, create the run, params/metrics/tags, inputs, artifacts,
   /// then FINISHED. If any step fails the run is marked FAILED (best effort) and the error rethrown.
   /// Returns the run info and whether an existing run (same `runKey`, FINISHED) was reused.
+  ///
+  /// A run with the same key that never finished — its process was killed (RUNNING forever) or it failed — is
+  /// retired (marked KILLED and deleted) and replaced, so a key never has two visible runs; the new run names the
+  /// retired ones in tag `workbench.replaces`. A RUNNING run whose writer (tag `workbench.writer`) is still alive
+  /// on this host is being logged right now: that is an error (`runInProgress`), nothing is touched.
+  /// `checkpoint` is called once params, metrics and inputs are logged, before artifacts and FINISHED.
   @discardableResult
-  public func record(_ record: RunRecord) throws -> (info: RunInfo, reused: Bool) {
+  public func record(_ record: RunRecord, checkpoint: (RunInfo) throws -> Void = { _ in }) throws -> (info: RunInfo, reused: Bool) {
     let experiment = try experiment(named: record.experimentName)
     var tags = record.tags
     if let key = record.runKey {
-      if let existing = try findRun(experimentId: experiment.experimentId, tag: SystemTags.runKey, value: key),
-        existing.info.status == .finished
-      {
-        return (existing.info, true)
-      }
+      let existing = try findRuns(experimentId: experiment.experimentId, tag: SystemTags.runKey, value: key)
+      if let done = existing.first(where: { $0.info.status == .finished }) { return (done.info, true) }
+      let retired = try retireUnfinished(existing)
       tags.append(KeyValue(SystemTags.runKey, key))
+      if !retired.isEmpty { tags.append(KeyValue(SystemTags.replaces, retired.joined(separator: ","))) }
     }
+    tags.append(KeyValue(SystemTags.writer, ProcessIdentity.current.description))
     let info = try createRun(
       RunCreation(
         experimentId: experiment.experimentId, runName: record.runName, userId: record.userId,
@@ -68,6 +74,7 @@ extension TrackingStore {
     do {
       try logBatch(runId: info.runId, params: record.params, metrics: record.metrics, tags: [])
       if !record.datasets.isEmpty { try logInputs(runId: info.runId, datasets: record.datasets) }
+      try checkpoint(info)
       for (url, path) in record.artifacts { try logArtifact(runId: info.runId, localURL: url, artifactPath: path) }
       try setTerminated(runId: info.runId, status: .finished, endTime: record.endTime)
     } catch {
@@ -77,5 +84,24 @@ extension TrackingStore {
     var finished = info
     finished.status = .finished
     return (finished, false)
+  }
+
+  /// Marks KILLED and deletes runs (of one run key) that never finished; returns their ids. Throws
+  /// `runInProgress` when one is RUNNING under a live writer on this host (or started less than a day ago on
+  /// another host, where liveness cannot be checked).
+  public func retireUnfinished(_ runs: [Run], now: Int64 = systemMillisecondClock()) throws -> [String] {
+    for run in runs where run.info.status == .running {
+      let writer = run.tags[SystemTags.writer].flatMap(ProcessIdentity.init)
+      guard let writer, writer != ProcessIdentity.current else { continue }
+      let alive = writer.isAlive ?? (now - run.info.startTime < 86_400_000)
+      if alive { throw TrackingError.runInProgress(runId: run.runId, writer: writer.description) }
+    }
+    var retired: [String] = []
+    for run in runs where run.info.status != .finished {
+      if !run.info.status.isTerminal { try setTerminated(runId: run.runId, status: .killed, endTime: nil) }
+      try deleteRun(runId: run.runId)
+      retired.append(run.runId)
+    }
+    return retired
   }
 }

@@ -22,6 +22,8 @@ public enum TrackingError: Error, Sendable, CustomStringConvertible, Equatable {
   case badResponse(url: String, reason: String)
   /// A registry operation is not possible in the current state (e.g. rollback without a previous champion).
   case registryState(model: String, reason: String)
+  /// A run with the same run key is being logged right now by another live process.
+  case runInProgress(runId: String, writer: String)
 
   public var description: String {
     switch self {
@@ -45,6 +47,9 @@ public enum TrackingError: Error, Sendable, CustomStringConvertible, Equatable {
       return "unexpected response from \(url): \(reason); is this an MLflow server (REST API 2.0)?"
     case .registryState(let model, let reason):
       return "model registry \"\(model)\": \(reason)"
+    case .runInProgress(let runId, let writer):
+      return "run \(runId) with the same run key is being logged right now by process \(writer) (host pid start); "
+        + "wait for it to finish and run again (if that process is gone, mark the run KILLED or delete it in MLflow)"
     }
   }
 

@@ -30,16 +30,20 @@ public protocol TrackingStore: Sendable {
   func searchRuns(experimentId: String) throws -> [Run]
   /// Every logged point of one metric of a run, in logging order.
   func metricHistory(runId: String, key: String) throws -> [MetricPoint]
-  /// The first active run of the experiment whose tag `key` equals `value`, or nil.
-  func findRun(experimentId: String, tag key: String, value: String) throws -> Run?
+  /// Every active run of the experiment whose tag `key` equals `value`, newest first.
+  func findRuns(experimentId: String, tag key: String, value: String) throws -> [Run]
   /// Artifact entries directly under `path` (nil = root), relative to the artifact root.
   func listArtifacts(runId: String, path: String?) throws -> [ArtifactEntry]
+  /// The bytes of one artifact file (`path` relative to the artifact root, e.g. `model/model.wbm`).
+  func readArtifact(runId: String, path: String) throws -> Data
 
   // MARK: Registry
   /// The registered model, created when absent.
   func registeredModel(named name: String) throws -> RegisteredModel
   /// The registered model or nil.
   func findRegisteredModel(named name: String) throws -> RegisteredModel?
+  /// Names of every registered model, sorted.
+  func registeredModelNames() throws -> [String]
   func setRegisteredModelTag(name: String, key: String, value: String) throws
   /// Registers the run's artifact directory `artifactPath` as a new version (number = max + 1).
   func createModelVersion(name: String, runId: String, artifactPath: String, tags: [KeyValue], description: String)
@@ -64,9 +68,9 @@ extension TrackingStore {
   public func setTags(runId: String, _ tags: [KeyValue]) throws {
     try logBatch(runId: runId, params: [], metrics: [], tags: tags)
   }
-  /// The first active run of the experiment whose tag `key` equals `value`, or nil.
+  /// The first (newest) active run of the experiment whose tag `key` equals `value`, or nil.
   public func findRun(experimentId: String, tag key: String, value: String) throws -> Run? {
-    try searchRuns(experimentId: experimentId).first { $0.tags[key] == value }
+    try findRuns(experimentId: experimentId, tag: key, value: value).first
   }
 }
 

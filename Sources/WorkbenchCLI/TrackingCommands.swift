@@ -163,9 +163,11 @@ struct Runs: ParsableCommand {
 
 struct Sync: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Replay runs queued while the tracking server was unreachable (idempotent: each run lands once).")
+    abstract: "Replay runs queued while the tracking server was unreachable (idempotent: each run lands once).",
+    discussion: "Each queued run remembers the server it was meant for; runs recorded for another server stay queued unless --retarget is given.")
 
   @OptionGroup var store: TrackingArguments
+  @Flag(help: "Send runs queued for another server to this one instead.") var retarget = false
 
   func run() throws {
     let env = store.environment
@@ -182,17 +184,24 @@ struct Sync: ParsableCommand {
         throw TrackingCommandError("cannot open the offline queue")
       }
       if try s.pendingRuns().isEmpty { return ResilientTrackingStore.SyncReport() }
-      return try s.sync()
+      return try s.sync(retarget: retarget)
     }
     let t = Terminal.standardOutput
-    if report.replayed.isEmpty && report.alreadyPresent.isEmpty && report.stillRunning.isEmpty {
+    if report.replayed.isEmpty && report.alreadyPresent.isEmpty && report.stillRunning.isEmpty && report.otherServer.isEmpty {
       printOut("nothing to sync: the offline queue is empty")
       return
     }
     for (local, remote) in report.replayed.sorted(by: { $0.key < $1.key }) { printOut("replayed  \(local) → \(remote)") }
     for (local, remote) in report.alreadyPresent.sorted(by: { $0.key < $1.key }) { printOut(t.dim("present   \(local) = \(remote)")) }
     for local in report.stillRunning { printOut(t.yellow("running   \(local) (still RUNNING locally, kept in the queue)")) }
-    printOut("synced to \(store.display): \(report.replayed.count) replayed, \(report.alreadyPresent.count) already present, \(report.stillRunning.count) still queued")
+    printOut("synced to \(store.display): \(report.replayed.count) replayed, \(report.alreadyPresent.count) already present, \(report.stillRunning.count + report.otherServer.count) still queued")
+    if !report.otherServer.isEmpty {
+      let servers = Set(report.otherServer.values).sorted()
+      throw TrackingCommandError(
+        "\(report.otherServer.count) queued run(s) were recorded for \(servers.joined(separator: ", ")), not \(store.display): "
+          + "they stay in the queue (\(queue.path)). Run `workbench sync --uri \(servers[0])` when that server is reachable, "
+          + "or `workbench sync --uri \(store.display) --retarget` to send them to \(store.display) instead")
+    }
   }
 }
 
@@ -228,20 +237,26 @@ struct Promote: ParsableCommand {
       return try ModelPromoter(store: s, modelName: model, alias: alias, rule: rule).promote(runId: runId, artifactPath: "model")
     }
     let d = outcome.decision
+    let decision = outcome.notCompared != nil ? "not_compared" : d.promote ? "promoted" : "rejected"
     if json {
       printOut(JSONValue.object([
-        "model_name": .string(model), "run_id": .string(runId), "version": .int(outcome.version.version),
-        "decision": .string(d.promote ? "promoted" : "rejected"), "metric": .string(metric),
+        "model_name": .string(model), "run_id": .string(runId), "version": outcome.version.map { .int($0.version) } ?? .null,
+        "decision": .string(decision), "metric": .string(metric),
         "challenger_value": d.challengerValue.isFinite ? .double(d.challengerValue) : .null,
         "champion_value": d.championValue.map { JSONValue.double($0) } ?? .null,
         "previous_champion_version": outcome.previousChampion.map { JSONValue.int($0) } ?? .null,
         "champion_version": outcome.champion.map { JSONValue.int($0) } ?? .null, "reason": .string(d.reason),
       ]).serialized().trimmingCharacters(in: .newlines))
+      if outcome.notCompared != nil { throw ExitCode(1) }
       return
     }
     let t = Terminal.standardOutput
-    printOut("registered \(model) version \(outcome.version.version) (run \(runId))")
-    printOut(d.promote ? t.green("promoted: \(alias) → version \(outcome.version.version) — \(d.reason)")
+    guard let version = outcome.version else {
+      printOut(t.yellow("\(d.reason); \(alias) stays at version \(outcome.champion.map(String.init) ?? "none"), nothing registered"))
+      throw TrackingCommandError("promotion compares only runs evaluated on the same held-out data: re-evaluate the champion on the challenger's test set with the promote cell's `reevaluate_champion: true` (see docs/cells/promote.md)")
+    }
+    printOut("registered \(model) version \(version.version) (run \(runId))")
+    printOut(d.promote ? t.green("promoted: \(alias) → version \(version.version) — \(d.reason)")
                        : t.yellow("not promoted: \(alias) stays at version \(outcome.champion.map(String.init) ?? "none") — \(d.reason)"))
   }
 }

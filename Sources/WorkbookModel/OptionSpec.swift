@@ -77,6 +77,9 @@ public struct KindDescriptor: Sendable {
   /// posts) and so cannot be byte-identical on re-execution: `verify` re-executes them against scratch
   /// destinations but does not compare their outputs.
   public var externalEffects: Bool
+  /// True for kinds that log the workbook's params with what they record (`track`): every param is then part of
+  /// their cache key and visible in `CellContext.params`.
+  public var logsWorkbookParams = false
   /// Kind-specific validation beyond option types (runs before anything executes).
   public var validate: @Sendable (_ cell: CellSpec, _ diagnostics: inout Diagnostics) -> Void
   /// References the kind finds in its own syntax (e.g. `{{ cell.field }}` in notes), beyond `${…}`.

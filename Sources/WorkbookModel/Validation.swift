@@ -168,6 +168,8 @@ public enum WorkbookValidator {
         deps.remove(cell.id)
       }
       usedParams.formUnion(params)
+      // Kinds that record the run's params (track) see, and are keyed by, every workbook param.
+      if kind.logsWorkbookParams { params.formUnion(paramTypes.keys) }
       planned.append(PlannedCell(spec: cell, kind: kind, dependencies: deps.sorted(), paramsUsed: params.sorted(),
                                  condition: condition, inputPaths: checker.inputPaths))
     }

@@ -54,6 +54,7 @@ struct TrackingFileStoreTests {
       - id: track_weak
         kind: track
         of: weak
+        test: split.test
         experiment: shots
       - id: track_strong
         kind: track
@@ -146,8 +147,8 @@ struct TrackingFileStoreTests {
       #expect(history.map { $0[1] } == trainLoss, "per-round metric history equals result.json")
       #expect(history.map { Int($0[0]) } == Array(1...30))
       let inputs = strong["inputs"] as? [[String: String]] ?? []
-      #expect(inputs.first?["digest"] == (ts["dataset"] as? [String: Any])?["digest"] as? String)
-      #expect(inputs.first?["name"] == "split.train")
+      #expect(inputs.first { $0["name"] == "split.train" }?["digest"] == (ts["dataset"] as? [String: Any])?["digest"] as? String)
+      #expect(inputs.first { $0["name"] == "split.test" }?["digest"] == (ts["test_data"] as? [String: Any])?["digest"] as? String)
       // Sweep trials are child runs of the sweep's run.
       let parentId = try #require(tsearch["run_id"] as? String)
       let children = runs.values.filter { ($0["tags"] as? [String: String])?["mlflow.parentRunId"] == parentId }
@@ -240,7 +241,7 @@ struct TrackingFileStoreTests {
     let p = try Project(); defer { p.remove() }
     try p.write("shots.csv", Self.shotsCSV(rows: 60))
     try p.write("cred.yaml", Self.workbook.replacingOccurrences(
-      of: "of: weak\n    experiment: shots", with: "of: weak\n    uri: http://bob:hunter2-secret@127.0.0.1:9/\n    experiment: shots"))
+      of: "of: weak\n    test: split.test\n    experiment: shots", with: "of: weak\n    test: split.test\n    uri: http://bob:hunter2-secret@127.0.0.1:9/\n    experiment: shots"))
     let out = try p.workbench(["run", "cred.yaml"])
     #expect(out.status == 2, "\(out.stderr)")
     #expect(out.stderr.contains("credentials"))

@@ -14,6 +14,10 @@ struct FileStoreFixture {
   let championRunId: String
 
   static let artifactFolderName = "model"
+  /// The held-out data every promoted run was evaluated on (promotion compares only runs with the same digest).
+  static let heldOut = DatasetInput(
+    name: "split.test", digest: "9e8d7c6b", source: "{\"uri\": \"workbench://parivision/split.test\"}",
+    tags: [KeyValue(SystemTags.datasetContext, HeldOutData.context)])
 
   init(root: URL, scratch: URL) throws {
     let clock = SteppingClock()
@@ -34,6 +38,7 @@ struct FileStoreFixture {
       try store.logBatch(
         runId: t.runId, params: [KeyValue("learning_rate", i == 0 ? "0.1" : "0.05"), KeyValue("max_depth", "\(3 + i)")],
         metrics: [MetricPoint(key: "test_auc", value: auc, timestamp: 1_760_000_100_000 + Int64(i), step: 0)], tags: [])
+      try store.logInputs(runId: t.runId, datasets: [Self.heldOut])
       try store.setTerminated(runId: t.runId, status: .finished, endTime: nil)
       trials.append(t)
     }
@@ -59,7 +64,8 @@ struct FileStoreFixture {
       datasets: [
         DatasetInput(
           name: "nba_shots", digest: "3f2a9c1b", source: "{\"uri\": \"data/shots.csv\"}", profile: "{\"num_rows\": 10000}",
-          tags: [KeyValue(SystemTags.datasetContext, "training")])
+          tags: [KeyValue(SystemTags.datasetContext, "training")]),
+        Self.heldOut,
       ])
     let modelDir = scratch.appendingPathComponent(Self.artifactFolderName)
     try FileManager.default.createDirectory(at: modelDir.appendingPathComponent("sub"), withIntermediateDirectories: true)

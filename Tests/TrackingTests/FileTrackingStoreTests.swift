@@ -54,7 +54,7 @@ import Testing
     #expect(run.metrics == ["train/loss": 1e-05, "test_auc": 0.74])
     #expect(run.tags[SystemTags.note] == "Line one\nline \"two\" é 🏀")
     #expect(run.info.status == .finished)
-    #expect(run.inputs.first?.digest == "3f2a9c1b")
+    #expect(run.inputs.first { $0.name == "nba_shots" }?.digest == "3f2a9c1b")
     #expect(try store.metricHistory(runId: fixture.final.runId, key: "train/loss") == fixture.loss)
     let children = try store.searchRuns(experimentId: fixture.experiment.experimentId).filter {
       $0.parentRunId == fixture.parent.runId

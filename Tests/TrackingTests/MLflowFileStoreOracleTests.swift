@@ -32,9 +32,11 @@ import Tracking
       }
       let inputs = got["inputs"] as? [[Any]] ?? []
       #expect(inputs.count == expected.inputs.count, "\(label): inputs")
-      if let first = inputs.first, let d = expected.inputs.first {
-        #expect(first[0] as? String == d.name && first[1] as? String == d.digest, "\(label)")
-        #expect((first[2] as? [String: String]) == [SystemTags.datasetContext: "training"], "\(label)")
+      for d in expected.inputs {
+        let read = inputs.first { $0[0] as? String == d.name }
+        #expect(read?[1] as? String == d.digest, "\(label): input \(d.name)")
+        let context = d.tags.first { $0.key == SystemTags.datasetContext }?.value ?? ""
+        #expect((read?[2] as? [String: String]) == [SystemTags.datasetContext: context], "\(label): context of \(d.name)")
       }
     }
     let finalArtifacts = (runs[fixture.final.runId]?["artifacts"] as? [String]) ?? []

@@ -164,8 +164,8 @@ import Tracking
       (pyChild["artifacts"] as? [String])
         == ["model/", "model/model.bin", "model/sub/", "model/sub/extra file.txt", "result.json"])
     #expect((pyChild["inputs"] as? [[Any]])?.first?.first as? String == "nba_shots")
-    #expect((json["champion"] as? [String: String])?["version"] == "1", "rollback must restore version 1")
-    #expect((json["versions"] as? [Int]) == [1, 2, 3])
+    #expect((json["champion"] as? [String: String])?["version"] == "4", "after the rollback to 1, version 4 won against the re-scored champion")
+    #expect((json["versions"] as? [Int]) == [1, 2, 3, 4], "the challenger on other held-out data was not registered")
 
     let offlineJSON = try #require(both["offline-exp"] as? [String: Any])
     let serverRuns = try #require(offlineJSON["runs"] as? [String: [String: Any]])

@@ -172,33 +172,65 @@ enum PromotionScenario {
     let modelDir = scratch.appendingPathComponent("promo-model")
     try FileManager.default.createDirectory(at: modelDir, withIntermediateDirectories: true)
     try Data("weights".utf8).write(to: modelDir.appendingPathComponent("model.bin"))
+    let heldOut = DatasetInput(name: "split.test", digest: "9e8d7c6b", source: "{}",
+                               tags: [KeyValue(SystemTags.datasetContext, HeldOutData.context)])
     func trainedRun(_ name: String, auc: Double) throws -> String {
       let r = try store.createRun(RunCreation(experimentId: e.experimentId, runName: name))
       try store.logMetrics(runId: r.runId, [MetricPoint(key: "test_auc", value: auc, timestamp: 1_760_000_000_000)])
       try store.logArtifact(runId: r.runId, localURL: modelDir, artifactPath: "model")
+      try store.logInputs(runId: r.runId, datasets: [heldOut])
       try store.setTerminated(runId: r.runId, status: .finished, endTime: nil)
       return r.runId
     }
     let promoter = try ModelPromoter(
       store: store, modelName: model, rule: PromotionRule(metric: "test_auc", direction: .higherIsBetter, margin: 0.005))
     let first = try promoter.promote(runId: try trainedRun("first", auc: 0.70))
-    #expect(first.decision.promote && first.champion == first.version.version)
+    #expect(first.decision.promote && first.champion == first.version?.version)
     let weak = try promoter.promote(runId: try trainedRun("weak", auc: 0.702))
     #expect(!weak.decision.promote, "weaker challenger must not take the alias: \(weak.decision.reason)")
     #expect(weak.decision.championValue == 0.70 && weak.decision.challengerValue == 0.702)
-    #expect(try store.modelVersion(name: model, alias: "champion")?.version == first.version.version)
-    #expect(try store.modelVersion(name: model, version: weak.version.version).tags["workbench.promotion.decision"] == "rejected")
+    #expect(try store.modelVersion(name: model, alias: "champion")?.version == first.version?.version)
+    let weakVersion = try #require(weak.version?.version)
+    #expect(try store.modelVersion(name: model, version: weakVersion).tags["workbench.promotion.decision"] == "rejected")
     let strongRun = try trainedRun("strong", auc: 0.75)
     let strong = try promoter.promote(runId: strongRun)
-    #expect(strong.decision.promote && strong.previousChampion == first.version.version)
+    #expect(strong.decision.promote && strong.previousChampion == first.version?.version)
     let champion = try #require(try store.modelVersion(name: model, alias: "champion"))
-    #expect(champion.version == strong.version.version && champion.runId == strongRun)
-    #expect(try promoter.championHistory() == [first.version.version, strong.version.version])
+    #expect(champion.version == strong.version?.version && champion.runId == strongRun)
+    #expect(try promoter.championHistory() == [first.version?.version, strong.version?.version])
     let back = try promoter.rollback()
-    #expect(back.from == strong.version.version && back.to == first.version.version)
-    #expect(try store.modelVersion(name: model, alias: "champion")?.version == first.version.version)
+    #expect(back.from == strong.version?.version && back.to == first.version?.version)
+    #expect(try store.modelVersion(name: model, alias: "champion")?.version == first.version?.version)
     #expect(throws: TrackingError.self) { try promoter.rollback() }  // no earlier champion
     #expect(try store.modelVersions(name: model).map(\.version) == [1, 2, 3])
+
+    // A challenger measured on other held-out data is not compared: nothing is registered, the alias stays.
+    let season = DatasetInput(name: "season.test", digest: "11112222", source: "{}",
+                              tags: [KeyValue(SystemTags.datasetContext, HeldOutData.context)])
+    let other = try store.createRun(RunCreation(experimentId: e.experimentId, runName: "other data"))
+    try store.logMetrics(runId: other.runId, [MetricPoint(key: "test_auc", value: 0.99, timestamp: 1_760_000_000_000)])
+    try store.logArtifact(runId: other.runId, localURL: modelDir, artifactPath: "model")
+    try store.logInputs(runId: other.runId, datasets: [season])
+    try store.setTerminated(runId: other.runId, status: .finished, endTime: nil)
+    let apart = try promoter.promote(runId: other.runId)
+    #expect(apart.version == nil && !apart.decision.promote)
+    #expect(apart.notCompared?.contains("not compared: champion (version 1) evaluated on split.test (digest 9e8d7c6b") == true,
+            "\(apart.notCompared ?? "compared")")
+    #expect(apart.notCompared?.contains("challenger on season.test (digest 11112222") == true)
+    #expect(try store.modelVersions(name: model).count == 3)
+    // Scored afresh on the challenger's data, the champion is compared.
+    let rescored = try promoter.promote(
+      runId: other.runId, championScore: .init(value: 0.98, data: HeldOutData(name: "season.test", digest: "11112222", source: "{}")))
+    #expect(rescored.decision.promote && rescored.decision.championValue == 0.98 && rescored.version?.version == 4)
+    #expect(try store.modelVersion(name: model, version: 4).tags["workbench.promotion.champion_reevaluated"] == "true")
+    // Rolling back a model that does not exist names the ones that do.
+    do {
+      _ = try ModelPromoter(store: store, modelName: "nosuchmodel", rule: PromotionRule(metric: "test_auc")).rollback()
+      Issue.record("rollback of an unknown model succeeded")
+    } catch {
+      #expect("\(error)".contains("registered model \"nosuchmodel\" not found") && "\(error)".contains("registered models here:") && "\(error)".contains(model),
+              "\(error)")
+    }
   }
 }
 
