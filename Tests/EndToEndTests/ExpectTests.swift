@@ -6,7 +6,7 @@ import TestSupport
 /// grouped checks naming the failing group, run-time and static errors.
 @Suite("expect cell")
 struct ExpectTests {
-  /// 12 shots over two seasons; season 2021 has its coordinates in tenths of their unit (like NBA.com's 2020-21 file).
+  /// 12 shots over two seasons; season 2021 has its coordinates divided by ten (like NBA.com's 2020-21 file).
   static let shotsCSV = """
     season,shot_id,x,y,distance,made,zone
     2020,1,0,0,0,1,paint
