@@ -62,6 +62,7 @@ extension Engine {
                                    runId: nil, observer: SilentObserver())
     var records: [String: CellRecord] = [:]
     var out: [CellFreshness] = []
+    var stateOf: [String: CellFreshness.State] = [:]
     for id in workbook.order {
       let cell = workbook.cell(id)!
       var f = CellFreshness(id: id, kind: cell.kind.name, state: .stale, reasons: [])
@@ -69,9 +70,12 @@ extension Engine {
       f.recordedKey = old?.key
       let oldManifest = old.flatMap { manifest(forKey: $0.key) }
       f.recordedComponents = oldManifest?.components
-      defer { out.append(f) }
+      defer {
+        out.append(f)
+        stateOf[id] = f.state
+      }
       if let bad = cell.dependencies.first(where: { records[$0]?.status != .cached }) {
-        let upstreamState = out.first { $0.id == bad }?.state
+        let upstreamState = stateOf[bad]
         f.state = upstreamState == .skipped ? .skipped : .stale
         f.reasons = [upstreamState == .skipped ? "upstream cell \(bad) will be skipped" : "upstream cell \(bad) will rerun"]
         records[id] = CellRecord(id: id, kind: cell.kind.name, status: .executed)
