@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs the system packages Workbench needs (Debian/Ubuntu). Idempotent: does nothing when all are present.
+# Usage: scripts/setup.sh [--test]
 set -euo pipefail
 packages=(libsqlite3-dev sqlite3 libcurl4-openssl-dev zlib1g-dev gnuplot-nox)
+# --test (scripts/test.sh): also the tools the test suite checks the reports with — tidy validates each shipped
+# index.html, headless chromium screenshots it. Workbench itself needs neither.
+if [ "${1:-}" = "--test" ]; then packages+=(tidy chromium); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,7 +5,7 @@
 # XGBoost, Evidently, MLflow 3 and 2) via scripts/python-env.sh into .build-py/ (ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+scripts/setup.sh --test
 scripts/python-env.sh all
 # On CI every oracle and dataset must be present: a missing one fails the test instead of skipping it.
 if [ "${CI:-}" = "true" ]; then export WORKBENCH_REQUIRE_ORACLES=1; fi

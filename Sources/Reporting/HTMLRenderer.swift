@@ -119,7 +119,24 @@ public enum HTMLRenderer {
                                 (#"url\(\s*#"#, "url(#\(idPrefix)")] {
       svg = svg.replacingOccurrences(of: pattern, with: template, options: .regularExpression)
     }
-    return svg
+    return numberingRepeatedIds(svg)
+  }
+
+  /// gnuplot repeats ids inside one SVG too (`gnuplot_plot_1` for a plot and again for its key entry): the
+  /// second and later uses of an id get `-2`, `-3`… (references keep pointing at the first).
+  static func numberingRepeatedIds(_ svg: String) -> String {
+    var seen: [Substring: Int] = [:]
+    var out = ""
+    var last = svg.startIndex
+    for match in svg.matches(of: /(\sid\s*=\s*['"])([^'"]*)(['"])/) {
+      let id = match.output.2
+      let count = (seen[id] ?? 0) + 1
+      seen[id] = count
+      guard count > 1 else { continue }
+      out += svg[last..<match.range.lowerBound] + match.output.1 + id + "-\(count)" + match.output.3
+      last = match.range.upperBound
+    }
+    return out + svg[last...]
   }
 
   static let css = """

@@ -85,7 +85,7 @@ func document(_ sections: [(id: String, blocks: [ReportBlock])], language: Strin
   @Test func inlinedFiguresGetUniqueIds() throws {
     let svg = Array("""
       <?xml version="1.0"?>
-      <svg id='gnuplot_canvas'><defs><path id='gpPt0' d='M0 0'/></defs><use xlink:href='#gpPt0'/><rect fill="url(#grad)"/><g id="grad"/></svg>
+      <svg id='gnuplot_canvas'><defs><path id='gpPt0' d='M0 0'/></defs><use xlink:href='#gpPt0'/><rect fill="url(#grad)"/><g id="grad"/><g id='gnuplot_plot_1'/><g id='gnuplot_plot_1'/></svg>
       """.utf8)
     let doc = document([("a", [.figure(file: "one.svg", caption: nil), .figure(file: "two.svg", caption: nil)]),
                         ("b", [.details(summary: "more", blocks: [.figure(file: "one.svg", caption: nil)])])],
@@ -94,6 +94,7 @@ func document(_ sections: [(id: String, blocks: [ReportBlock])], language: Strin
     let ids = html.matches(of: /\sid=['"]([^'"]+)['"]/).map { String($0.output.1) }
     #expect(ids.count == Set(ids).count, "duplicate ids: \(ids)")
     #expect(ids.contains("cell-a-f2-gpPt0") && ids.contains("cell-b-f1-gnuplot_canvas"))
+    #expect(ids.contains("cell-a-f1-gnuplot_plot_1") && ids.contains("cell-a-f1-gnuplot_plot_1-2"), "repeats inside one SVG are numbered")
     #expect(html.contains("xlink:href='#cell-a-f1-gpPt0'") && html.contains("url(#cell-a-f2-grad)"), "references follow their ids")
   }
 
