@@ -6,7 +6,7 @@ import WorkbookModel
 /// * `drift`: a `drift` cell reports `dataset_drift: true`;
 /// * `contracts`: an `expect` cell recorded warn-level failed checks (`warned` > 0 in its result.json);
 /// * `cell.path.to.number OP number` with OP one of `<` `<=` `>` `>=` `==` `!=`: compares a number of the cell's
-///   result.json (list elements by index: `sweep.trials.0.roc_auc`).
+///   result.json (list elements by index: `sweep.trials.0.cv_mean`).
 public enum RunGate: Sendable, Equatable, CustomStringConvertible {
   case drift
   case contracts
@@ -46,7 +46,7 @@ public enum RunGate: Sendable, Equatable, CustomStringConvertible {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     if trimmed == "drift" { return .drift }
     if trimmed == "contracts" { return .contracts }
-    let usage = "accepted: `drift`, `contracts`, or `cell.path.to.number OP number` with OP one of < <= > >= == != (e.g. \"sweep.test.roc_auc < 0.62\")"
+    let usage = "accepted: `drift`, `contracts`, or `cell.path.to.number OP number` with OP one of < <= > >= == != (e.g. \"sweep.best.test.roc_auc < 0.62\")"
     guard let (comparison, range) = Comparison.allCases.lazy.compactMap({ c in trimmed.range(of: c.rawValue).map { (c, $0) } })
       .min(by: { $0.1.lowerBound < $1.1.lowerBound })
     else {

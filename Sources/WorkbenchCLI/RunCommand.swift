@@ -26,7 +26,7 @@ struct Run: AsyncParsableCommand {
   var quiet = false
 
   @Option(name: .customLong("fail-on"), help: ArgumentHelp(
-    "Fail the run (exit code 1, recorded in run.json) when a condition holds after it: `drift` (a drift cell reports dataset drift), `contracts` (an expect cell recorded failed warn-level checks), or `cell.path OP number` over the cell's result.json, OP one of < <= > >= == != (e.g. \"sweep.test.roc_auc < 0.62\"). Repeatable.",
+    "Fail the run (exit code 1, recorded in run.json) when a condition holds after it: `drift` (a drift cell reports dataset drift), `contracts` (an expect cell recorded failed warn-level checks), or `cell.path OP number` over the cell's result.json, OP one of < <= > >= == != (e.g. \"sweep.best.test.roc_auc < 0.62\"). Repeatable.",
     valueName: "condition"))
   var failOn: [String] = []
 
