@@ -59,18 +59,13 @@ enum LoadCell {
     for (i, file) in files.enumerated() {
       let display = Self.display(file, root: context.projectRoot)
       if Self.isParquet(file) {
-        let csvName = display.replacingOccurrences(of: #"\.(parquet|parq|pq)$"#, with: ".csv", options: [.regularExpression, .caseInsensitive])
+        let stem = display.range(of: #"\.(parquet|parq|pq)$"#, options: [.regularExpression, .caseInsensitive])
+          .map { String(display[..<$0.lowerBound]) } ?? (display as NSString).deletingPathExtension + "-converted"
+        let csvName = stem + ".csv"
         throw CellError("`\(display)` is a Parquet file; Parquet is not supported (load reads CSV/TSV and JSON)",
                         at: o.location(of: "source"),
-                        hint: "convert it to CSV, e.g. python3 -c \"import pandas as pd; pd.read_parquet('\(display)').to_csv('\(csvName)', index=False)\" "
-                          + "or with polars: pl.read_parquet('\(display)').write_csv('\(csvName)'), then load `\(csvName)`")
-      }
-      if Self.isParquet(file) {
-        let csvName = display.replacingOccurrences(of: #"\.(parquet|parq|pq)$"#, with: ".csv", options: [.regularExpression, .caseInsensitive])
-        throw CellError("`\(display)` is a Parquet file; Parquet is not supported (load reads CSV/TSV and JSON)",
-                        at: o.location(of: "source"),
-                        hint: "convert it to CSV, e.g. python3 -c \"import pandas as pd; pd.read_parquet('\(display)').to_csv('\(csvName)', index=False)\" "
-                          + "or with polars: pl.read_parquet('\(display)').write_csv('\(csvName)'), then load `\(csvName)`")
+                        hint: "convert it to CSV: python3 -c \"import pandas as pd; pd.read_parquet('\(display)').to_csv('\(csvName)', index=False)\" "
+                          + "(or python3 -c \"import polars as pl; pl.read_parquet('\(display)').write_csv('\(csvName)')\"), then load `\(csvName)`")
       }
       var options = csv
       if options.delimiter == nil {
