@@ -169,14 +169,15 @@ struct ExpectOutcome {
     self.check = check
     self.by = by
     frame = table
-    for name in by + check.columns where table.column(named: name) == nil { throw check.unknownColumn(name, in: table) }
+    for name in by + check.namedColumns where table.column(named: name) == nil { throw check.unknownColumn(name, in: table) }
+    let grouping: RowGroups
+    do { grouping = try TableOperations.rowGroups(table, by: by) } catch {
+      throw CellError("check `\(check.name)`: \(error.message)", at: check.location, hint: error.hint)
+    }
+    let states = try check.rowStates(table, groupBy: by)
     var shown: [String] = []
     for name in by + check.columns + extra where !shown.contains(name) { shown.append(name) }
     sampleColumns = shown
-
-    let grouping: RowGroups
-    do { grouping = try TableOperations.rowGroups(table, by: by) } catch { throw check.unknownColumn(by.first ?? "", in: table) }
-    let states = try check.rowStates(table, groupBy: by)
     let count = by.isEmpty ? 1 : grouping.count  // ungrouped, even an empty table is one (empty) group
     let groupOf: (Int) -> Int = by.isEmpty ? { _ in 0 } : { grouping.groupOfRow[$0] }
     let keyColumns = by.map { table.column(named: $0)! }
@@ -284,9 +285,10 @@ struct ExpectOutcome {
     ]
     for (k, v) in check.specification { o[k] = v }
     if check.mostly < 1 { o["mostly"] = .double(check.mostly) }
-    if case .expression = check.rule { o["unevaluated_rows"] = .int(unevaluatedRows) }
-    if case .between = check.rule { o["unevaluated_rows"] = .int(unevaluatedRows) }
-    if case .inSet = check.rule { o["unevaluated_rows"] = .int(unevaluatedRows) }
+    switch check.rule {
+    case .between, .inSet, .expression: o["unevaluated_rows"] = .int(unevaluatedRows)
+    default: break
+    }
     if by.isEmpty {
       o["observed"] = .object(observed)
     } else {

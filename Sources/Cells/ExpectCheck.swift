@@ -36,6 +36,12 @@ struct ExpectCheck {
   var mostly: Double
   var location: SourceLocation
 
+  /// Columns checked by name before evaluating (an expression reports its own unknown columns, at the character).
+  var namedColumns: [String] {
+    if case .expression = rule { return [] }
+    return columns
+  }
+
   /// Columns the check reads (grouping excluded).
   var columns: [String] {
     switch rule {
@@ -224,11 +230,9 @@ struct ExpectCheck {
         return v.indices.map { c.isNull($0) ? Self.unevaluated : ok.contains(v[$0]) ? Self.passes : Self.fails }
       case .int, .float:
         let ok = try Set(allowed.map { a -> Double in
-          guard case .bool = a else {
-            if let d = a.doubleValue ?? a.stringValue.flatMap(Double.init) { return d }
-            throw notComparable(a, c)
-          }
-          throw notComparable(a, c)
+          if case .bool = a { throw notComparable(a, c) }
+          guard let d = a.doubleValue ?? a.stringValue.flatMap(Double.init) else { throw notComparable(a, c) }
+          return d
         })
         return (c.doubles() ?? []).map { v in v.map { ok.contains($0) ? Self.passes : Self.fails } ?? Self.unevaluated }
       }
