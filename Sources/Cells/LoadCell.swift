@@ -197,20 +197,6 @@ enum LoadCell {
     return (try? handle.read(upToCount: 4)).map { Array($0) } == magic
   }
 
-  /// A Parquet file, by its name (.parquet, .parq, .pq) or its `PAR1` magic at both ends: read as CSV it would
-  /// give garbage.
-  static func isParquet(_ file: String) -> Bool {
-    let lower = file.lowercased()
-    if lower.hasSuffix(".parquet") || lower.hasSuffix(".parq") || lower.hasSuffix(".pq") { return true }
-    guard let handle = FileHandle(forReadingAtPath: file) else { return false }
-    defer { try? handle.close() }
-    let magic = Array("PAR1".utf8)
-    guard let head = try? handle.read(upToCount: 4), Array(head) == magic,
-          let end = try? handle.seekToEnd(), end >= 12 else { return false }
-    try? handle.seek(toOffset: end - 4)
-    return (try? handle.read(upToCount: 4)).map { Array($0) } == magic
-  }
-
   static func display(_ path: String, root: URL) -> String {
     let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
     return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
