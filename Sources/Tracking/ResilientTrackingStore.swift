@@ -94,7 +94,7 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
       c.experimentId = try localExperiment(named: n).experimentId
     } else {
       throw TrackingError.unreachable(
-        url: "\(remote)", attempts: 1,
+        url: target, attempts: 1,
         reason: "server unreachable and experiment id \(c.experimentId) was not obtained from this store, "
           + "so it cannot be recreated locally; get the experiment with experiment(named:) first")
     }

@@ -22,8 +22,9 @@ public enum TrackingStoreFactory {
     }
     guard let resolved, !resolved.isEmpty else { return try FileTrackingStore(root: defaultRoot) }
     if resolved.hasPrefix("file://") {
-      guard let url = URL(string: resolved), url.isFileURL else {
-        throw TrackingError.invalidInput(what: "tracking URI", value: resolved, rule: "use file:///absolute/path")
+      guard let url = URL(string: resolved), url.isFileURL, url.user == nil, [nil, "", "localhost"].contains(url.host) else {
+        throw TrackingError.invalidInput(
+          what: "tracking URI", value: RESTConfiguration.redact(resolved), rule: "use file:///absolute/path")
       }
       return try FileTrackingStore(root: url)
     }

@@ -110,6 +110,24 @@ final class SleepRecorder: @unchecked Sendable {
     #expect(env.authorizationHeader == "Basic " + Data("bob:pw".utf8).base64EncodedString())
     #expect(try RESTConfiguration.fromEnvironment(["MLFLOW_TRACKING_URI": "./mlruns"]) == nil)
     #expect(RESTConfiguration.redact("http://u:p@host:1/x?y") == "http://***@host:1/x?y")
+    // Tracking's own messages never carry a URI's credentials.
+    do {
+      _ = try TrackingStoreFactory.open(uri: "file://carol:f1le-s3cret@host/x", environment: [:])
+      Issue.record("a file URI with a host was accepted")
+    } catch {
+      #expect(!"\(error)".contains("f1le-s3cret"), "\(error)")
+    }
+    do {
+      let dir = try makeTemporaryDirectory("tracking-redact")
+      defer { try? FileManager.default.removeItem(at: dir) }
+      let store = try TrackingStoreFactory.open(
+        uri: "http://dave:n3t-s3cret@127.0.0.1:9", environment: ["MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0"],
+        offlineRoot: dir.appendingPathComponent("offline/mlruns"))
+      _ = try store.createRun(RunCreation(experimentId: "77", runName: "r"))
+      Issue.record("a run was created on an unreachable server")
+    } catch {
+      #expect(!"\(error)".contains("n3t-s3cret") && "\(error)".contains("127.0.0.1:9"), "\(error)")
+    }
   }
 
   @Test func logBatchIsSplitToServerLimits() throws {
