@@ -154,7 +154,7 @@ public enum HTMLRenderer {
     details.run{margin:.6rem 0}details.run>summary,section details>summary{cursor:pointer;color:#23478a}
     section details{margin:.5rem 0}
     .kind{font-size:.75rem;background:#eef1f6;color:#3a4556;padding:.1rem .4rem;border-radius:4px;font-weight:normal}
-    .status{font-size:.75rem;padding:.1rem .4rem;border-radius:4px;font-weight:normal}
+    .status{font-size:.75rem;padding:.1rem .4rem;border-radius:4px;font-weight:normal}.kind,.status{white-space:nowrap}
     .status.executed{background:#e4f4e8;color:#1e6b34}.status.cached{background:#e8eef9;color:#23478a}
     .status.failed{background:#fbe5e5;color:#9b1c1c}.status.skipped{background:#f2f2f2;color:#666}
     table{border-collapse:collapse;font-size:.85rem;margin:.4rem 0}th,td{border:1px solid #dde2ea;padding:.2rem .5rem;text-align:left}

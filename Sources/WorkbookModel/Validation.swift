@@ -185,6 +185,8 @@ public enum WorkbookValidator {
       }
     }
 
+    // `report.language: ${param}` reads a param too.
+    if case .param(let name) = workbook.report.language, paramTypes[name] != nil { usedParams.insert(name) }
     // Overrides: known, used, well-typed.
     var values = Dictionary(workbook.params.map { ($0.name, $0.defaultValue) }, uniquingKeysWith: { a, _ in a })
     let cli = SourceLocation(file: "<command line>", line: 1, column: 1)
