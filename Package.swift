@@ -54,6 +54,8 @@ let package = Package(
       dependencies: ["Cells", "Engine", "WorkbookModel", "Reporting", "Simulation", "Basketball", "Tracking", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strict),
     .executableTarget(name: "workbench", dependencies: ["WorkbenchCLI"], swiftSettings: strict),
+    /// Fuzz targets for the parsers of untrusted text: scripts/fuzz.sh builds them with libFuzzer.
+    .executableTarget(name: "workbench-fuzz", dependencies: ["Frame", "WorkbookModel"], path: "Sources/WorkbenchFuzz", swiftSettings: strict),
 
     .target(name: "TestSupport", dependencies: ["ProcessRunner"], path: "Tests/TestSupport", swiftSettings: strict),
     .testTarget(name: "FrameTests", dependencies: ["Frame", "TestSupport"], swiftSettings: strict),
