@@ -9,15 +9,19 @@ import WorkbookModel
 final class ConsoleObserver: RunObserver, @unchecked Sendable {
   let terminal = Terminal.standardError
   let quiet: Bool
+  /// Draw the status line of long cells (on a terminal only).
+  let showsProgress: Bool
   private let lock = NSLock()
   private var display = ProgressDisplay()
   private var lineVisible = false
   private let origin = ContinuousClock.now
   private var ticker: (any DispatchSourceTimer)?
 
-  init(quiet: Bool) {
+  /// `progress` defaults to `!quiet`; `verify` keeps it while printing no per-cell lines.
+  init(quiet: Bool, progress: Bool? = nil) {
     self.quiet = quiet
-    guard terminal.interactive && !quiet else { return }
+    showsProgress = terminal.interactive && (progress ?? !quiet)
+    guard showsProgress else { return }
     let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "workbench.progress"))
     timer.schedule(deadline: .now() + .milliseconds(250), repeating: .milliseconds(250))
     timer.setEventHandler { [weak self] in self?.redraw(nil) }
@@ -31,8 +35,6 @@ final class ConsoleObserver: RunObserver, @unchecked Sendable {
     let d = ContinuousClock.now - origin
     return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
   }
-
-  var showsProgress: Bool { terminal.interactive && !quiet }
 
   func waitingForLock(workbook: String, holder: Int32?) {
     emit("waiting: another run of workbook `\(workbook)` is in progress\(holder.map { " (pid \($0))" } ?? ""); it will continue when that run ends")
@@ -66,6 +68,14 @@ final class ConsoleObserver: RunObserver, @unchecked Sendable {
   }
 
   func warning(_ message: String) { emit(terminal.yellow("warning: ") + message) }
+
+  /// Stops the ticker and clears the status line (before printing results elsewhere).
+  func finish() {
+    ticker?.cancel()
+    lock.lock(); defer { lock.unlock() }
+    if lineVisible { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    lineVisible = false
+  }
 
   /// Draws the status line if one is due (after a progress report, or on a tick).
   private func redraw(_ report: (cell: String, fraction: Double, detail: String)?) {

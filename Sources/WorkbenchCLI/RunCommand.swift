@@ -59,7 +59,9 @@ struct Run: AsyncParsableCommand {
     options.jobs = jobs
     options.command = CommandLine.arguments.dropFirst().joined(separator: " ")
     options.gates = gates
-    let summary = try await engine.run(wb, options: options, observer: ConsoleObserver(quiet: quiet || json))
+    let observer = ConsoleObserver(quiet: quiet || json)
+    let summary = try await engine.run(wb, options: options, observer: observer)
+    observer.finish()
     let out = summary.outputsDirectory
     if json {
       let data = (try? Data(contentsOf: out.appendingPathComponent("run.json"))) ?? Data()

@@ -39,7 +39,9 @@ struct Verify: AsyncParsableCommand {
       }
     }
     if !json { for n in notes { printError(n) } }
-    let results = try await engine.verify(wb, jobs: max(1, jobs), published: published, observer: ConsoleObserver(quiet: true))
+    let observer = ConsoleObserver(quiet: true, progress: !json)
+    let results = try await engine.verify(wb, jobs: max(1, jobs), published: published, observer: observer)
+    observer.finish()
     let bad = results.filter { [.differs, .failed, .unrecorded].contains($0.verdict) }
     let changed = results.filter { $0.verdict == .inputsChanged }
     let changedFiles = Array(Set(changed.flatMap(\.changedInputs))).sorted()

@@ -307,6 +307,26 @@ struct OutputsTests {
     }
   }
 
+  @Test func aTerminalShowsWhatALongCellIsDoing() throws {
+    let script = URL(fileURLWithPath: "/usr/bin/script")
+    guard FileManager.default.isExecutableFile(atPath: script.path) else {
+      if Oracles.required { throw MissingResource("util-linux `script` (a pseudo-terminal) is not installed") }
+      return
+    }
+    let p = try Project(); defer { p.remove() }
+    try p.write("shots.csv", sampleCSV())
+    try p.write("demo.yaml", Self.workbook)
+    // `other` sleeps 2.5 s, well past the 1 s after which its status line appears.
+    let command = "\(TestPaths.workbenchExecutable.path) run demo.yaml --param wait=2500"
+    let out = try runProcess(script, ["-qec", command, "/dev/null"], currentDirectory: p.root,
+                             environment: ["WORKBENCH_TEST_KINDS": "1", "TERM": "xterm"])
+    #expect(out.status == 0, "\(out.stdout)")
+    #expect(out.stdout.contains("\r\u{1B}[2Kother (test_sleep) 1s") || out.stdout.contains("\r\u{1B}[2Kother (test_sleep) 2s"), "\(out.stdout)")
+    #expect(!out.stdout.contains("bronze (load) 0s"), "a short cell shows no status line")
+    // Progress is display only: run.json holds no trace of it.
+    #expect(!(try p.read("outputs/demo/run.json")).contains("(test_sleep) 1s"))
+  }
+
   @Test func ciLogsGetOneLinePerCellAndNoProgress() throws {
     let p = try Project(); defer { p.remove() }
     try p.write("shots.csv", sampleCSV())
