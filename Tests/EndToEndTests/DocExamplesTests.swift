@@ -38,6 +38,35 @@ import WorkbookModel
     #expect(ExpectedOutput.mismatch(expected: "ran     bronze (load) … ms", actual: output, exact: true) != nil)
   }
 
+  /// Every relative link of README.md and docs/ points at a file of the repository, and nothing outside it is
+  /// cited but the real datasets (`../shared/datasets`).
+  @Test func relativeLinksResolveInTheRepository() throws {
+    let root = TestPaths.repositoryRoot
+    var broken: [String] = []
+    var checked = 0
+    for page in DocRunner.pages() {
+      let text = try String(contentsOf: root.appendingPathComponent(page), encoding: .utf8)
+      let folder = root.appendingPathComponent(page).deletingLastPathComponent()
+      for (n, line) in text.components(separatedBy: "\n").enumerated() {
+        for match in line.matches(of: /\]\(([^)\s]+)\)/) {
+          let target = String(match.1)
+          if target.hasPrefix("http://") || target.hasPrefix("https://") || target.hasPrefix("mailto:") || target.hasPrefix("#") { continue }
+          let path = String(target.split(separator: "#", maxSplits: 1)[0])
+          checked += 1
+          let resolved = folder.appendingPathComponent(path).standardizedFileURL
+          if !resolved.path.hasPrefix(root.path) || !FileManager.default.fileExists(atPath: resolved.path) {
+            broken.append("\(page):\(n + 1): link `\(target)` does not resolve to a file of the repository")
+          }
+        }
+        for match in line.matches(of: /\.\.\/shared\/[^\s`)'"]*/) where !match.0.hasPrefix("../shared/datasets") {
+          broken.append("\(page):\(n + 1): `\(match.0)` is outside the repository (only ../shared/datasets may be cited)")
+        }
+      }
+    }
+    #expect(checked > 30, "the link pattern found only \(checked) links")
+    for b in broken { Issue.record(Comment(rawValue: b)) }
+  }
+
   /// Runs every example of every page, in page order, in one temporary project.
   @Test func everyExampleInTheDocsRuns() throws {
     let exe = TestPaths.workbenchExecutable
