@@ -189,6 +189,10 @@ enum TrackCell {
       do {
         let r = try resilient.sync()
         if !r.replayed.isEmpty { warnings.append("replayed \(r.replayed.count) queued offline run(s) to the server") }
+        for server in Set(r.otherServer.values).sorted() {
+          warnings.append("offline queue: \(r.otherServer.values.filter { $0 == server }.count) run(s) recorded for \(server) stay queued; "
+                          + "`workbench sync --uri \(server)` (or `--retarget` to send them to this server)")
+        }
       } catch {}
     }
 
@@ -278,6 +282,9 @@ enum TrackCell {
       report.append(.code(TrackingSupport.fileStoreHint(root: display(root, root: context.projectRoot))))
     }
     var output = CellOutput(result: .object(result), report: report, warnings: warnings)
+    if let files = store as? FileTrackingStore, !files.removedStagingLeftovers.isEmpty {
+      output.notes.append("removed \(files.removedStagingLeftovers.count) staging file(s) left by interrupted writers in \(files.root.lastPathComponent)'s staging folder")
+    }
     // Queued offline: not cached, so the next run (after `workbench sync`, or once the server is back) records
     // the server's run ids — found by the run key, nothing is logged twice.
     output.provisional = offline

@@ -128,7 +128,9 @@ struct TrackingServerTests {
     #expect(TrackingE2E.sameMetrics(tgb["metrics"] as? [String: Any] ?? [:], gbRun["metrics"] as? [String: Any] ?? [:]))
     #expect(((gbRun["history"] as? [String: [[Double]]])?["train_loss"])?.count == 10)
     #expect((gbRun["artifacts"] as? [String] ?? []).contains("model/model.wbm"))
-    #expect((gbRun["inputs"] as? [[String: String]])?.first?["digest"] == (tgb["dataset"] as? [String: Any])?["digest"] as? String)
+    let gbInputs = gbRun["inputs"] as? [[String: String]] ?? []
+    #expect(gbInputs.first { $0["name"] == "split.train" }?["digest"] == (tgb["dataset"] as? [String: Any])?["digest"] as? String)
+    #expect(gbInputs.first { $0["name"] == "split.test" }?["digest"] == (tgb["test_data"] as? [String: Any])?["digest"] as? String)
     let parent = try #require(tsearch["run_id"] as? String)
     #expect(runs.values.filter { ($0["tags"] as? [String: String])?["mlflow.parentRunId"] == parent }.count == 2)
     let champ = try #require(back["champion"] as? [String: Any])
