@@ -162,7 +162,7 @@ struct ExpectOutcome {
   var failingGroups: Int { groups.filter { !$0.passed }.count }
   var observedText: String { Self.describe(observed) }
 
-  /// At most this many groups are listed in result.json (all failing ones first when there are more).
+  /// At most this many groups are listed in result.json (only failing ones when there are more groups).
   static let listedGroups = 100
 
   init(_ check: ExpectCheck, table: Frame, by: [String], sampleRows: Int, sampleColumns extra: [String]) throws {
@@ -183,7 +183,8 @@ struct ExpectOutcome {
     let keyColumns = by.map { table.column(named: $0)! }
     groups = (0..<count).map { g in
       let key = by.isEmpty ? [] : keyColumns.map { $0.value(at: grouping.firstRow[g]) }
-      let label = key.count == 1 ? key[0].description : zip(by, key).map { "\($0)=\($1.description)" }.joined(separator: ", ")
+      let text = key.map { $0 == .null ? "null" : $0.description }
+      let label = text.count == 1 ? text[0] : zip(by, text).map { "\($0)=\($1)" }.joined(separator: ", ")
       return Group(key: key, label: key.isEmpty ? "all rows" : label)
     }
     for row in 0..<table.rowCount {
@@ -207,10 +208,7 @@ struct ExpectOutcome {
     if by.isEmpty { observed = groups[0].observed }
     if let states {
       var rows: [Int] = []
-      for row in 0..<table.rowCount where states[row] == ExpectCheck.fails {
-        rows.append(row)
-        if rows.count == sampleRows { break }
-      }
+      for row in 0..<table.rowCount where rows.count < sampleRows && states[row] == ExpectCheck.fails { rows.append(row) }
       sample = Sample(columns: shown, rows: rows.map { r in (r, shown.map { table.column(named: $0)!.value(at: r) }) })
     }
   }
