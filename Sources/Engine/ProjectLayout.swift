@@ -34,7 +34,13 @@ public struct ProjectLayout: Sendable {
   /// folder, walking up, that holds `.workbench/`; else the nearest that holds `Workbooks/` or `.git`; else the
   /// workbook's own folder. Shared temporary folders (world-writable and sticky, such as /tmp) are never a root.
   public static func projectRoot(forWorkbookAt path: String, relativeTo cwd: URL) -> URL {
-    let start = URL(fileURLWithPath: path, relativeTo: cwd).standardizedFileURL.deletingLastPathComponent()
+    projectRoot(from: URL(fileURLWithPath: path, relativeTo: cwd).standardizedFileURL.deletingLastPathComponent())
+  }
+
+  /// The project root found by the same rule from a folder (`gc` and `fsck`, which take no workbook, start from
+  /// the current directory).
+  public static func projectRoot(from directory: URL) -> URL {
+    let start = directory.standardizedFileURL
     return nearestAncestor(of: start, holding: [".workbench"]) ?? nearestAncestor(of: start, holding: ["Workbooks", ".git"]) ?? start
   }
 

@@ -140,9 +140,10 @@ struct Fsck: AsyncParsableCommand {
 
 /// An engine for the project in the current directory (commands that take no workbook: `gc`, `fsck`).
 func projectEngine(access: ProjectLock.Access) throws -> Engine {
-  let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+  let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+  let root = ProjectLayout.projectRoot(from: cwd)
   let env = ProcessInfo.processInfo.environment
-  let stateDir = env["WORKBENCH_STATE_DIR"].map { URL(fileURLWithPath: $0, relativeTo: root) }
+  let stateDir = env["WORKBENCH_STATE_DIR"].map { URL(fileURLWithPath: $0, relativeTo: cwd) }
   return try Engine(layout: ProjectLayout(root: root, stateDirectory: stateDir), registry: CellRegistry.standard,
                     access: access, notice: { printError($0) })
 }
