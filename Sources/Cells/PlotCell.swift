@@ -371,12 +371,13 @@ struct PlotPlan {
       if line {
         // A line keeps its missing values as gaps: the neighbours of a missing season are not joined.
         var rows = part.rows.filter { !xs[$0].isNaN }
-        droppedMissing += part.rows.count - rows.count
         rows.sort { xs[$0] < xs[$1] || (xs[$0] == xs[$1] && $0 < $1) }
         let (gx, gy) = Self.withGaps(x: rows.map { xs[$0] }, y: rows.map { ys[$0] })
         drawn.append(XYSeries(part.name, x: gx, y: gy))
-        series.append((part.name, rows.count))
-        total += rows.count
+        let plotted = rows.filter { !ys[$0].isNaN }.count
+        droppedMissing += part.rows.count - plotted
+        series.append((part.name, plotted))
+        total += plotted
         continue
       }
       let rows = part.rows.filter { !xs[$0].isNaN && !ys[$0].isNaN }

@@ -91,14 +91,24 @@ public enum GnuplotScript {
     return "set \(axis)tics (\(items.joined(separator: ", ")))"
   }
 
-  /// Labels longer than this are shortened with "…" on category axes.
-  static let maximumLabelCharacters = 24
+  /// Labels longer than this are shortened with "…" on category axes (when the shortened labels stay distinct).
+  static let maximumLabelCharacters = 32
+
+  /// `labels` with the long ones cut to ``maximumLabelCharacters`` (ending in "…"); unchanged when cutting would
+  /// make two labels equal (an ambiguous axis is worse than a crowded one).
+  static func shortened(_ labels: [String]) -> [String] {
+    let cut = labels.map {
+      $0.count > maximumLabelCharacters
+        ? String($0.prefix(maximumLabelCharacters - 1)).trimmingCharacters(in: .whitespaces) + "…" : $0
+    }
+    return Set(cut).count == Set(labels).count ? cut : labels
+  }
 
   /// Category tics on the x axis sized to the count: labels shortened past ``maximumLabelCharacters``,
   /// horizontal when they fit their slot, rotated 45° when not, vertical and smaller when the slots are
   /// narrower than a line of text (so neighbouring labels never overlap).
   static func categoryTics(_ labels: [String], start: Int = 0, _ s: ScriptWriter) -> String {
-    let shortened = labels.map { $0.count > maximumLabelCharacters ? String($0.prefix(maximumLabelCharacters - 1)) + "…" : $0 }
+    let shortened = shortened(labels)
     let characterWidth = Double(s.fontSize) * 0.62
     let slot = Double(s.width - 140) / Double(max(labels.count, 1))
     let longest = Double(shortened.map(\.count).max() ?? 0) * characterWidth
@@ -257,7 +267,7 @@ public enum GnuplotScript {
     if !(lo < hi) { (lo, hi) = lo.isFinite ? (lo - 0.5, lo + 0.5) : (0, 1) }
     s.block("matrix", rows: h.values)
     s.line(categoryTics(h.columnLabels, s))
-    s.line(tics("y", h.rowLabels.map { $0.count > maximumLabelCharacters ? String($0.prefix(maximumLabelCharacters - 1)) + "…" : $0 }) + " nomirror")
+    s.line(tics("y", shortened(h.rowLabels)) + " nomirror")
     s.line("set xrange [-0.5:\(Double(h.columnLabels.count) - 0.5)]")
     s.line("set yrange [\(Double(h.rowLabels.count) - 0.5):-0.5]")
     s.line("set cbrange [\(GnuplotText.number(lo)):\(GnuplotText.number(hi))]")

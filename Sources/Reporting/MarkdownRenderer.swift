@@ -49,7 +49,8 @@ public enum MarkdownRenderer {
 
   /// A `<details>` block; the blank lines around the body make GitHub render it as Markdown.
   static func folded(_ summary: String, _ body: String, open: Bool = false) -> String {
-    "<details" + (open ? " open" : "") + "><summary>" + htmlEscape(summary) + "</summary>\n\n" + body + "</details>\n\n"
+    let separated = body.hasSuffix("\n\n") ? body : body + (body.hasSuffix("\n") ? "\n" : "\n\n")
+    return "<details" + (open ? " open" : "") + "><summary>" + htmlEscape(summary) + "</summary>\n\n" + separated + "</details>\n\n"
   }
 
   /// Summary text for `<details>`: HTML-escaped there, so no Markdown escaping.

@@ -314,7 +314,11 @@ struct EDAPlotTests {
       let texts = try EDASVG.parse(try p.cellFile("evil", "bars", "bars.svg")).texts
         + EDASVG.parse(try p.cellFile("evil", "byplayer", "byplayer.svg")).texts
         + EDASVG.parse(try p.cellFile("evil", "rates", "rate_1_zone.svg")).texts
-      for z in zones { #expect(texts.contains(z), "missing literal label \(z)") }
+      // Category labels past 32 characters are shortened on the axis ("…", see docs/plotting.md); literal either way.
+      for z in zones {
+        let onAxis = z.count > 32 ? String(z.prefix(31)).trimmingCharacters(in: .whitespaces) + "…" : z
+        #expect(texts.contains(z) || texts.contains(onAxis), "missing literal label \(z)")
+      }
       #expect(texts.contains("`touch \(marker)` system(\"touch \(marker)\")"))
     }
     #expect(!FileManager.default.fileExists(atPath: marker))

@@ -22,7 +22,9 @@ import TestSupport
     let many = try xtics((1...150).map { "team \($0)" })
     #expect(many.contains("rotate by -90") && many.contains("font \",6\""), "150 slots: vertical, smaller labels")
     let long = try xtics(["A very long category name that goes on and on", "short"])
-    #expect(long.contains("\"A very long category na…\""), "labels past 24 characters are shortened")
+    #expect(long.contains("\"A very long category name that…\""), "labels past 32 characters are shortened")
+    let twins = try xtics(["A very long category name that goes left", "A very long category name that goes right"])
+    #expect(twins.contains("goes left\"") && twins.contains("goes right\""), "kept whole when shortening would merge them")
   }
 
   @Test func barsCarryErrorBars() async throws {

@@ -76,6 +76,7 @@ func document(_ sections: [(id: String, blocks: [ReportBlock])], language: Strin
     let md = MarkdownRenderer.render(doc)
     let mdVerdict = try #require(md.range(of: "## Title of verdict"))
     let mdPrep = try #require(md.range(of: "<details><summary>Title of prep (note, executed)</summary>\n\npreparation"))
+    #expect(md.contains("| Title of prep | note | executed |\n\n</details>"), "a blank line ends the table before </details>")
     #expect(mdVerdict.lowerBound < mdPrep.lowerBound)
     // Without a lead: every section in order, nothing folded.
     let plain = HTMLRenderer.render(document([("prep", []), ("verdict", [])]))
