@@ -53,7 +53,8 @@ extension TrackingStore {
   /// A run with the same key that never finished — its process was killed (RUNNING forever) or it failed — is
   /// retired (marked KILLED and deleted) and replaced, so a key never has two visible runs; the new run names the
   /// retired ones in tag `workbench.replaces`. A RUNNING run whose writer (tag `workbench.writer`) is still alive
-  /// on this host is being logged right now: that is an error (`runInProgress`), nothing is touched.
+  /// on this host (this process included: another cell logging the same model) is being logged right now: that
+  /// is an error (`runInProgress`), nothing is touched.
   /// `checkpoint` is called once params, metrics and inputs are logged, before artifacts and FINISHED.
   @discardableResult
   public func record(_ record: RunRecord, checkpoint: (RunInfo) throws -> Void = { _ in }) throws -> (info: RunInfo, reused: Bool) {
@@ -92,7 +93,7 @@ extension TrackingStore {
   public func retireUnfinished(_ runs: [Run], now: Int64 = systemMillisecondClock()) throws -> [String] {
     for run in runs where run.info.status == .running {
       let writer = run.tags[SystemTags.writer].flatMap(ProcessIdentity.init)
-      guard let writer, writer != ProcessIdentity.current else { continue }
+      guard let writer else { continue }  // written before writers were recorded: nobody to wait for
       let alive = writer.isAlive ?? (now - run.info.startTime < 86_400_000)
       if alive { throw TrackingError.runInProgress(runId: run.runId, writer: writer.description) }
     }

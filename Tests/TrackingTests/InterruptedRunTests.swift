@@ -29,6 +29,10 @@ import Testing
     #expect(throws: TrackingError.runInProgress(runId: busy.runId, writer: live.description)) { try store.record(record) }
     #expect(try store.getRun(runId: busy.runId).info.status == .running, "nothing touched")
     try store.setTerminated(runId: busy.runId, status: .failed, endTime: nil)
+    // This very process counts as alive too (another cell logging the same model concurrently).
+    let mine = try runningRun(store, key: "key-2", writer: .current)
+    let other = RunRecord(experimentName: "held", runName: "twin", runKey: "key-2")
+    #expect(throws: TrackingError.runInProgress(runId: mine.runId, writer: ProcessIdentity.current.description)) { try store.record(other) }
 
     // A writer that is gone (same pid, another start time: the pid was reused).
     let gone = ProcessIdentity(host: live.host, pid: 1, start: live.start + 12_345)
