@@ -291,6 +291,9 @@ struct OutputsTests {
           kind: track
           of: model
           uri: ${tracking_uri}
+        - id: where
+          kind: note
+          text: "Tracking to {{ tracking_uri }}."
 
       """)
     let out = try p.workbench(["run", "t.yaml", "--param", "tracking_uri=http://alice:S3CRETpw@127.0.0.1:9/"])
@@ -299,6 +302,8 @@ struct OutputsTests {
     let run = try p.runJSON("t")
     let params = try #require(run["params"] as? [String: Any])
     #expect(params["tracking_uri"] as? String == "http://alice:***@127.0.0.1:9/")
+    // A cell that shows the param succeeds and shows it redacted (its cache manifest holds the redacted value).
+    #expect(try p.read("outputs/t/cells/where/result.json").contains("\"tracking_uri\": \"http://alice:***@127.0.0.1:9/\""))
     for folder in ["outputs", ".workbench"] {
       for (name, bytes) in files(p.root.appendingPathComponent(folder)) {
         let text = String(decoding: bytes, as: UTF8.self)
