@@ -11,7 +11,7 @@ import WorkbookModel
 /// language-model phrasing that is kept only when every number and name in it is grounded in the facts.
 enum CoachCell {
   static let descriptor = KindDescriptor(
-    name: "coach", version: 4,
+    name: "coach", version: 5,
     summary: "Post-match coaching report for a FIBA LiveStats game: findings, post-mortem, training recommendations, charts; optional grounded LLM phrasing.",
     options: [
       OptionSpec("input", .table, required: true, doc: "A `load` cell with `format: fiba_livestats` (any of its tables)."),
@@ -116,7 +116,7 @@ enum CoachCell {
     let quarterChart = Chart(.bar(categories: periods.map(\.period.label),
                                   series: [Series(t1, periods.map { Double($0.team1) }), Series(t2, periods.map { Double($0.team2) })]),
                              title: fr ? "Points par période" : "Points per period", xLabel: fr ? "période" : "period",
-                             yLabel: "points", legend: .below)
+                             yLabel: "points", legend: .above)
     files += try await FibaTables.render(quarterChart, name: "quarters", context: context)
     var figures: [ReportBlock] = [.figure(file: "quarters.svg", caption: fr ? "Points par période" : "Points per period")]
     let teamOrder = onlyTeam.map { [$0] } ?? focusNumber.map { [$0, 3 - $0] } ?? [1, 2]

@@ -10,7 +10,7 @@ import WorkbookModel
 /// column with a target, Cramér's V between categorical columns; tables, result.json and heatmaps with values.
 enum CorrelateCell {
   static let descriptor = KindDescriptor(
-    name: "correlate", version: 2,
+    name: "correlate", version: 3,
     summary: "Correlation matrices (Pearson, Spearman; pairwise complete like pandas), correlation with a target, Cramér's V for categories; gnuplot heatmaps with values.",
     options: [
       OptionSpec("input", .table, required: true, doc: "The table (`cell` or `cell.table`)."),
@@ -127,7 +127,7 @@ enum CorrelateCell {
                                series: methods.map { m in Series(m.rawValue, order.map { perMethod[m]?[$0] ?? .nan }) }, horizontal: true),
                           title: "Correlation with \(targetName)", xLabel: "correlation", yLabel: "",
                           height: max(300, min(2000, 120 + 28 * order.count * methods.count)),
-                          legend: methods.count > 1 ? .below : .hidden)
+                          legend: methods.count > 1 ? .above : .hidden)
         files += try await EDAColumns.render(chart, name: "correlation_target", formats: formats, context: context, hint: "or set `plots: false`")
         report.append(.figure(file: "correlation_target.svg", caption: "Correlation of each column with \(targetName), strongest first"))
       }

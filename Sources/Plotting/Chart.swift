@@ -31,7 +31,7 @@ public struct Chart: Sendable, Equatable {
 
 /// Where the key (legend) goes.
 public enum LegendPosition: String, Sendable, Equatable, CaseIterable {
-  case topRight, topLeft, bottomRight, bottomLeft, outside, below, hidden
+  case topRight, topLeft, bottomRight, bottomLeft, outside, above, hidden
 
   var gnuplot: String {
     switch self {
@@ -40,7 +40,7 @@ public enum LegendPosition: String, Sendable, Equatable, CaseIterable {
     case .bottomRight: return "set key bottom right"
     case .bottomLeft: return "set key bottom left"
     case .outside: return "set key outside right top"
-    case .below: return "set key below horizontal"
+    case .above: return "set key outside top center horizontal"  // one row above the plot: clear of the axis labels
     case .hidden: return "unset key"
     }
   }
