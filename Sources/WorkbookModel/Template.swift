@@ -7,7 +7,8 @@ public struct TemplateReference: Sendable, Hashable {
   public var path: [String]
   /// Where the `${` starts in the workbook.
   public var location: SourceLocation
-  public var text: String { ([root] + path).joined(separator: ".") }
+  /// The reference as written back (plain names dotted, others bracketed: `profile.columns["Shot Made Flag"]`).
+  public var text: String { ValueReference.spell([root] + path) }
 
   public init(root: String, path: [String], location: SourceLocation) {
     self.root = root
@@ -45,6 +46,7 @@ public struct Template: Sendable, Hashable {
     let chars = Array(text)
     var i = 0
     var line = location.line, column = location.column + (quoted ? 1 : 0)
+    let positions = ScalarPositions(text: text, location: location, quoted: quoted)
     func advance(_ c: Character) { if c == "\n" { line += 1; column = 1 } else { column += 1 } }
     while i < chars.count {
       if chars[i] == "$", i + 2 < chars.count, chars[i + 1] == "$", chars[i + 2] == "{" {
@@ -54,16 +56,13 @@ public struct Template: Sendable, Hashable {
       }
       if chars[i] == "$", i + 1 < chars.count, chars[i + 1] == "{" {
         let start = SourceLocation(file: location.file, line: line, column: column)
-        guard let close = chars[(i + 2)...].firstIndex(of: "}") else {
+        guard let close = ValueTemplate.findClose(chars, from: i + 2, closing: ["}"]) else {
           throw Diagnostics([.error("unterminated reference: `${` without a closing `}`", at: start,
                                     hint: "write `${name}`, or `$${` for a literal `${`")])
         }
-        let body = String(chars[(i + 2)..<close]).trimmingCharacters(in: .whitespaces)
-        let components = body.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard !body.isEmpty, components.allSatisfy({ isIdentifier($0) }) else {
-          throw Diagnostics([.error("invalid reference `${\(body)}`", at: start,
-                                    hint: "use `${param}` or `${cell.field}` with letters, digits, `_` and `-`")])
-        }
+        // The path syntax of `{{ … }}` values (names with spaces in brackets or backquotes), without a format.
+        var parser = ValuePathParser(chars: chars, start: i + 2, end: close, positions: positions, allowsFormat: false)
+        let components = try parser.parse().path
         if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
         parts.append(.reference(TemplateReference(root: components[0], path: Array(components.dropFirst()), location: start)))
         while i <= close { advance(chars[i]); i += 1 }
@@ -185,15 +184,17 @@ public struct ValueTemplate: Sendable, Hashable {
       }
       if !literal.isEmpty { parts.append(.literal(literal)); literal = "" }
       var parser = ValuePathParser(chars: chars, start: open + 2, end: close, positions: positions)
-      parts.append(.value(try parser.parse(openedAt: open)))
+      let parsed = try parser.parse()
+      parts.append(.value(ValueReference(path: parsed.path, format: parsed.format, location: positions.location(of: open))))
       i = close + 2
     }
     if !literal.isEmpty { parts.append(.literal(literal)) }
     return ValueTemplate(parts: parts)
   }
 
-  /// The index of the `}}` closing a value, skipping quoted names (which may contain `}}`).
-  static func findClose(_ chars: [Character], from start: Int) -> Int? {
+  /// The index of the `closing` sequence (`}}` of a value, `}` of a `${…}`), skipping quoted names (which may
+  /// contain it); nil at the end of the line.
+  static func findClose(_ chars: [Character], from start: Int, closing: [Character] = ["}", "}"]) -> Int? {
     var i = start
     var quote: Character?
     while i < chars.count {
@@ -205,7 +206,7 @@ public struct ValueTemplate: Sendable, Hashable {
         quote = c
       } else if c == "\n" {
         return nil
-      } else if c == "}", i + 1 < chars.count, chars[i + 1] == "}" {
+      } else if i + closing.count <= chars.count, Array(chars[i..<(i + closing.count)]) == closing {
         return i
       }
       i += 1
@@ -220,13 +221,18 @@ struct ValuePathParser {
   var i: Int
   let end: Int
   let positions: ScalarPositions
+  /// How the reference is written in messages: `{{ … }}` (with an optional `| format`) or `${…}` (without).
+  let allowsFormat: Bool
 
-  init(chars: [Character], start: Int, end: Int, positions: ScalarPositions) {
+  init(chars: [Character], start: Int, end: Int, positions: ScalarPositions, allowsFormat: Bool = true) {
     self.chars = chars
     self.i = start
     self.end = end
     self.positions = positions
+    self.allowsFormat = allowsFormat
   }
+
+  func shown(_ body: String) -> String { allowsFormat ? "{{ \(body) }}" : "${\(body)}" }
 
   func fail(_ message: String, at index: Int, hint: String? = nil) -> Diagnostics {
     Diagnostics([.error(message, at: positions.location(of: index), hint: hint)])
@@ -240,14 +246,14 @@ struct ValuePathParser {
     return s
   }
 
-  mutating func parse(openedAt open: Int) throws(Diagnostics) -> ValueReference {
-    let whole = String(chars[(open + 2)..<end]).trimmingCharacters(in: .whitespaces)
+  mutating func parse() throws(Diagnostics) -> (path: [String], format: String?) {
+    let whole = String(chars[i..<end]).trimmingCharacters(in: .whitespaces)
     skipSpaces()
     let rootStart = i
     let root = identifier()
     guard !root.isEmpty else {
-      throw fail("expected a param or cell id in `{{ \(whole) }}`", at: rootStart,
-                 hint: "write `{{ cell.field }}` or `{{ param }}`")
+      throw fail("expected a param or cell id in `\(shown(whole))`", at: rootStart,
+                 hint: "write `\(shown("cell.field"))` or `\(shown("param"))`")
     }
     var path = [root]
     while i < end {
@@ -259,7 +265,7 @@ struct ValuePathParser {
         } else {
           let start = i
           let name = identifier()
-          guard !name.isEmpty else { throw fail("expected a field name after `.` in `{{ \(whole) }}`", at: start) }
+          guard !name.isEmpty else { throw fail("expected a field name after `.` in `\(shown(whole))`", at: start) }
           path.append(name)
         }
       } else if c == "[" {
@@ -271,28 +277,28 @@ struct ValuePathParser {
         } else {
           let digits = identifier()
           guard !digits.isEmpty, digits.allSatisfy(\.isNumber) else {
-            throw fail("expected a quoted name or an index inside `[…]` in `{{ \(whole) }}`", at: start,
+            throw fail("expected a quoted name or an index inside `[…]` in `\(shown(whole))`", at: start,
                        hint: "write `[\"a name\"]` or `[0]`")
           }
           path.append(digits)
         }
         skipSpaces()
-        guard i < end, chars[i] == "]" else { throw fail("expected `]` in `{{ \(whole) }}`", at: i) }
+        guard i < end, chars[i] == "]" else { throw fail("expected `]` in `\(shown(whole))`", at: i) }
         i += 1
       } else if c == " " || c == "\t" {
         let spaceAt = i
         skipSpaces()
-        if i == end || chars[i] == "|" { break }
+        if i == end || (allowsFormat && chars[i] == "|") { break }
         // A name with spaces written plainly: suggest the bracketed form.
         let pieces = whole.split(separator: "|", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
         let fixed = ValueReference.spell(pieces[0].split(separator: ".", omittingEmptySubsequences: false).map(String.init))
           + (pieces.count > 1 ? " | " + pieces[1] : "")
-        throw fail("a field name with spaces must be quoted in `{{ \(whole) }}`", at: spaceAt,
-                   hint: "did you mean `{{ \(fixed) }}`? A name in backquotes works too: .`a name`")
-      } else if c == "|" {
+        throw fail("a field name with spaces must be quoted in `\(shown(whole))`", at: spaceAt,
+                   hint: "did you mean `\(shown(fixed))`? A name in backquotes works too: .`a name`")
+      } else if c == "|", allowsFormat {
         break
       } else {
-        throw fail("unexpected `\(c)` in `{{ \(whole) }}`", at: i,
+        throw fail("unexpected `\(c)` in `\(shown(whole))`", at: i,
                    hint: "names with punctuation are written `[\"name\"]` or .`name`")
       }
     }
@@ -301,13 +307,13 @@ struct ValuePathParser {
       let formatStart = i + 1
       let f = String(chars[formatStart..<end]).trimmingCharacters(in: .whitespaces)
       guard ValueReference.isValidFormat(f) else {
-        throw fail("unknown format `\(f)` in `{{ \(whole) }}`", at: formatStart,
+        throw fail("unknown format `\(f)` in `\(shown(whole))`", at: formatStart,
                    hint: Suggest.hint(for: f, in: ValueReference.namedFormats)
                      ?? "use %.Nf (N from 0 to 12), \(ValueReference.namedFormats.joined(separator: ", "))")
       }
       format = f
     }
-    return ValueReference(path: path, format: format, location: positions.location(of: open))
+    return (path, format)
   }
 
   /// A name between `closing` quotes starting at `chars[i]`; backquotes and `'` double to escape, `"` takes `\"`, `\\`.
@@ -335,40 +341,38 @@ struct ValuePathParser {
 /// its indicator, indented as its first line is in the file (read when available); a quoted scalar starts one
 /// column after its quote. Lines are exact for literal blocks and single-line scalars; columns of continuation
 /// lines of folded or multi-line flow scalars are approximate.
-struct ScalarPositions {
+final class ScalarPositions {
   let location: SourceLocation
-  let firstLine: Int
-  let firstColumn: Int
-  let blockIndent: Int?
+  let text: String
+  let quoted: Bool
   let lineStarts: [Int]
+  /// Where the text's first character is, and the indentation of a block's lines (read from the file on the
+  /// first error or value that needs a position, not before).
+  lazy var origin: (line: Int, column: Int, blockIndent: Int?) = {
+    let fileLines = ScalarPositions.lines(of: location.file, around: location.line)
+    let rest = fileLines?.first.map { String($0.dropFirst(max(0, location.column - 1))) } ?? ""
+    let isBlock = rest.hasPrefix("|") || rest.hasPrefix(">") || (fileLines == nil && quoted && text.hasSuffix("\n"))
+    guard isBlock else { return (location.line, location.column + (quoted ? 1 : 0), nil) }
+    let contentLine = fileLines?.dropFirst().first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    let indent = contentLine.map { $0.prefix { $0 == " " }.count } ?? 2
+    return (location.line + 1, indent + 1, indent)
+  }()
 
   init(text: String, location: SourceLocation, quoted: Bool) {
     self.location = location
+    self.text = text
+    self.quoted = quoted
     var starts = [0]
     for (k, c) in text.enumerated() where c == "\n" { starts.append(k + 1) }
     lineStarts = starts
-    let fileLines = ScalarPositions.lines(of: location.file, around: location.line)
-    let indicatorLine = fileLines?.first
-    let rest = indicatorLine.map { String($0.dropFirst(max(0, location.column - 1))) } ?? ""
-    let isBlock = rest.hasPrefix("|") || rest.hasPrefix(">") || (fileLines == nil && quoted && text.hasSuffix("\n"))
-    if isBlock {
-      firstLine = location.line + 1
-      let contentLine = fileLines?.dropFirst().first { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-      let indent = contentLine.map { $0.prefix { $0 == " " }.count } ?? 2
-      blockIndent = indent
-      firstColumn = indent + 1
-    } else {
-      firstLine = location.line
-      firstColumn = location.column + (quoted ? 1 : 0)
-      blockIndent = nil
-    }
   }
 
   func location(of offset: Int) -> SourceLocation {
     let k = (lineStarts.lastIndex { $0 <= offset }) ?? 0
     let column = offset - lineStarts[k]
-    if k == 0 { return SourceLocation(file: location.file, line: firstLine, column: firstColumn + column) }
-    return SourceLocation(file: location.file, line: firstLine + k, column: (blockIndent ?? 0) + 1 + column)
+    let o = origin
+    if k == 0 { return SourceLocation(file: location.file, line: o.line, column: o.column + column) }
+    return SourceLocation(file: location.file, line: o.line + k, column: (o.blockIndent ?? 0) + 1 + column)
   }
 
   /// The file's lines from `line` on (a few), or nil when it cannot be read.

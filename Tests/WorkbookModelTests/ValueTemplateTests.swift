@@ -76,6 +76,19 @@ import WorkbookModel
     #expect(d.location?.column == 7 + "Rate {{ s.columns.Made".count)
   }
 
+  @Test func dollarReferencesTakeTheSamePathSyntax() throws {
+    let t = try Template.parse(#"rate ${profile.columns["Shot Made Flag"].mean} of ${p.`a b`[2]}"#, at: here)
+    #expect(t.references.map(\.path) == [["columns", "Shot Made Flag", "mean"], ["a b", "2"]])
+    #expect(t.references[0].text == #"profile.columns["Shot Made Flag"].mean"#)
+    do throws(Diagnostics) {
+      _ = try Template.parse("${profile.columns.Shot Made Flag.mean}", at: here)
+      Issue.record("a plain name with spaces should be an error")
+    } catch {
+      #expect(error.items.first?.hint?.contains(#"${profile.columns["Shot Made Flag"].mean}"#) == true)
+    }
+    #expect(throws: Diagnostics.self) { try Template.parse("${a.b | count}", at: here) }
+  }
+
   @Test func lookupNamesTheMissingFieldWithASuggestion() throws {
     let result = JSONValue.object(["columns": .object(["Shot Made Flag": .object(["mean": .double(0.46)])])])
     guard case .success(let v) = ValueReference.lookup(["columns", "Shot Made Flag", "mean"], in: result, root: "p") else {
