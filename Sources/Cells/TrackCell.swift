@@ -114,9 +114,9 @@ enum TrackCell {
       "trials": .bool(try o.bool("trials") ?? true),
     ]).serialized(pretty: false))
 
-    // The workbook's params as given for this run (any credential in a URL removed).
+    // The workbook's params as given for this run (URL credentials and secret query values masked).
     let workbookParams = context.params.sorted { $0.key < $1.key }.map {
-      KeyValue("workbook.\($0.key)", TrackingSupport.redacted(TrackPlan.text($0.value)))
+      KeyValue("workbook.\($0.key)", Redaction.redact(TrackPlan.text($0.value)))
     }
 
     var tags = [

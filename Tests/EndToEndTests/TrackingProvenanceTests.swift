@@ -14,6 +14,7 @@ struct TrackingProvenanceTests {
       data: a.csv
       reeval: false
       seed: 11
+      mirror: "https://data.example.org/shots.csv?token=t0ps3cret-never-logged"
     cells:
     \(loadAndSplitCells)
       - id: lr
@@ -133,6 +134,8 @@ print(json.dumps(out))
       #expect((inputs.first?[2] as? String)?.contains("workbench://promo/split.test") == true)
       let params = lr["params"] as? [String: String] ?? [:]
       #expect(params["workbook.data"] == "a.csv" && params["workbook.reeval"] == "false", "\(params)")
+      #expect(params["workbook.mirror"] == "https://data.example.org/shots.csv?token=***", "secret query values masked: \(params)")
+      #expect(TrackingE2E.filesContaining("t0ps3cret", under: p.root.appendingPathComponent("mlruns")).isEmpty)
       #expect(lr["name"] as? String == "lr · logistic_regression")
       let search = try #require(runs[try TrackingE2E.result(p, "promo", "track_search")["run_id"] as! String])
       let searchParams = search["params"] as? [String: String] ?? [:]
