@@ -173,6 +173,21 @@ extension Engine {
     return published
   }
 
+  /// The params of each cell's last good execution, merged (for `verify` when no run.json is published): a param
+  /// recorded with different values by different cells is left out.
+  public func recordedParams(workbook: String) -> [String: JSONValue] {
+    var merged: [String: JSONValue] = [:]
+    var conflicting = Set<String>()
+    for entry in state.state(workbook: workbook).values {
+      for (name, value) in manifest(forKey: entry.key)?.components.params ?? [:] {
+        if let seen = merged[name], seen != value { conflicting.insert(name) }
+        merged[name] = value
+      }
+    }
+    for name in conflicting { merged[name] = nil }
+    return merged
+  }
+
   /// Re-executes every cell in a scratch cache and compares output digests with the recorded ones: those of
   /// `published` (a run.json), else each cell's last good state.
   public func verify(_ workbook: ValidatedWorkbook, jobs: Int, published: PublishedRun? = nil,

@@ -27,16 +27,17 @@ struct Verify: AsyncParsableCommand {
     var wb = try workbook.load(engine, overrides: explicit)
     let published = engine.publishedRun(workbook: wb.workbook.name)
     var notes: [String] = []
-    if let published {
-      let (recorded, redacted) = recordedOverrides(published, workbook: wb, explicit: explicit)
-      for name in redacted {
-        notes.append("param `\(name)` was recorded with its credentials redacted: verifying with \(Redaction.redact(wb.params[name]?.displayText ?? "")) (pass --param \(name)=… to choose)")
-      }
-      if !recorded.isEmpty {
-        wb = try engine.load(workbookAt: workbook.workbookPath, overrides: explicit + recorded)
-        notes.insert("verifying the recorded run (\(shownPath(URL(fileURLWithPath: published.path)))) with its params: "
-                     + recorded.map { "\($0.name)=\($0.rawValue)" }.joined(separator: ", "), at: 0)
-      }
+    // The params of the run to reproduce: the published run.json's, else those its cells last ran with.
+    let recordedParams = published?.params ?? engine.recordedParams(workbook: wb.workbook.name)
+    let source = published.map { shownPath(URL(fileURLWithPath: $0.path)) } ?? "the recorded state"
+    let (recorded, redacted) = recordedOverrides(recordedParams, workbook: wb, explicit: explicit)
+    for name in redacted {
+      notes.append("param `\(name)` was recorded with its credentials redacted: verifying with \(Redaction.redact(wb.params[name]?.displayText ?? "")) (pass --param \(name)=… to choose)")
+    }
+    if !recorded.isEmpty {
+      wb = try engine.load(workbookAt: workbook.workbookPath, overrides: explicit + recorded)
+      notes.insert("verifying the recorded run (\(source)) with its params: "
+                   + recorded.map { "\($0.name)=\($0.rawValue)" }.joined(separator: ", "), at: 0)
     }
     if !json { for n in notes { printError(n) } }
     let observer = ConsoleObserver(quiet: true, progress: !json)
@@ -93,17 +94,17 @@ struct Verify: AsyncParsableCommand {
     if !changed.isEmpty { throw ExitCode(Self.inputsChangedExitCode) }
   }
 
-  /// The published run's params as overrides, for those not given on the command line that the workbook still
+  /// The recorded params as overrides, for those not given on the command line that the workbook still
   /// uses and that differ from their current default; and the params that cannot be taken because their
   /// recorded value is redacted.
-  func recordedOverrides(_ published: PublishedRun, workbook wb: ValidatedWorkbook, explicit: [ParamOverride])
+  func recordedOverrides(_ params: [String: JSONValue], workbook wb: ValidatedWorkbook, explicit: [ParamOverride])
     -> (overrides: [ParamOverride], redacted: [String])
   {
     let given = Set(explicit.map(\.name))
     let used = Set(wb.cells.flatMap(\.paramsUsed))
     var overrides: [ParamOverride] = []
     var redacted: [String] = []
-    for (name, value) in published.params.sorted(by: { $0.key < $1.key }) where !given.contains(name) && used.contains(name) {
+    for (name, value) in params.sorted(by: { $0.key < $1.key }) where !given.contains(name) && used.contains(name) {
       guard let current = wb.params[name], current != value else { continue }
       if Redaction.isMasked(value.displayText) {
         if Redaction.redact(current.displayText) != value.displayText { redacted.append(name) }

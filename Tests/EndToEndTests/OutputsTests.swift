@@ -246,6 +246,12 @@ struct OutputsTests {
     #expect(same.status == 0, "\(same.stdout)\(same.stderr)")
     #expect(same.stderr.contains("label=second") && same.stderr.contains("top=4"), "\(same.stderr)")
     #expect(!same.stdout.contains("changed"))
+    // Without the published folder, the params its cells last ran with are used.
+    try FileManager.default.removeItem(at: p.root.appendingPathComponent("outputs"))
+    let fromState = try p.workbench(["verify", "demo.yaml"])
+    #expect(fromState.status == 0, "\(fromState.stdout)\(fromState.stderr)")
+    #expect(fromState.stderr.contains("the recorded state") && fromState.stderr.contains("top=4"), "\(fromState.stderr)")
+    #expect(try p.workbench(["render", "demo.yaml", "--param", "top=4", "--param", "label=second"]).status == 0)
 
     // The input file changed since: not "not reproducible", but which inputs changed, and exit code 3.
     try p.write("shots.csv", sampleCSV(rows: 150, seed: 9))
