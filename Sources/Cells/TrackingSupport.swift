@@ -97,7 +97,7 @@ public enum TrackingSupport {
 
   /// A tracking error as text with any credential removed (error texts never carry secrets).
   public static func message(_ error: any Error, environment: [String: String]) -> String {
-    var text = redacted(String(describing: error))
+    var text = Redaction.redact(redacted(String(describing: error)))
     for key in ["MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN"] {
       if let secret = environment[key], secret.count >= 3 { text = text.replacingOccurrences(of: secret, with: "***") }
     }
