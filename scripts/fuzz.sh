@@ -40,9 +40,13 @@ for target in "${targets[@]}"; do
   [ -f "scripts/fuzz-$target.dict" ] && dict=(-dict="scripts/fuzz-$target.dict")
   echo "== $target: ${seconds}s"
   status=0
-  WORKBENCH_FUZZ_TARGET=$target ASAN_OPTIONS=detect_leaks=0 "$binary" "$work" "$corpus" "${dict[@]}" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -jobs="$jobs" -workers="$jobs" \
+  parallel=()
+  # With -jobs, libFuzzer writes fuzz-N.log into the current folder: they are moved under .build-fuzz/ after.
+  [ "$jobs" -gt 1 ] && parallel=(-jobs="$jobs" -workers="$jobs")
+  WORKBENCH_FUZZ_TARGET=$target ASAN_OPTIONS=detect_leaks=0 "$binary" "$work" "$corpus" "${dict[@]}" "${parallel[@]}" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -artifact_prefix="$corpus/" -print_final_stats=1 2>&1 | grep -vE "^#[0-9]+.*(NEW|REDUCE|pulse)" || status=${PIPESTATUS[0]}
+  for log in fuzz-*.log; do [ -f "$log" ] && mv "$log" ".build-fuzz/$target-$log"; done
   if [ "$status" -ne 0 ]; then
     echo "!! $target: libFuzzer exited $status; the input is saved under $corpus/ (crash-*, timeout-*, oom-*)"
     found=1
