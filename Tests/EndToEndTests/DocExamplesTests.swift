@@ -220,7 +220,8 @@ struct ShellLine {
     var current = "", start = 0
     for (k, raw) in body.enumerated() {
       if current.isEmpty { start = k }
-      let line = stripComment(raw).trimmingCharacters(in: .whitespaces)
+      var line = stripComment(raw).trimmingCharacters(in: .whitespaces)
+      if current.isEmpty, line.hasPrefix("$ ") { line.removeFirst(2) }  // a prompt
       if line.hasSuffix("\\") {
         current += line.dropLast().trimmingCharacters(in: .whitespaces) + " "
         continue
