@@ -183,8 +183,7 @@ enum SweepCell {
         group.addTask {
           if let cached = cache.read(trial.key, folds: folds.count) { return (trial.index, TrialScore(scores: cached, reused: true)) }
           let s = try crossValidate(trial, data: data, folds: folds, schema: schema, metric: selectBy) { fold in
-            context.progress(0.8 * Double(trial.index) / Double(total),
-                             "trial \(trial.index + 1)/\(total) fold \(fold)/\(k): \(trial.config.label)")
+            context.progress(.nan, "trial \(trial.index + 1)/\(total) fold \(fold)/\(k): \(trial.config.label)")
           }
           cache.write(trial.key, scores: s, config: trial.config)
           return (trial.index, TrialScore(scores: s, reused: false))

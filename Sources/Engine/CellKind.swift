@@ -175,6 +175,8 @@ public struct CellContext: Sendable {
     path.hasPrefix("/") ? URL(fileURLWithPath: path) : projectRoot.appendingPathComponent(path)
   }
 
+  /// Reports what the cell is doing (`fraction` in [0, 1], or `.nan` to change only `detail`): a status line on a
+  /// terminal after the cell has run a second (``ProgressDisplay``); never recorded anywhere.
   public func progress(_ fraction: Double, _ detail: String = "") {
     progressHandler?(cellId, fraction, detail)
   }

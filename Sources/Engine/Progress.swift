@@ -30,10 +30,11 @@ public struct ProgressDisplay: Sendable {
 
   public mutating func finished(_ cell: String) { running[cell] = nil }
 
-  /// Records a cell's progress; returns the line to draw now, if any.
+  /// Records a cell's progress; returns the line to draw now, if any. A non-finite fraction (`.nan`) updates the
+  /// detail only (e.g. a fold finished inside one of several trials running at once).
   public mutating func progress(_ cell: String, fraction: Double, detail: String, at time: Double) -> String? {
     guard var r = running[cell] else { return nil }
-    r.fraction = fraction.isFinite ? min(1, max(0, fraction)) : nil
+    if fraction.isFinite { r.fraction = min(1, max(0, fraction)) }
     if !detail.isEmpty { r.detail = detail }
     r.updated = time
     running[cell] = r

@@ -63,3 +63,13 @@ extension ProgressTests {
     #expect(d.tick(at: 2.05) == "p (describe) 2s")
   }
 }
+
+extension ProgressTests {
+  @Test func aNonFiniteFractionUpdatesTheDetailOnly() {
+    var d = ProgressDisplay()
+    d.started("sweep", kind: "sweep", at: 0)
+    _ = d.progress("sweep", fraction: 0.4, detail: "trial 4/10", at: 1.0)
+    let line = d.progress("sweep", fraction: .nan, detail: "trial 5/10 fold 2/5", at: 1.5)
+    #expect(line == "sweep (sweep) [########............] 40% 1s trial 5/10 fold 2/5")
+  }
+}
