@@ -253,6 +253,22 @@ struct ConcurrencyTests {
     #expect(next.status == 0 && !next.stderr.contains("waiting"), "\(next.stderr)")
   }
 
+  @Test func anInterruptedVerifyRemovesItsScratchCache() throws {
+    let p = try project(); defer { p.remove() }
+    let verify = try start(p, ["verify", "busy.yaml", "--param", "ms=60000"], log: "verify.log")
+    let scratchPrefix = "workbench-verify-\(verify.pid)-"
+    let temporary = FileManager.default.temporaryDirectory.path
+    func scratch() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: temporary)) ?? []).filter { $0.hasPrefix(scratchPrefix) } }
+    // The scratch cache exists and the slow cell is executing.
+    #expect(eventually(while: verify) { !scratch().isEmpty && waitCellStarted(p) })
+    verify.signal(SIGINT)
+    let ended = verify.wait()
+    #expect(!ended.signaled && ended.status == 130, "\((try? p.read("verify.log")) ?? "")")
+    #expect(scratch().isEmpty)
+    let tmp = (try? FileManager.default.contentsOfDirectory(atPath: p.root.appendingPathComponent(".workbench/tmp").path)) ?? []
+    #expect(tmp.isEmpty, "\(tmp)")
+  }
+
   // MARK: Damaged blobs
 
   /// Flips one byte of the largest blob in place and gives it back its mtime (size unchanged).
