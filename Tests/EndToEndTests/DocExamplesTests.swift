@@ -38,6 +38,52 @@ import WorkbookModel
     #expect(ExpectedOutput.mismatch(expected: "ran     bronze (load) … ms", actual: output, exact: true) != nil)
   }
 
+  /// The runner itself: a mistyped option in a fragment is reported at its page line and column (its missing
+  /// upstream cell is not), a whole workbook runs and its output is compared, bad YAML and a failing command fail,
+  /// other programs are skipped.
+  @Test func brokenExamplesAreReportedAtTheirPageLine() throws {
+    let exe = TestPaths.workbenchExecutable
+    guard FileManager.default.isExecutableFile(atPath: exe.path) else {
+      throw MissingResource("the workbench executable is not built at \(exe.path): run `swift build` first")
+    }
+    let page = """
+      Intro
+      ```yaml
+      - id: profile
+        kind: describe
+        input: bronze
+        topp: 3
+      ```
+      ```yaml
+      workbook: ok
+      cells:
+        - id: a
+          kind: load
+          source: datasets/nba_shots_sample.csv
+      ```
+      <!-- doc-test: output -->
+      ```text
+      ran     a (load) … ms
+      ```
+      ```yaml
+      key: [unclosed
+      ```
+      ```sh
+      workbench frobnicate
+      pip install something
+      ```
+      """
+    let runner = try DocRunner(executable: exe)
+    defer { runner.remove() }
+    let outcome = try runner.run(page: "fake.md", blocks: DocBlock.blocks(in: page, file: "fake.md"))
+    #expect(outcome.failures.count == 3, "\(outcome.failures)")
+    #expect(outcome.failures.first?.contains("fake.md:6:3: error: cell 'profile': unknown option `topp`") == true, "\(outcome.failures)")
+    #expect(outcome.failures.first?.contains("bronze") == false)
+    #expect(outcome.failures.contains { $0.hasPrefix("fake.md:19: not valid YAML") }, "\(outcome.failures)")
+    #expect(outcome.failures.contains { $0.hasPrefix("fake.md:23: `workbench frobnicate` exited") }, "\(outcome.failures)")
+    #expect(outcome.skipped == ["fake.md:24 (not a workbench command: `pip`)"])
+  }
+
   /// Every relative link of README.md and docs/ points at a file of the repository, and nothing outside it is
   /// cited but the real datasets (`../shared/datasets`).
   @Test func relativeLinksResolveInTheRepository() throws {
@@ -163,6 +209,10 @@ struct DocBlock {
   var body: [String]
   var directive: Directive?
   var location: String { "\(file):\(line)" }
+  var isExpectedOutput: Bool {
+    if case .output = directive { return true }
+    return false
+  }
   /// The exit code an executed example must end with (`exit N`, else 0).
   var expectedExit: Int32 {
     if case .exit(let code) = directive { return code }
@@ -374,7 +424,7 @@ struct DocRunner {
         outcome.failures += result.failures
         outcome.skipped += result.skipped
         lastOutput = result.ran > 0 ? (block.location, result.output) : nil
-      case "text" where block.directive == .output(exact: false) || block.directive == .output(exact: true):
+      case "text" where block.isExpectedOutput:
         outcome.ran += 1
         guard let last = lastOutput else {
           outcome.failures.append("\(block.location): an output block must follow an executed example")
@@ -385,7 +435,7 @@ struct DocRunner {
           outcome.failures.append("\(block.location): output of \(last.location) differs: \(why)")
         }
       default:
-        if block.directive == .output(exact: false) || block.directive == .output(exact: true) {
+        if block.isExpectedOutput {
           outcome.failures.append("\(block.location): an expected output must be a ```text block")
         }
       }
@@ -408,7 +458,7 @@ struct DocRunner {
     do {
       node = try YAMLReader.parse(text, file: "example.yaml")
     } catch {
-      return ("\(block.location): not valid YAML: \(error.description.replacingOccurrences(of: "example.yaml", with: "line of block"))", nil)
+      return ("\(block.location): not valid YAML: \(relocate(error.description, file: "example.yaml", block: block, lineOffset: 0, columnOffset: 0))", nil)
     }
     let name = "doc-examples/" + block.file.replacingOccurrences(of: "/", with: "_") + "-\(block.line).yaml"
     if node.entries?.first?.key == "workbook" {
