@@ -35,9 +35,14 @@ struct Verify: AsyncParsableCommand {
       notes.append("param `\(name)` was recorded with its credentials redacted: verifying with \(Redaction.redact(wb.params[name]?.displayText ?? "")) (pass --param \(name)=… to choose)")
     }
     if !recorded.isEmpty {
-      wb = try engine.load(workbookAt: workbook.workbookPath, overrides: explicit + recorded)
-      notes.insert("verifying the recorded run (\(source)) with its params: "
-                   + recorded.map { "\($0.name)=\($0.rawValue)" }.joined(separator: ", "), at: 0)
+      let shown = recorded.map { "\($0.name)=\($0.rawValue)" }.joined(separator: ", ")
+      do {
+        wb = try engine.load(workbookAt: workbook.workbookPath, overrides: explicit + recorded)
+        notes.insert("verifying the recorded run (\(source)) with its params: \(shown)", at: 0)
+      } catch {
+        // The workbook changed since (a param's type, say): the cells whose inputs differ are reported as such.
+        notes.insert("the recorded params (\(shown)) no longer fit the workbook (\(error)); verifying with its current params", at: 0)
+      }
     }
     if !json { for n in notes { printError(n) } }
     let observer = ConsoleObserver(quiet: true, progress: !json)
