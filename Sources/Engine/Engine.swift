@@ -40,21 +40,28 @@ public final class Engine: Sendable {
       return try lock.whileExclusive(onWait: notice) {
         // Another command may have repaired it while we waited.
         if let repaired = try? StateDatabase(path: layout.stateDatabasePath) { return repaired }
-        let aside = layout.stateDatabasePath + ".damaged-\(StateDatabase.timestamp().filter { $0.isNumber })"
-        for suffix in ["", "-wal", "-shm"] where FileSystem.exists(layout.stateDatabasePath + suffix) {
-          guard rename(layout.stateDatabasePath + suffix, aside + suffix) == 0 else {
-            throw EngineError("\(damaged.description); it cannot be moved aside: \(String(cString: strerror(errno)))",
-                              hint: "move \(layout.stateDatabasePath) away by hand; the cache is kept")
-          }
-        }
-        let fresh = try StateDatabase(path: layout.stateDatabasePath)
-        let rebuilt = fresh.rebuildState(fromOutputs: layout.outputsRoot)
-        notice("warning: \(damaged.description). It was moved to \(aside) and a new one created: the last good state of "
-               + "\(rebuilt) cell(s) was rebuilt from outputs/*/run.json, file hashes are recomputed as needed, the run "
-               + "history stays in the moved file; cached results are reused by key")
-        return fresh
+        return try replaceState(layout: layout, problem: damaged.description, notice: notice)
       }
     }
+  }
+
+  /// Moves the state database files aside as `state.sqlite.damaged-<time>` and creates a new database whose last good
+  /// states are rebuilt from outputs/*/run.json. The caller must have the project to itself.
+  static func replaceState(layout: ProjectLayout, problem: String, notice: (String) -> Void) throws -> StateDatabase {
+    let path = layout.stateDatabasePath
+    let aside = path + ".damaged-\(StateDatabase.timestamp().filter { $0.isNumber })"
+    for suffix in ["", "-wal", "-shm"] where FileSystem.exists(path + suffix) {
+      guard rename(path + suffix, aside + suffix) == 0 else {
+        throw EngineError("\(problem); it cannot be moved aside: \(String(cString: strerror(errno)))",
+                          hint: "move \(path) away by hand; the cache is kept")
+      }
+    }
+    let fresh = try StateDatabase(path: path)
+    let rebuilt = fresh.rebuildState(fromOutputs: layout.outputsRoot)
+    notice("warning: \(problem). It was moved to \(aside) and a new one created: the last good state of "
+           + "\(rebuilt) cell(s) was rebuilt from outputs/*/run.json, file hashes are recomputed as needed, the run "
+           + "history stays in the moved file; cached results are reused by key")
+    return fresh
   }
 
   // MARK: Loading
@@ -197,13 +204,21 @@ public final class Engine: Sendable {
     return store.collectGarbage(keep: keep)
   }
 
-  /// Checks the state database and re-hashes every cache blob; see ``CacheStore/checkIntegrity()``.
+  /// Re-hashes every cache blob (see ``CacheStore/checkIntegrity()``) and checks the state database, replacing it
+  /// (moved aside, rebuilt from run.json) when SQLite finds it damaged.
   public func checkIntegrity() throws -> (stateProblem: String?, cache: CacheStore.IntegrityReport) {
     guard projectLock.access == .exclusive else {
       throw EngineError("fsck needs the project to itself", hint: "open the engine with exclusive access")
     }
     removeLeftovers(workbook: nil)
-    return (state.integrityProblem(), store.checkIntegrity())
+    let cache = store.checkIntegrity()
+    let problem = state.integrityProblem()
+    if let problem {
+      // This engine keeps its (moved) handle until it ends; the next command opens the new database.
+      _ = try Self.replaceState(layout: layout, problem: "the state database \(layout.stateDatabasePath) is damaged: \(problem)",
+                                notice: notice)
+    }
+    return (problem, cache)
   }
 
   public func recentRuns(workbook: String) -> [StateDatabase.RunRecord] { state.recentRuns(workbook: workbook) }

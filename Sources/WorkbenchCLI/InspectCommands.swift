@@ -128,10 +128,7 @@ struct Fsck: AsyncParsableCommand {
     for path in report.removedManifests {
       printError(t.yellow("removed  ") + "\(Engine.relative(path, to: engine.layout.root)) (refers to a missing or corrupt blob, or unreadable; the next run recomputes it)")
     }
-    if let stateProblem {
-      printError(t.red("state database: ") + stateProblem
-                 + " — move \(Engine.relative(engine.layout.stateDatabasePath, to: engine.layout.root)) aside; the next command creates a new one (the cache is kept)")
-    }
+    if let stateProblem { printError(t.red("state database: ") + stateProblem + " (set aside and rebuilt, see above)") }
     printError("checked \(report.blobsChecked) blob(s) and \(report.manifestsChecked) manifest(s): "
                + (report.isClean && stateProblem == nil ? t.green("no damage found") : t.red("damage found")))
     if !report.isClean || stateProblem != nil { throw ExitCode(1) }

@@ -173,6 +173,26 @@ struct ConcurrencyTests {
     #expect(try p.workbench(["verify", "busy.yaml"]).status == 0)
   }
 
+  /// Damage inside the file (a page of the stat cache), which opening does not notice: fsck finds it, sets the
+  /// database aside and rebuilds it; the next run reuses the cache.
+  @Test func fsckReplacesAStateDatabaseWithDamagedPages() throws {
+    let p = try project(); defer { p.remove() }
+    #expect(try p.workbench(["run", "busy.yaml"]).status == 0)
+    guard let sqlite3 = try Oracles.tool("sqlite3", package: "sqlite3") else { return }
+    let db = p.root.appendingPathComponent(".workbench/state.sqlite").path
+    #expect(try runProcess(sqlite3, [db, "PRAGMA wal_checkpoint(TRUNCATE)"]).status == 0)
+    let handle = try #require(FileHandle(forUpdatingAtPath: db))
+    try handle.seek(toOffset: 4096 + 8)  // page 2: the first table created (file_digests)
+    try handle.write(contentsOf: Data(repeating: 0xEE, count: 512))
+    try handle.close()
+    let fsck = try p.workbench(["fsck"])
+    #expect(fsck.status == 1, "\(fsck.stderr)")
+    #expect(fsck.stderr.contains("is damaged") && fsck.stderr.contains("moved to"), "\(fsck.stderr)")
+    #expect(try p.workbench(["fsck"]).status == 0)
+    let rerun = try p.workbench(["run", "busy.yaml"])
+    #expect(rerun.status == 0 && rerun.stderr.contains("0 executed, 5 cached"), "\(rerun.stderr)")
+  }
+
   @Test func anInPlaceEditKeepingSizeAndMtimeIsSeen() throws {
     let p = try project(); defer { p.remove() }
     try p.write("data.csv", "a,b\n1,2\n")
