@@ -224,17 +224,9 @@ public final class StateDatabase: Sendable {
     return restored
   }
 
-  /// The status of one ledger row (tests and `fsck`).
+  /// The status of one ledger row.
   public func runStatus(_ id: Int64) -> String? {
     (try? db.query("SELECT status FROM runs WHERE id=?", [.integer(id)]))?.first?.first?.text
-  }
-
-  /// Every `cell_state` row, for rebuilding a damaged database.
-  public func allState() throws -> [(workbook: String, cell: String, key: String, outputDigest: String)] {
-    try db.query("SELECT workbook, cell, key, output_digest FROM cell_state").compactMap { r in
-      guard let w = r[0].text, let c = r[1].text, let k = r[2].text, let d = r[3].text else { return nil }
-      return (w, c, k, d)
-    }
   }
 }
 
