@@ -48,8 +48,10 @@ public enum Digest {
     return hex(hasher.finalize())
   }
 
+  /// Whether `digest` is 64 lowercase hex digits (checked on UTF-8 bytes: this runs for every artifact of every
+  /// manifest read).
   public static func isValid(_ digest: String) -> Bool {
-    digest.count == 64 && digest.allSatisfy { $0.isHexDigit && !$0.isUppercase }
+    digest.utf8.count == 64 && digest.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
   }
 }
 

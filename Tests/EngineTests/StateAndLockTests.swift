@@ -160,6 +160,14 @@ import Glibc
     }
   }
 
+  @Test func digestsAreLowercaseHex() {
+    #expect(Digest.isValid(Digest.sha256("x")))
+    #expect(!Digest.isValid(Digest.sha256("x").uppercased()))
+    #expect(!Digest.isValid(String(repeating: "g", count: 64)))
+    #expect(!Digest.isValid(String(repeating: "a", count: 63)))
+    #expect(!Digest.isValid(String(repeating: "é", count: 64)))
+  }
+
   @Test func theHeapPopsInOrder() {
     var heap = MinHeap()
     for x in [5, 3, 9, 1, 1, 7, 0] { heap.push(x) }
