@@ -193,6 +193,29 @@ import WorkbookModel
   }
 }
 
+extension BundledSamplesTests {
+  /// The NBA.com-layout seasons: simulate, map with datasets/nba-com-layout.yaml, gzip (datasets/README.md's recipe).
+  @Test(arguments: [2004, 2021])
+  func nbaComSeasonRegeneratesByteForByte(season: Int) throws {
+    guard try Oracles.tool("gzip", package: "gzip") != nil else { return }
+    let project = try Project()
+    defer { project.remove() }
+    try FileManager.default.createDirectory(at: project.root.appendingPathComponent("Workbooks"), withIntermediateDirectories: true)
+    try project.write("datasets/nba-com-layout.yaml",
+                      try String(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("datasets/nba-com-layout.yaml"), encoding: .utf8))
+    let simulate = try project.workbench(["simulate", "shots", "--rows", "4000", "--seed", "\(season)", "--season", "\(season)", "-o", "s.csv"])
+    #expect(simulate.status == 0, "\(simulate.stderr)")
+    let run = try project.workbench(["run", "datasets/nba-com-layout.yaml", "--param", "source=s.csv"])
+    #expect(run.status == 0, "\(run.stderr)")
+    let zip = try runProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", "gzip -n -9 -c outputs/nba-com-layout/cells/nba_com/table.csv > s.csv.gz"],
+                             currentDirectory: project.root)
+    #expect(zip.status == 0, "\(zip.stderr)")
+    let made = try Data(contentsOf: project.root.appendingPathComponent("s.csv.gz"))
+    let bundled = try Data(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("datasets/nba_com_\(season)_sim.csv.gz"))
+    #expect(made == bundled, "datasets/README.md's recipe no longer reproduces datasets/nba_com_\(season)_sim.csv.gz")
+  }
+}
+
 /// A fenced code block of a Markdown page, with the `<!-- doc-test: … -->` directive on the line before it.
 struct DocBlock {
   enum Directive: Equatable {
