@@ -104,6 +104,13 @@ import WorkbookModel
             broken.append("\(page):\(n + 1): link `\(target)` does not resolve to a file of the repository")
           }
         }
+        for match in line.matches(of: /(?:^|[^\w.\/-])((?:Sources|Tests|Workbooks|scripts|bench)\/[\w.\/*+-]+)/) {
+          let path = String(match.1).trimmingCharacters(in: CharacterSet(charactersIn: ".,)"))
+          checked += 1
+          if !RepositoryPath.exists(path, under: root) {
+            broken.append("\(page):\(n + 1): `\(path)` names no file of the repository")
+          }
+        }
         for match in line.matches(of: /\.\.\/shared\/[^\s`)'"]*/) where !match.0.hasPrefix("../shared/datasets") {
           broken.append("\(page):\(n + 1): `\(match.0)` is outside the repository (only ../shared/datasets may be cited)")
         }
@@ -213,6 +220,19 @@ extension BundledSamplesTests {
     let made = try Data(contentsOf: project.root.appendingPathComponent("s.csv.gz"))
     let bundled = try Data(contentsOf: TestPaths.repositoryRoot.appendingPathComponent("datasets/nba_com_\(season)_sim.csv.gz"))
     #expect(made == bundled, "datasets/README.md's recipe no longer reproduces datasets/nba_com_\(season)_sim.csv.gz")
+  }
+}
+
+/// A path the docs cite (`Sources/Frame/Expression*.swift`): a file or folder, or a `*` pattern in its last
+/// component that matches at least one.
+enum RepositoryPath {
+  static func exists(_ path: String, under root: URL) -> Bool {
+    let url = root.appendingPathComponent(path)
+    guard path.contains("*") else { return FileManager.default.fileExists(atPath: url.path) }
+    let folder = url.deletingLastPathComponent()
+    let pattern = url.lastPathComponent
+    guard !folder.path.contains("*"), let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return false }
+    return names.contains { fnmatch(pattern, $0, 0) == 0 }
   }
 }
 
