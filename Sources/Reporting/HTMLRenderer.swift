@@ -106,37 +106,63 @@ public enum HTMLRenderer {
 
   /// Inlines an SVG produced by our plotting layer: drops the XML prolog/doctype and refuses anything with
   /// script or event-handler content (gnuplot never writes those; data strings are escaped by the plotter).
-  /// Every id, and every `#id` reference to it, gets `idPrefix`: gnuplot reuses ids (`gnuplot_canvas`,
-  /// `gpPt0`…) in each figure, and ids must be unique in the page.
+  /// Every id, and every `#id` reference to it (`href="#…"`, `url(#…)`), gets `idPrefix`: gnuplot reuses ids
+  /// (`gnuplot_canvas`, `gpPt0`…) in each figure, and ids must be unique in the page. gnuplot repeats ids inside
+  /// one SVG too (`gnuplot_plot_1` for a plot and again for its key entry): the second and later uses of an id
+  /// get `-2`, `-3`… (references keep pointing at the first).
+  ///
+  /// One pass over the bytes: this runs for every figure of every report a run publishes, cached or not.
   static func sanitizedSVG(_ bytes: [UInt8], idPrefix: String) -> String? {
-    let s = String(decoding: bytes, as: UTF8.self)
-    let lower = s.lowercased()
-    if lower.contains("<script") || lower.contains("javascript:") || lower.contains("<foreignobject") { return nil }
-    if lower.range(of: #"\son[a-z]+\s*="#, options: .regularExpression) != nil { return nil }
-    guard let start = s.range(of: "<svg") else { return nil }
-    var svg = String(s[start.lowerBound...])
-    for (pattern, template) in [(#"(\sid\s*=\s*)(['"])"#, "$1$2\(idPrefix)"), (#"(href\s*=\s*)(['"])#"#, "$1$2#\(idPrefix)"),
-                                (#"url\(\s*#"#, "url(#\(idPrefix)")] {
-      svg = svg.replacingOccurrences(of: pattern, with: template, options: .regularExpression)
+    if SVGScan.isUnsafe(bytes) { return nil }
+    guard let start = SVGScan.find(Array("<svg".utf8), in: bytes) else { return nil }
+    let prefix = Array(idPrefix.utf8)
+    var out: [UInt8] = []
+    out.reserveCapacity(bytes.count + bytes.count / 16)
+    var seen: [ArraySlice<UInt8>: Int] = [:]
+    var i = start
+    let n = bytes.count
+    while i < n {
+      let b = bytes[i]
+      // ` id = "value"` → ` id = "<prefix>value[-n]"`
+      if SVGScan.isSpace(b), SVGScan.matches("id", bytes, at: i + 1),
+         let quote = SVGScan.attributeValueStart(bytes, after: i + 3) {
+        var end = quote + 1
+        while end < n, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "'") { end += 1 }
+        if end < n {
+          let id = bytes[(quote + 1)..<end]
+          let count = (seen[id] ?? 0) + 1
+          seen[id] = count
+          out += bytes[i...quote]
+          out += prefix
+          out += id
+          if count > 1 { out += Array("-\(count)".utf8) }
+          i = end
+          continue
+        }
+      }
+      // `href = "#x"` → `href = "#<prefix>x"`
+      if b == UInt8(ascii: "h"), SVGScan.matches("href", bytes, at: i),
+         let quote = SVGScan.attributeValueStart(bytes, after: i + 4), quote + 1 < n, bytes[quote + 1] == UInt8(ascii: "#") {
+        out += bytes[i...(quote + 1)]
+        out += prefix
+        i = quote + 2
+        continue
+      }
+      // `url( #x)` → `url( #<prefix>x)`
+      if b == UInt8(ascii: "u"), SVGScan.matches("url(", bytes, at: i) {
+        var j = i + 4
+        while j < n, SVGScan.isSpace(bytes[j]) { j += 1 }
+        if j < n, bytes[j] == UInt8(ascii: "#") {
+          out += bytes[i...j]
+          out += prefix
+          i = j + 1
+          continue
+        }
+      }
+      out.append(b)
+      i += 1
     }
-    return numberingRepeatedIds(svg)
-  }
-
-  /// gnuplot repeats ids inside one SVG too (`gnuplot_plot_1` for a plot and again for its key entry): the
-  /// second and later uses of an id get `-2`, `-3`… (references keep pointing at the first).
-  static func numberingRepeatedIds(_ svg: String) -> String {
-    var seen: [Substring: Int] = [:]
-    var out = ""
-    var last = svg.startIndex
-    for match in svg.matches(of: /(\sid\s*=\s*['"])([^'"]*)(['"])/) {
-      let id = match.output.2
-      let count = (seen[id] ?? 0) + 1
-      seen[id] = count
-      guard count > 1 else { continue }
-      out += svg[last..<match.range.lowerBound] + match.output.1 + id + "-\(count)" + match.output.3
-      last = match.range.upperBound
-    }
-    return out + svg[last...]
+    return String(decoding: out, as: UTF8.self)
   }
 
   static let css = """
@@ -168,4 +194,65 @@ public enum HTMLRenderer {
     .links{font-size:.85rem}
 
     """
+}
+
+/// Byte-level helpers of ``HTMLRenderer/sanitizedSVG(_:idPrefix:)``.
+enum SVGScan {
+  static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+  static func lower(_ b: UInt8) -> UInt8 { b >= 0x41 && b <= 0x5A ? b | 0x20 : b }
+
+  static func matches(_ word: StaticString, _ bytes: [UInt8], at i: Int) -> Bool {
+    let count = word.utf8CodeUnitCount
+    guard i >= 0, i + count <= bytes.count else { return false }
+    return word.withUTF8Buffer { w in (0..<count).allSatisfy { bytes[i + $0] == w[$0] } }
+  }
+
+  /// After an attribute name ending before `i`: optional spaces, `=`, optional spaces, then a quote, whose index
+  /// is returned.
+  static func attributeValueStart(_ bytes: [UInt8], after i: Int) -> Int? {
+    var j = i
+    while j < bytes.count, isSpace(bytes[j]) { j += 1 }
+    guard j < bytes.count, bytes[j] == UInt8(ascii: "=") else { return nil }
+    j += 1
+    while j < bytes.count, isSpace(bytes[j]) { j += 1 }
+    guard j < bytes.count, bytes[j] == UInt8(ascii: "\"") || bytes[j] == UInt8(ascii: "'") else { return nil }
+    return j
+  }
+
+  static func find(_ needle: [UInt8], in bytes: [UInt8], caseInsensitive: Bool = false) -> Int? {
+    guard !needle.isEmpty, bytes.count >= needle.count else { return nil }
+    let first = needle[0]
+    var i = 0
+    while i + needle.count <= bytes.count {
+      let b = caseInsensitive ? lower(bytes[i]) : bytes[i]
+      if b == first {
+        var k = 1
+        while k < needle.count, (caseInsensitive ? lower(bytes[i + k]) : bytes[i + k]) == needle[k] { k += 1 }
+        if k == needle.count { return i }
+      }
+      i += 1
+    }
+    return nil
+  }
+
+  /// Script, `javascript:` URLs, foreign objects or an event-handler attribute (` on<letters> =`), in any case.
+  static func isUnsafe(_ bytes: [UInt8]) -> Bool {
+    for word in ["<script", "javascript:", "<foreignobject"] where find(Array(word.utf8), in: bytes, caseInsensitive: true) != nil {
+      return true
+    }
+    let n = bytes.count
+    var i = 0
+    while i + 3 < n {
+      if isSpace(bytes[i]), lower(bytes[i + 1]) == UInt8(ascii: "o"), lower(bytes[i + 2]) == UInt8(ascii: "n") {
+        var j = i + 3
+        while j < n, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(lower(bytes[j])) { j += 1 }
+        if j > i + 3 {
+          while j < n, isSpace(bytes[j]) { j += 1 }
+          if j < n, bytes[j] == UInt8(ascii: "=") { return true }
+        }
+      }
+      i += 1
+    }
+    return false
+  }
 }
