@@ -3,8 +3,10 @@ import CYaml
 /// Refuses YAML whose anchors and aliases expand to an unreasonable size ("billion laughs"), or that nests too
 /// deeply, by reading the parser's event stream before anything is composed into a tree.
 ///
-/// A workbook is a few hundred values; aliases (`&name` / `*name`) are allowed, but the expanded document may hold
-/// at most ``maximumValues`` values and ``maximumTextBytes`` bytes of scalar text, and nest ``maximumDepth`` levels.
+/// Values written out in the file cost memory in proportion to the file, which is read whole anyway; the danger is
+/// amplification. So aliases (`&name` / `*name`) are allowed, but together they may add at most ``maximumValues``
+/// values and ``maximumTextBytes`` bytes of scalar text to the document (a 10,000-cell generated workbook without
+/// aliases is fine), and the document may nest at most ``maximumDepth`` levels.
 enum YAMLExpansionBound {
   static let maximumValues = 100_000
   static let maximumTextBytes = 16 << 20
@@ -46,6 +48,8 @@ enum YAMLExpansionBound {
     var anchors: [String: Size] = [:]
     // Open collections: their anchor (if any) and expanded size so far; the bottom entry is the whole stream.
     var open: [(anchor: String?, size: Size)] = [(nil, Size())]
+    // What the aliases add to the document: each alias counts its anchor's whole expanded size.
+    var addedByAliases = Size()
     while true {
       var event = yaml_event_t()
       guard yaml_parser_parse(&parser, &event) == 1 else { return }
@@ -65,6 +69,13 @@ enum YAMLExpansionBound {
         // An undefined alias is the composer's error to report.
         guard let anchor = name(event.data.alias.anchor), let size = anchors[anchor] else { return }
         leaf = size
+        addedByAliases.add(size)
+        if addedByAliases.values > maximumValues {
+          throw fail("YAML aliases expand the document by more than \(maximumValues) values", hint: aliasHint)
+        }
+        if addedByAliases.bytes > maximumTextBytes {
+          throw fail("YAML aliases expand the document by more than \(maximumTextBytes >> 20) MiB of text", hint: aliasHint)
+        }
       case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
         let anchor = event.type == YAML_SEQUENCE_START_EVENT
           ? name(event.data.sequence_start.anchor) : name(event.data.mapping_start.anchor)
@@ -82,15 +93,6 @@ enum YAMLExpansionBound {
       }
       guard let leaf else { continue }
       open[open.count - 1].size.add(leaf)
-      // The document's expanded size so far is the sum over every open level.
-      var total = Size()
-      for level in open { total.add(level.size) }
-      if total.values > maximumValues {
-        throw fail("YAML aliases expand the document to more than \(maximumValues) values", hint: aliasHint)
-      }
-      if total.bytes > maximumTextBytes {
-        throw fail("the document (with YAML aliases expanded) holds more than \(maximumTextBytes >> 20) MiB of text", hint: aliasHint)
-      }
     }
   }
 }
