@@ -1,16 +1,20 @@
 import ArgumentParser
 import Cells
+import Engine
 import Foundation
 import Tracking
 import WorkbookModel
 
-/// Where the tracking commands look: `--uri`, else `$MLFLOW_TRACKING_URI`, else `./mlruns`.
+/// Where the tracking commands look: `--uri`, else `$MLFLOW_TRACKING_URI`, else `mlruns/` at the project root
+/// (found from the current directory by the rule `run` applies from the workbook: see ``ProjectLayout``), so
+/// `workbench runs` in a subfolder sees the runs a workbook logged.
 struct TrackingArguments: ParsableArguments {
-  @Option(help: "Tracking URI: an MLflow file store folder or http(s)://host:port (default: $MLFLOW_TRACKING_URI, else ./mlruns).")
+  @Option(help: "Tracking URI: an MLflow file store folder or http(s)://host:port (default: $MLFLOW_TRACKING_URI, else mlruns/ at the project root).")
   var uri: String?
 
   var environment: [String: String] { ProcessInfo.processInfo.environment }
-  var root: URL { URL(fileURLWithPath: FileManager.default.currentDirectoryPath) }
+  var currentDirectory: URL { URL(fileURLWithPath: FileManager.default.currentDirectoryPath) }
+  var root: URL { ProjectLayout.projectRoot(from: currentDirectory) }
   var resolved: String { TrackingSupport.resolveURI(uri, environment: environment, projectRoot: root) }
 
   func validate() throws {
@@ -31,7 +35,7 @@ struct TrackingArguments: ParsableArguments {
 
   /// The local offline store and its queue (`.workbench/offline` or under `$WORKBENCH_STATE_DIR`).
   var offlineRoot: URL {
-    let state = environment["WORKBENCH_STATE_DIR"].map { URL(fileURLWithPath: $0, relativeTo: root) }
+    let state = environment["WORKBENCH_STATE_DIR"].map { URL(fileURLWithPath: $0, relativeTo: currentDirectory) }
       ?? root.appendingPathComponent(".workbench")
     return TrackingSupport.offlineRoot(stateDirectory: state)
   }

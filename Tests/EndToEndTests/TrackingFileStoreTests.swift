@@ -175,6 +175,12 @@ struct TrackingFileStoreTests {
     let list = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]] ?? []
     #expect(list.count == 6, "no duplicate after the rerun")
     let table = try p.workbench(["runs"])
+    // From a subfolder, the tracking commands find the project root (and its mlruns/) by the rule `run` uses.
+    let deeper = p.root.appendingPathComponent("notes/deeper")
+    try FileManager.default.createDirectory(at: deeper, withIntermediateDirectories: true)
+    let fromSubfolder = try runProcess(TestPaths.workbenchExecutable, ["runs", "--experiment", "shots", "--json"],
+                                       currentDirectory: deeper, environment: ["NO_COLOR": "1"])
+    #expect(fromSubfolder.status == 0 && fromSubfolder.stdout == listed.stdout, "\(fromSubfolder.stderr)")
     #expect(table.status == 0 && table.stdout.contains("test_roc_auc") && table.stdout.contains(tb["run_id"] as! String))
 
     // Champion / challenger through the commands: weaker rejected, stronger promoted, rollback restores.
