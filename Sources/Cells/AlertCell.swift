@@ -79,10 +79,9 @@ enum AlertCell {
       warnings.append("alert not sent: the environment variable `\(variable)` is not set (the message is recorded in result.json)")
     }
     result["status"] = .string(status)
-    var report: [ReportBlock] = [
-      .callout(level: result["sent"]?.boolValue == true ? .info : .warning, text: "\(title) — \(status)"),
-      .text(text),
-    ]
+    // When the alert was not sent, the cell's warning (a callout above the section) already says so and why.
+    let sent = result["sent"]?.boolValue == true
+    var report: [ReportBlock] = [.callout(level: .info, text: sent ? "\(title) — \(status)" : title), .text(text)]
     if !fields.isEmpty { report.append(.facts(fields.map { .init($0.label, $0.value) })) }
     return CellOutput(result: .object(result), files: [("message.json", payload.serializedBytes())], report: report, warnings: warnings)
   }

@@ -10,7 +10,7 @@ import WorkbookModel
 /// `champion` alias to it only if it beats the current champion on a held-out metric by a margin.
 enum PromoteCell {
   static let descriptor = KindDescriptor(
-    name: "promote", version: 1,
+    name: "promote", version: 2,
     summary: "Register a tracked model as a new version; move the `champion` alias only if it beats the champion on a held-out metric by a margin.",
     options: [
       OptionSpec("of", .table, required: true, doc: "The `track` cell whose run to register (its id)."),
@@ -190,8 +190,8 @@ enum PromoteCell {
     let versionText = outcome.version.map(String.init) ?? "not registered"
     var report: [ReportBlock] = []
     if let why = outcome.notCompared {
-      warnings.append("\(why); nothing registered, \(alias) unchanged (set `reevaluate_champion: true` with `test:` to score the champion on the challenger's held-out data)")
-      report.append(.callout(level: .warning, text: "\(why). Nothing was registered and \(alias) stays at version \(outcome.champion.map(String.init) ?? "none"): figures measured on different held-out data say nothing about which model is better. Set `reevaluate_champion: true` (with `test:`) to score the champion on the challenger's held-out data."))
+      // One sentence, shown once: the report lists a cell's warnings as callouts above its section.
+      warnings.append("\(why). Nothing was registered and \(alias) stays at version \(outcome.champion.map(String.init) ?? "none"): figures measured on different held-out data say nothing about which model is better. Set `reevaluate_champion: true` (with `test:`) to score the champion on the challenger's held-out data.")
     } else {
       report.append(.callout(level: d.promote ? .success : .info,
                              text: d.promote
