@@ -35,6 +35,8 @@ let package = Package(
     .target(name: "Tracking", swiftSettings: strict),
     .target(name: "Basketball", dependencies: ["Stats", "Learn"], swiftSettings: numeric),
     .target(name: "Simulation", dependencies: ["Learn"], swiftSettings: strict),
+    /// Scripted cells' runtime: context file, per-language preludes, process group with timeout, environment probe.
+    .target(name: "Scripting", dependencies: ["ProcessRunner", "Frame"], swiftSettings: strict),
 
     // Workbook format and execution engine.
     .target(name: "WorkbookModel", dependencies: ["Yams"], swiftSettings: strict),
@@ -46,7 +48,7 @@ let package = Package(
     // One file per cell kind, binding specs to the libraries above.
     .target(
       name: "Cells",
-      dependencies: ["Engine", "WorkbookModel", "Frame", "Stats", "Learn", "Plotting", "Reporting", "Tracking", "Basketball", "Simulation", "CSQLite", "ProcessRunner"],
+      dependencies: ["Engine", "WorkbookModel", "Frame", "Stats", "Learn", "Plotting", "Reporting", "Tracking", "Basketball", "Simulation", "CSQLite", "ProcessRunner", "Scripting"],
       swiftSettings: strict),
 
     .target(
@@ -68,6 +70,7 @@ let package = Package(
     .testTarget(name: "WorkbookModelTests", dependencies: ["WorkbookModel", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "Cells", "Frame", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "ScriptingTests", dependencies: ["Scripting", "Frame", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "WorkbookModel"], swiftSettings: strict),
   ],
   swiftLanguageModes: [.v6]

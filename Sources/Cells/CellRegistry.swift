@@ -27,6 +27,7 @@ public enum CellRegistry {
     r.register(AlertCell.implementation, externalEffects: true)
     r.register(TrackCell.implementation, externalEffects: true)
     r.register(PromoteCell.implementation, externalEffects: true)
+    for script in [ScriptCell.python, ScriptCell.r, ScriptCell.shell] { r.register(script) }
     if TestingCells.enabled {
       r.register(TestingCells.sleep)
       r.register(TestingCells.random)

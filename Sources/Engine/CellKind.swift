@@ -9,10 +9,31 @@ import WorkbookModel
 public struct CellImplementation: Sendable {
   public var descriptor: KindDescriptor
   public var run: @Sendable (CellContext) async throws -> CellOutput
+  /// What this cell's code runs on beyond the kind's declared tools (a scripted cell's interpreter and installed
+  /// packages), from its options: name → version text, in the cache key and compared by `explain` like tools.
+  public var environment: (@Sendable (_ options: CellOptions, _ memo: FingerprintMemo) throws -> [String: String])?
 
   public init(descriptor: KindDescriptor, run: @escaping @Sendable (CellContext) async throws -> CellOutput) {
     self.descriptor = descriptor
     self.run = run
+  }
+}
+
+/// Remembers a slow answer (an interpreter's installed packages) in the stat cache while the files it depends on
+/// keep their size, mtime, ctime and inode, so a no-op run only `stat`s them.
+public struct FingerprintMemo: Sendable {
+  let state: StateDatabase
+  /// What relative interpreter paths resolve against.
+  public let projectRoot: URL
+
+  public func remembered(_ name: String, paths: [String], compute: () throws -> String) rethrows -> String {
+    let signatures = paths.map { p in FileSystem.statSignature(p).map { "\(p):\($0.size):\($0.mtimeNs):\($0.ctimeNs):\($0.inode)" } }
+    guard let first = paths.first.flatMap(FileSystem.statSignature), signatures.allSatisfy({ $0 != nil }) else { return try compute() }
+    let key = "memo:\(name):" + Digest.sha256(Array(signatures.compactMap { $0 }.joined(separator: "\n").utf8))
+    if let known = state.cachedDigest(path: key, signature: first) { return known }
+    let value = try compute()
+    state.recordDigest(path: key, signature: first, digest: value)
+    return value
   }
 }
 
@@ -166,6 +187,9 @@ public struct CellContext: Sendable {
 
   /// The `result.json` of an upstream cell.
   public func result(of cell: String) throws -> JSONValue { try upstream(cell).result }
+
+  /// An upstream cell's outputs (names of its tables and files, loaded on demand).
+  public func upstreamOutput(_ cell: String) throws -> UpstreamOutput { try upstream(cell) }
 
   /// An output file of an upstream cell (e.g. a model).
   public func file(_ name: String, of cell: String) throws -> [UInt8] { try upstream(cell).loadFile(name) }

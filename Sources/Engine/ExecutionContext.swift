@@ -332,15 +332,19 @@ final class ExecutionContext: Sendable {
     var spec: [String: JSONValue] = ["options": .object(canonical)]
     if let when = cell.spec.when { spec["when"] = when.json }
 
+    let options = CellOptions(values: values, locations: locations, cellLocation: cell.spec.location, defaults: defaults,
+                              nodes: Dictionary(cell.spec.options.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }))
+    var tools = Dictionary(uniqueKeysWithValues: cell.kind.tools.map { ($0, engine.tools.version(of: $0)) })
+    if let environment = engine.registry.implementations[cell.kind.name]?.environment {
+      tools.merge(try environment(options, FingerprintMemo(state: state, projectRoot: engine.layout.root))) { _, new in new }
+    }
     let components = KeyComponents(
       scheme: cacheSchemeVersion, kind: cell.kind.name, kindVersion: cell.kind.version, spec: .object(spec),
       // Credentials redacted: manifests are stored in the cache and shown by `explain` (see Redaction).
       params: Dictionary(uniqueKeysWithValues: cell.paramsUsed.map { ($0, Redaction.redact(workbook.params[$0] ?? .null)) }),
       upstream: Dictionary(uniqueKeysWithValues: cell.dependencies.compactMap { d in upstream[d]?.outputDigest.map { (d, $0) } }),
       files: files,
-      tools: Dictionary(uniqueKeysWithValues: cell.kind.tools.map { ($0, engine.tools.version(of: $0)) }))
-    let options = CellOptions(values: values, locations: locations, cellLocation: cell.spec.location, defaults: defaults,
-                              nodes: Dictionary(cell.spec.options.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }))
+      tools: tools)
     return Prepared(options: options, components: components, key: components.key)
   }
 

@@ -75,7 +75,11 @@ public struct KeyComponents: Sendable, Codable, Equatable {
       }
     }
     for tool in Set(old.tools.keys).union(tools.keys).sorted() where old.tools[tool] != tools[tool] {
-      out.append("tool \(tool) version changed")
+      if tool.contains(" environment") {  // per-cell fingerprints (see CellImplementation.environment)
+        out.append("\(tool) \(old.tools[tool] ?? "absent") → \(tools[tool] ?? "absent")")
+      } else {
+        out.append("tool \(tool) version changed")
+      }
     }
     return out
   }
