@@ -16,7 +16,8 @@ import WorkbookModel
 /// part and evaluated once on the held-out test part.
 enum SweepCell {
   /// 2: boosting trees of ≥ 32,768 rows are numbered by subtree task; training-loss history summed per 512 rows.
-  static let version = 3
+  /// 3: comparison chart with CV error bars. 4: result.json records the sweep's seed.
+  static let version = 4
   static let allMetrics = LearningEvaluation.classificationMetrics + LearningEvaluation.regressionMetrics
 
   static let descriptor = KindDescriptor(
@@ -236,6 +237,8 @@ enum SweepCell {
       "task": .string(task.rawValue), "target": .string(schema.target), "features": outcome.result["features"] ?? .null,
       "rows": outcome.result["rows"] ?? .null,
       "trials_total": .int(total),
+      // The seed the workbook gave (each trial's model is fitted with a seed derived from it: `trials[].seed`).
+      "seed": .int(Int(Int64(bitPattern: inputs.seed))),
       "trials": .array(trialJSON), "best": .object(bestJSON), "model_file": "model.wbm",
       "published": o["published"] ?? .null,
     ])

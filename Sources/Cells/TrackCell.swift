@@ -354,7 +354,7 @@ struct TrackPlan {
       for (k, v) in hyper.sorted(by: { $0.key < $1.key }) { param(seen.contains(k) ? "param_\(k)" : k, v) }
     }
     // The seed the workbook gave. A sweep's models are fitted with seeds derived from it per trial: those are
-    // `trial_seed`, never `seed` (a sweep result without its own seed logs none; `workbook.seed` holds a seed param).
+    // `trial_seed`, never `seed`.
     param("seed", isSweep ? (upstream["seed"] ?? upstream["folds"]?["seed"]) : model["seed"])
     if isSweep { param("trial_seed", model["seed"]) }
     for key in ["task", "target", "features", "categorical", "missing"] { param(key, upstream[key] ?? model[key]) }

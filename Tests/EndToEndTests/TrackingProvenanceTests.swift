@@ -139,8 +139,8 @@ print(json.dumps(out))
       #expect(lr["name"] as? String == "lr · logistic_regression")
       let search = try #require(runs[try TrackingE2E.result(p, "promo", "track_search")["run_id"] as! String])
       let searchParams = search["params"] as? [String: String] ?? [:]
-      // The workbook's seed is a param; the derived per-trial seed is logged as `trial_seed`, never as `seed`.
-      #expect(searchParams["workbook.seed"] == "11" && searchParams["seed"] == nil, "\(searchParams)")
+      // The sweep's own seed (the one the workbook gave) is `seed`; the derived per-trial seed is `trial_seed`.
+      #expect(searchParams["workbook.seed"] == "11" && searchParams["seed"] == "11", "\(searchParams)")
       #expect(searchParams["trial_seed"] != nil && searchParams["trial_seed"] != "11")
       #expect((search["name"] as? String)?.hasPrefix("search · logistic_regression · C=") == true, "\(search["name"] ?? "")")
       let trials = runs.values.filter { ($0["name"] as? String)?.hasPrefix("search · trial ") == true }
