@@ -136,7 +136,7 @@ def _wb_main():
                 line = frame.lineno
         with open(wb._c["error_path"], "w", encoding="utf-8") as f:
             _json.dump({"type": type(e).__name__, "message": str(e), "line": line}, f)
-        traceback.print_exc()
+        traceback.print_exception(type(e), e, e.__traceback__.tb_next)  # without the runner's own frame
         _sys.stderr.flush()
         _os._exit(1)
 
