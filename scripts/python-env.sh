@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Creates the Python virtual environments used as test oracles and benchmark peers, under .build-py/ (ignored).
-# Usage: scripts/python-env.sh [anchors|mlflow3|mlflow2|dvc|all]   (default: all)
+# Usage: scripts/python-env.sh [anchors|mlflow3|mlflow2|dvc|bench|all]   (default: all but bench)
+# bench: papermill and Ploomber, the peers of bench/scripted (not needed by the tests).
 # Each environment is created once; a marker file records the requirement set so a change re-installs.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -11,6 +12,7 @@ declare -A reqs=(
   [mlflow3]="mlflow==3.17.2"
   [mlflow2]="mlflow-skinny==2.22.5"
   [dvc]="dvc"
+  [bench]="papermill ploomber ipykernel pandas pyarrow"
 )
 make_env() {
   local name="$1" want="${reqs[$1]}" dir="$base/$1"

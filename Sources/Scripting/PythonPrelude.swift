@@ -27,6 +27,18 @@ class _Workbench:
         """The path of an input (a table file, an upstream cell's file or an input file)."""
         return self._input(name)["path"]
 
+    def rows(self, name):
+        """An input table as a list of dicts (standard library only; values typed as in the table)."""
+        i = self._input(name)
+        if i["format"] == "arrow":
+            import pyarrow.ipc as ipc
+            return ipc.open_file(i["path"]).read_all().to_pylist()
+        import csv
+        kinds = {"int": int, "float": float, "string": str, "bool": lambda v: v == "true"}
+        types = {c["name"]: kinds[c["type"]] for c in i["columns"]}
+        with open(i["path"], newline="", encoding="utf-8") as f:
+            return [{k: (None if v == "" and types[k] is not str else types[k](v)) for k, v in r.items()} for r in csv.DictReader(f)]
+
     def table(self, name, polars=False):
         """An input table as a pandas DataFrame (polars=True: a polars DataFrame)."""
         i = self._input(name)
@@ -64,6 +76,20 @@ class _Workbench:
         """Saves a declared output table (a pandas or polars DataFrame, or a pyarrow Table)."""
         o = self._output("tables", name)
         path, fmt = o["path"], o["format"]
+        if isinstance(df, list):  # rows as dicts: no library needed
+            columns = list(df[0].keys()) if df else []
+            if fmt == "arrow":
+                import pyarrow as pa, pyarrow.ipc as ipc
+                t = pa.Table.from_pylist(df)
+                with ipc.new_file(path, t.schema) as w:
+                    w.write_table(t)
+                return
+            import csv
+            with open(path, "w", newline="", encoding="utf-8") as f:
+                writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
+                writer.writeheader()
+                writer.writerows({k: ("" if v is None else str(v).lower() if isinstance(v, bool) else v) for k, v in r.items()} for r in df)
+            return
         module = type(df).__module__.split(".")[0]
         if module == "polars":
             if fmt == "arrow":
