@@ -116,20 +116,38 @@ enum ScriptCell {
     return probe
   }
 
+  /// Fingerprints already computed by this process, by interpreter, tools and the stat signature of the interpreter
+  /// (a workbook of many scripted cells asks once).
+  static let computed = FingerprintCache()
+
   static func environmentFingerprint(_ language: ScriptLanguage, options: CellOptions, memo: FingerprintMemo) throws -> [String: String] {
     let interpreter = try interpreter(language, options, root: memo.projectRoot)
-    let label = language.environmentLabel
     if try options.string("environment") == "ignore" { return [:] }
+    let tools = try options.strings("tools") ?? []
+    func signature(_ paths: [String]) -> String {
+      paths.map { FileSystem.statSignature($0).map { "\($0.size):\($0.mtimeNs):\($0.ctimeNs):\($0.inode)" } ?? "-" }.joined(separator: ",")
+    }
+    let cacheKey = "\(language.rawValue)\t\(interpreter)\t\(tools.joined(separator: ","))"
+    if let known = computed.get(cacheKey), known.signature == signature(known.paths) { return known.fingerprint }
+    let (result, folders) = try fingerprint(language, interpreter: interpreter, tools: tools, options: options, memo: memo)
+    let paths = [interpreter] + folders
+    computed.put(cacheKey, (paths, signature(paths), result))
+    return result
+  }
+
+  static func fingerprint(_ language: ScriptLanguage, interpreter: String, tools: [String], options: CellOptions,
+                          memo: FingerprintMemo) throws -> ([String: String], folders: [String]) {
+    let label = language.environmentLabel
     let probe: EnvironmentProbe
     do {
-      probe = try Self.probe(language, interpreter: interpreter, tools: try options.strings("tools") ?? [], memo: memo)
+      probe = try Self.probe(language, interpreter: interpreter, tools: tools, memo: memo)
     } catch {
       throw CellError("cannot fingerprint the environment of `\(interpreter)`: \(error)", at: options.location(of: "interpreter"),
                       hint: "check that the interpreter runs; `environment: ignore` leaves it out of the cache key")
     }
-    var out = ["\(label): interpreter": "\(interpreter) (\(probe.version))"]
-    for (name, version) in probe.packages { out["\(label): \(name)"] = version }
-    return out
+    // One entry for all packages (`name version` lines): a compact key, and `explain` names each one that changed.
+    let packages = probe.packages.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: "\n")
+    return (["\(label): interpreter": "\(interpreter) (\(probe.version))", label: packages], probe.packageFolders)
   }
 
   // MARK: Running
@@ -160,9 +178,8 @@ enum ScriptCell {
 
     // Table format: Arrow when the interpreter reads it (known from its packages), else CSV, said once.
     var warnings: [String] = []
-    let packages = Set(context.toolVersions.keys.compactMap { k -> String? in
-      let prefix = language.environmentLabel + ": "
-      return k.hasPrefix(prefix) ? String(k.dropFirst(prefix.count)) : nil
+    let packages = Set((context.toolVersions[language.environmentLabel] ?? "").split(separator: "\n").compactMap {
+      $0.split(separator: " ").first.map(String.init)
     })
     let format: TableFormat
     switch try o.string("table_format") ?? "auto" {
@@ -413,5 +430,20 @@ final class ProbeOnce: @unchecked Sendable {
     let v = try make()
     value = v
     return v
+  }
+}
+
+/// A process-wide map from a fingerprint's inputs to the fingerprint.
+final class FingerprintCache: @unchecked Sendable {
+  typealias Entry = (paths: [String], signature: String, fingerprint: [String: String])
+  private var values: [String: Entry] = [:]
+  private let lock = NSLock()
+  func get(_ key: String) -> Entry? {
+    lock.lock(); defer { lock.unlock() }
+    return values[key]
+  }
+  func put(_ key: String, _ value: Entry) {
+    lock.lock(); defer { lock.unlock() }
+    values[key] = value
   }
 }

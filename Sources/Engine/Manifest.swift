@@ -42,6 +42,25 @@ public struct KeyComponents: Sendable, Codable, Equatable {
   /// SHA-256 of the compact canonical JSON of the components.
   public var key: String { Digest.sha256(json.serialized(pretty: false)) }
 
+  /// An environment fingerprint's change: a package list (`name version` lines) names each package that changed
+  /// ("python environment: pandas 2.2.3 → 2.3.1"); other values are shown whole.
+  static func environmentChange(_ tool: String, _ old: String?, _ new: String?) -> String {
+    guard let old, let new, old.contains(" ") || new.contains(" "), !tool.contains(":") else {
+      return "\(tool) \(old ?? "absent") → \(new ?? "absent")"
+    }
+    func parse(_ s: String) -> [String: String] {
+      Dictionary(s.split(separator: "\n").map { line in
+        let parts = line.split(separator: " ", maxSplits: 1)
+        return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
+      }, uniquingKeysWith: { a, _ in a })
+    }
+    let a = parse(old), b = parse(new)
+    let changes = Set(a.keys).union(b.keys).sorted().filter { a[$0] != b[$0] }.map { name in
+      a[name] == nil ? "\(name) \(b[name]!) added" : b[name] == nil ? "\(name) \(a[name]!) removed" : "\(name) \(a[name]!) → \(b[name]!)"
+    }
+    return "\(tool): " + (changes.count > 8 ? changes.prefix(8).joined(separator: ", ") + " and \(changes.count - 8) more" : changes.joined(separator: ", "))
+  }
+
   /// Human-readable differences from an earlier set of components ("param seed 42→7").
   public func differences(from old: KeyComponents) -> [String] {
     var out: [String] = []
@@ -76,7 +95,7 @@ public struct KeyComponents: Sendable, Codable, Equatable {
     }
     for tool in Set(old.tools.keys).union(tools.keys).sorted() where old.tools[tool] != tools[tool] {
       if tool.contains(" environment") {  // per-cell fingerprints (see CellImplementation.environment)
-        out.append("\(tool) \(old.tools[tool] ?? "absent") → \(tools[tool] ?? "absent")")
+        out.append(Self.environmentChange(tool, old.tools[tool], tools[tool]))
       } else {
         out.append("tool \(tool) version changed")
       }
