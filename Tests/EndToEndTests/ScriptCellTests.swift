@@ -355,6 +355,65 @@ import TestSupport
     #expect(try killed.read("outputs/w/cells/slow/t.csv") == published)
   }
 
+  /// CSV hand-off: chosen with `table_format: csv` (pandas and polars keep types and nulls), and taken
+  /// automatically, said once, by an interpreter with neither pyarrow nor polars.
+  @Test func csvFallbackKeepsTypesAndSaysSo() throws {
+    guard let python = try Self.anchors() else { return }
+    let p = try Project()
+    defer { p.remove() }
+    // A bare virtual environment: the standard library only.
+    let made = try runProcess(URL(fileURLWithPath: "/usr/bin/env"), ["python3", "-m", "venv", "--without-pip", p.root.appendingPathComponent("bare").path])
+    #expect(made.status == 0, "\(made.stderr)")
+    try p.write("w.yaml", """
+      workbook: w
+      cells:
+        - id: typed
+          kind: python
+          interpreter: \(python)
+          outputs: {tables: [t]}
+          code: |
+            import pyarrow as pa
+            wb.save_table("t", pa.table({"i": pa.array([1, None, 3], pa.int64()), "f": [0.5, None, 2.0],
+                                         "s": ["a", "b", None], "b": pa.array([True, None, False])}))
+        - id: pandas_csv
+          kind: python
+          interpreter: \(python)
+          table_format: csv
+          inputs: {t: typed}
+          outputs: {tables: [t]}
+          code: |
+            df = wb.table("t")
+            assert str(df["i"].dtype) == "Int64" and str(df["b"].dtype) == "boolean", df.dtypes
+            wb.save_table("t", df)
+        - id: polars_csv
+          kind: python
+          interpreter: \(python)
+          table_format: csv
+          inputs: {t: pandas_csv}
+          outputs: {tables: [t]}
+          code: |
+            wb.save_table("t", wb.table("t", polars=True))
+        - id: bare
+          kind: python
+          interpreter: bare/bin/python
+          inputs: {t: polars_csv}
+          outputs: {tables: [t]}
+          code: |
+            rows = wb.rows("t")
+            assert rows[1] == {"i": None, "f": None, "s": "b", "b": None}, rows
+            wb.save_table("t", rows)
+        - id: same
+          kind: sql
+          tables: {a: typed, b: bare}
+          query: SELECT (SELECT count(*) FROM (SELECT * FROM a EXCEPT SELECT * FROM b)) AS differing
+      """)
+    let out = try p.workbench(["run", "w.yaml"])
+    let text = out.stdout + out.stderr
+    #expect(out.status == 0, "\(text)")
+    #expect(text.components(separatedBy: "tables cross as CSV").count == 2, "\(text)")  // once: the bare interpreter
+    #expect(try p.read("outputs/w/cells/same/table.csv").contains("differing\n0"))
+  }
+
   /// R reads and writes data.frames (CSV when the arrow package is absent) and the shell gets WB_* variables.
   @Test func rAndShellCellsShareTheContract() throws {
     guard try Oracles.tool("Rscript", package: "r-base-core") != nil else { return }
