@@ -73,7 +73,9 @@ public struct Workbook: Sendable {
   public func cell(_ id: String) -> CellSpec? { cells.first { $0.id == id } }
   public func param(_ name: String) -> ParamSpec? { params.first { $0.name == name } }
 
-  static let topLevelKeys = ["workbook", "title", "description", "params", "cells", "tracking", "report"]
+  static let topLevelKeys = ["workbook", "title", "description", "params", "cells", "tracking", "report", "scripting"]
+  /// Kinds of scripted cells, the keys of `scripting:` (each names the interpreter its cells run by default).
+  public static let scriptingKinds = ["python", "r", "shell"]
   /// Keys every cell accepts besides its kind's options.
   public static let commonCellKeys = ["id", "kind", "title", "description", "when", "publish"]
 
@@ -167,10 +169,36 @@ public struct Workbook: Sendable {
     } else {
       d.error("missing `cells:` (the list of cells)", at: top)
     }
+    if let scripting = root["scripting"] { applyScripting(scripting, to: &cells, into: &d) }
     let report = root["report"].map { ReportSettings.parse($0, cellIds: cells.map(\.id), into: &d) } ?? ReportSettings()
     try d.throwIfErrors()
     return Workbook(name: name, title: title, description: description, file: file, params: params, cells: cells,
                     tracking: root["tracking"], report: report)
+  }
+
+  /// `scripting: {python: .venv/bin/python, r: Rscript, shell: bash}`: the interpreter of every cell of that kind that
+  /// does not set its own `interpreter:`. It becomes that cell's option (pointing at this line), so the cache key is
+  /// the same as if the cell had written it.
+  static func applyScripting(_ node: SpecNode, to cells: inout [CellSpec], into d: inout Diagnostics) {
+    guard let entries = node.entries else {
+      d.error("`scripting` must be a mapping of kind: interpreter (e.g. `python: .venv/bin/python`)", at: node.location)
+      return
+    }
+    for e in entries {
+      guard scriptingKinds.contains(e.key) else {
+        d.error("unknown key `\(e.key)` in `scripting`", at: e.keyLocation,
+                hint: Suggest.hint(for: e.key, in: scriptingKinds) ?? "allowed: \(scriptingKinds.joined(separator: ", "))")
+        continue
+      }
+      guard let text = e.value.string, !text.trimmingCharacters(in: .whitespaces).isEmpty else {
+        d.error("`scripting.\(e.key)` must be an interpreter: a path (relative to the project root) or a command on PATH",
+                at: e.value.location, hint: "e.g. `\(e.key): \(e.key == "python" ? ".venv/bin/python" : e.key == "r" ? "Rscript" : "bash")`")
+        continue
+      }
+      for i in cells.indices where cells[i].kind == e.key && cells[i].option("interpreter") == nil {
+        cells[i].options.append((key: "interpreter", keyLocation: e.keyLocation, value: e.value))
+      }
+    }
   }
 
   public static func isValidName(_ s: String) -> Bool {

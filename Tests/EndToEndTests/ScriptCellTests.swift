@@ -462,4 +462,53 @@ import TestSupport
     #expect(try p.read("outputs/w/cells/head/top.csv").split(separator: "\n").count == 3)
     #expect(p.exists("outputs/w/cells/zones/hist.svg"))
   }
+
+  /// `scripting:` sets each kind's interpreter once per workbook: a cell's own `interpreter:` wins, the same effective
+  /// interpreter keeps the same cache key, and mistakes are reported at their line with a suggestion.
+  @Test func workbookLevelInterpreterIsTheCellsDefault() throws {
+    let p = try Project()
+    defer { p.remove() }
+    func workbook(_ scripting: String, cellInterpreter: String?) -> String {
+      """
+      workbook: w
+      \(scripting)
+      cells:
+        - id: greet
+          kind: shell
+      \(cellInterpreter.map { "    interpreter: \($0)\n" } ?? "")    outputs: {metrics: [n]}
+          code: echo 3 > "$WB_OUTPUT_N"
+        - id: own
+          kind: shell
+          interpreter: bash
+          outputs: {metrics: [m]}
+          code: echo 4 > "$WB_OUTPUT_M"
+      """
+    }
+    try p.write("w.yaml", workbook("", cellInterpreter: "bash"))
+    var out = try p.workbench(["run", "w.yaml"])
+    #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+    #expect(try p.executed("w") == ["greet", "own"])
+
+    // Moved from the cell to the workbook: the same effective interpreter, nothing reruns.
+    try p.write("w.yaml", workbook("scripting: {shell: bash}", cellInterpreter: nil))
+    out = try p.workbench(["run", "w.yaml"])
+    #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+    #expect(try p.executed("w").isEmpty)
+
+    // A workbook interpreter that does not exist fails the cells that use it, at its line; `own` keeps its own.
+    try p.write("w.yaml", workbook("scripting:\n  shell: tools/no-such-shell", cellInterpreter: nil))
+    out = try p.workbench(["run", "w.yaml"])
+    #expect(out.status == 1)
+    #expect((out.stdout + out.stderr).contains("w.yaml:3:10: interpreter `tools/no-such-shell` was not found"), "\(out.stdout)\(out.stderr)")
+    #expect(try p.read("outputs/w/cells/own/result.json").contains("\"m\""))
+
+    try p.write("w.yaml", workbook("scripting: {pyhton: python3}", cellInterpreter: nil))
+    out = try p.workbench(["status", "w.yaml"])
+    #expect((out.stdout + out.stderr).contains("w.yaml:2:13: error: unknown key `pyhton` in `scripting`"), "\(out.stdout)\(out.stderr)")
+    #expect((out.stdout + out.stderr).contains("python"), "\(out.stdout)\(out.stderr)")
+    try p.write("w.yaml", workbook("scriptng: {shell: bash}", cellInterpreter: nil))
+    out = try p.workbench(["status", "w.yaml"])
+    #expect((out.stdout + out.stderr).contains("unknown top-level key `scriptng`"), "\(out.stdout)\(out.stderr)")
+    #expect((out.stdout + out.stderr).contains("scripting"), "\(out.stdout)\(out.stderr)")
+  }
 }
