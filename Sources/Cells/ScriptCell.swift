@@ -40,7 +40,8 @@ enum ScriptCell {
                    doc: "How tables cross the boundary: Arrow IPC when the interpreter can read it (`auto`), or CSV."),
         OptionSpec("timeout", .number, default: .int(3600), doc: "Seconds after which the code and its children are killed."),
         OptionSpec("seed", .integer, default: .int(0), doc: "Seed of the language's random generator (and PYTHONHASHSEED)."),
-        OptionSpec("threads", .integer, default: .int(1), doc: "Thread count given to numeric libraries (OMP_NUM_THREADS and the like)."),
+        OptionSpec("threads", .integer,
+                   doc: "Thread count given to numeric libraries (OMP_NUM_THREADS and the like); default: the machine's cores divided by `--jobs` (in the cache key)."),
       ],
       validate: { cell, diagnostics in
         let code = cell.option("code"), file = cell.option("file")
@@ -61,6 +62,9 @@ enum ScriptCell {
               }
             }
           }
+        }
+        if let threads = cell.option("threads"), let n = threads.int, n < 1 {
+          diagnostics.error("`threads` must be at least 1", at: threads.location, cell: cell.id)
         }
         if let env = cell.option("env") {
           for item in env.list ?? [env] {
@@ -120,7 +124,23 @@ enum ScriptCell {
   /// (a workbook of many scripted cells asks once).
   static let computed = FingerprintCache()
 
+  /// The thread count numeric libraries get: the cell's `threads:`, else the machine's cores shared among the
+  /// `jobs` cells that may run at once. It can change floating-point results (parallel reductions), so when derived
+  /// it is a key entry of its own (`python environment: threads`); a written `threads:` is an option, in the key too.
+  static func threads(_ options: CellOptions, jobs: Int) throws -> Int {
+    if let written = try options.int("threads") { return max(1, written) }
+    return max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, jobs))
+  }
+
   static func environmentFingerprint(_ language: ScriptLanguage, options: CellOptions, memo: FingerprintMemo) throws -> [String: String] {
+    var fingerprint = try interpreterFingerprint(language, options: options, memo: memo)
+    if options.values["threads"] == nil {
+      fingerprint["\(language.environmentLabel): threads"] = String(try threads(options, jobs: memo.jobs))
+    }
+    return fingerprint
+  }
+
+  static func interpreterFingerprint(_ language: ScriptLanguage, options: CellOptions, memo: FingerprintMemo) throws -> [String: String] {
     let interpreter = try interpreter(language, options, root: memo.projectRoot)
     if try options.string("environment") == "ignore" { return [:] }
     let tools = try options.strings("tools") ?? []
@@ -227,7 +247,7 @@ enum ScriptCell {
       directory: directory)
 
     // Environment: the fixed base plus only the variables the cell names.
-    var env = ScriptRunner.baseEnvironment(from: context.environment, threads: max(1, try o.int("threads") ?? 1), seed: seed)
+    var env = ScriptRunner.baseEnvironment(from: context.environment, threads: try threads(o, jobs: context.jobs), seed: seed)
     var secrets: [(name: String, value: String)] = []
     for name in try o.strings("env") ?? [] {
       guard let value = context.environment[name] else {

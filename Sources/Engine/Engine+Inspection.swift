@@ -144,12 +144,12 @@ extension Engine {
                                   reason: "not rendered: stale (\(why)); `workbench run` computes it"))
       }
     }
-    var warnings = workbook.warnings.map(\.description)
-    if !stale.isEmpty {
-      warnings.append("rendered from the cache only: \(stale.count) stale cell(s) not rendered (\(stale.joined(separator: ", "))); run `workbench run` to compute them")
-    }
+    let warnings = workbook.warnings.map(\.description)
     var summary = RunSummary(workbook: workbook, records: records, warnings: warnings, outputsDirectory: layout.outputs(workbook: name))
     summary.staleCells = stale
+    // A render that cannot render every cell publishes nothing: the last published outputs stay as they were
+    // (a partial folder of "not rendered" cells would replace good outputs with none).
+    guard stale.isEmpty else { return summary }
     summary = try OutputWriter(engine: self).publish(summary)
     for r in summary.records { observer.cellFinished(r) }
     return summary
@@ -216,7 +216,7 @@ extension Engine {
     let scratchStore = try CacheStore(root: scratch.appendingPathComponent("cache"), state: scratchState)
     let context = ExecutionContext(engine: self, workbook: workbook, store: scratchStore, state: scratchState,
                                    force: true, verification: true,
-                                   environment: ProcessInfo.processInfo.environment, runId: nil, observer: observer)
+                                   environment: ProcessInfo.processInfo.environment, runId: nil, observer: observer, jobs: jobs)
     let records = try await Self.interruptible { try await context.execute(selected: Set(workbook.order), jobs: max(1, jobs)) }
     Interruption.shared.exitIfInterrupted("interrupted: verify of `\(name)` abandoned")
     return records.map { r in
