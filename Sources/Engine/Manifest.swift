@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import WorkbookModel
 
 /// Version of the cache layout and key derivation. Bump to invalidate every cache entry.
@@ -61,6 +66,13 @@ public struct KeyComponents: Sendable, Codable, Equatable {
     return "\(tool): " + (changes.count > 8 ? changes.prefix(8).joined(separator: ", ") + " and \(changes.count - 8) more" : changes.joined(separator: ", "))
   }
 
+  /// Whether `path` is one the cell lists in `track:` (a path or glob of files its code reads).
+  static func isTracked(_ path: String, spec: JSONValue) -> Bool {
+    guard let track = spec["options"]?.objectValue?["track"] else { return false }
+    let patterns = track.arrayValue?.compactMap(\.stringValue) ?? track.stringValue.map { [$0] } ?? []
+    return patterns.contains { fnmatch($0, path, FNM_PATHNAME) == 0 }
+  }
+
   /// Human-readable differences from an earlier set of components ("param seed 42→7").
   public func differences(from old: KeyComponents) -> [String] {
     var out: [String] = []
@@ -90,7 +102,7 @@ public struct KeyComponents: Sendable, Codable, Equatable {
       if old.files[path] == nil { out.append("new input \(path)") } else if files[path] == nil {
         out.append("input \(path) no longer used")
       } else {
-        out.append("input \(path) changed")
+        out.append(Self.isTracked(path, spec: spec) ? "tracked file \(path) changed" : "input \(path) changed")
       }
     }
     for tool in Set(old.tools.keys).union(tools.keys).sorted() where old.tools[tool] != tools[tool] {

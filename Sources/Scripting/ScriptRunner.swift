@@ -90,8 +90,27 @@ public enum ScriptRunner {
       result.errorType = json["type"] as? String
       result.errorMessage = json["message"] as? String
       result.errorLine = json["line"] as? Int
+    } else if language == .shell, result.ending != .finished(status: 0),
+              let error = shellError(in: text, codePath: context.codePath) {
+      result.errorType = "bash"
+      result.errorMessage = error.message
+      result.errorLine = error.line
     }
     return result
+  }
+
+  /// The last error bash reported in the cell's code (`<code file>: line 3: jq: command not found`, or `bash: line 3:`
+  /// when the code was read from elsewhere): its line in the code and its message.
+  public static func shellError(in output: String, codePath: String) -> (line: Int, message: String)? {
+    let prefixes = [codePath + ": line ", "bash: line ", URL(fileURLWithPath: codePath).lastPathComponent + ": line "]
+    for raw in output.split(separator: "\n").reversed() {
+      let line = String(raw)
+      guard let prefix = prefixes.first(where: line.hasPrefix) else { continue }
+      let rest = line.dropFirst(prefix.count)
+      guard let colon = rest.firstIndex(of: ":"), let number = Int(rest[..<colon]), number > 0 else { continue }
+      return (number, rest[rest.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+    }
+    return nil
   }
 
   /// The first and last `keptOutputBytes` of a log file.

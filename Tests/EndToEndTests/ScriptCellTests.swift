@@ -144,7 +144,7 @@ import TestSupport
 
     try p.write("helpers/h.py", "VALUE = 2\n")
     out = try p.workbench(["status", "w.yaml"])
-    #expect(out.stdout.contains("input helpers/h.py changed"), "\(out.stdout)")
+    #expect(out.stdout.contains("tracked file helpers/h.py changed"), "\(out.stdout)")
     try p.workbench(["run", "w.yaml"])
     #expect(try p.executed("w") == ["values", "after"])
 
@@ -552,5 +552,26 @@ import TestSupport
     #expect(try p.executed("w").isEmpty)
     out = try p.workbench(["explain", "w.yaml", "derived"])
     #expect(out.stdout.contains("shell environment: threads: \(cores)"), "\(out.stdout)")
+  }
+
+  /// A failing line of inline shell code is reported at its workbook line, with bash's message.
+  @Test func shellFailurePointsAtTheWorkbookLine() throws {
+    let p = try Project()
+    defer { p.remove() }
+    try p.write("w.yaml", """
+      workbook: w
+      cells:
+        - id: fetch
+          kind: shell
+          outputs: {files: [out.txt]}
+          code: |
+            echo start
+            no_such_tool_wb --fetch > "$WB_OUTPUT_OUT_TXT"
+      """)
+    let out = try p.workbench(["run", "w.yaml"])
+    #expect(out.status == 1)
+    let text = out.stdout + out.stderr
+    #expect(text.contains("w.yaml:8:1: in cell 'fetch': bash: no_such_tool_wb: command not found"), "\(text)")
+    #expect(!p.exists("outputs/w/cells/fetch/out.txt"))
   }
 }
