@@ -63,6 +63,17 @@ struct Run: AsyncParsableCommand {
     let summary = try await engine.run(wb, options: options, observer: observer)
     observer.finish()
     let out = summary.outputsDirectory
+    if !summary.staleCells.isEmpty {
+      let t = Terminal.standardError
+      if !quiet && !json {
+        for f in summary.records where f.status == .skipped && summary.staleCells.contains(f.id) {
+          printError(t.yellow("stale  ") + "\(f.id): " + (f.reason ?? ""))
+        }
+      }
+      printError(t.yellow("\(wb.workbook.name): \(summary.staleCells.count) stale (not rendered): \(summary.staleCells.joined(separator: ", "))")
+                 + " — nothing published, \(shownPath(out)) left as it was; run `workbench run \(workbook.workbook)` to compute them")
+      throw ExitCode(1)
+    }
     if json {
       let data = (try? Data(contentsOf: out.appendingPathComponent("run.json"))) ?? Data()
       FileHandle.standardOutput.write(data)
@@ -106,7 +117,7 @@ extension Engine {
 struct Render: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Rebuild outputs/<workbook>/ (reports, run.json, cell folders, warehouse) from the cache, executing nothing.",
-    discussion: "Cells whose current inputs have no cache entry are reported as stale and not rendered (exit code 1); `workbench run` computes them.")
+    discussion: "When a cell's current inputs have no cache entry, the stale cells are named, nothing is published (the outputs folder stays as it was) and the exit code is 1; `workbench run` computes them.")
 
   @OptionGroup var workbook: WorkbookArguments
   @OptionGroup var output: OutputArguments
@@ -122,6 +133,17 @@ struct Render: AsyncParsableCommand {
     let wb = try workbook.load(engine)
     let summary = try engine.render(wb, observer: ConsoleObserver(quiet: quiet || json))
     let out = summary.outputsDirectory
+    if !summary.staleCells.isEmpty {
+      let t = Terminal.standardError
+      if !quiet && !json {
+        for f in summary.records where f.status == .skipped && summary.staleCells.contains(f.id) {
+          printError(t.yellow("stale  ") + "\(f.id): " + (f.reason ?? ""))
+        }
+      }
+      printError(t.yellow("\(wb.workbook.name): \(summary.staleCells.count) stale (not rendered): \(summary.staleCells.joined(separator: ", "))")
+                 + " — nothing published, \(shownPath(out)) left as it was; run `workbench run \(workbook.workbook)` to compute them")
+      throw ExitCode(1)
+    }
     if json {
       FileHandle.standardOutput.write((try? Data(contentsOf: out.appendingPathComponent("run.json"))) ?? Data())
     } else if !quiet {

@@ -9,7 +9,7 @@ struct Verify: AsyncParsableCommand {
     discussion: """
       The run compared is the one in outputs/<workbook>/run.json (or --output DIR): its params are used unless \
       given with --param. Exit codes: 0 reproducible; 1 a cell's outputs differ, it failed or has no recorded \
-      output; 3 nothing differs but some cells could not be compared because their inputs (files, params, options) \
+      output, or nothing could be compared (no completed run recorded); 3 nothing differs but some cells could not be compared because their inputs (files, params, options) \
       changed since the recorded run (they are named); 2 usage or workbook error.
       """)
 
@@ -51,10 +51,14 @@ struct Verify: AsyncParsableCommand {
     let bad = results.filter { [.differs, .failed, .unrecorded].contains($0.verdict) }
     let changed = results.filter { $0.verdict == .inputsChanged }
     let changedFiles = Array(Set(changed.flatMap(\.changedInputs))).sorted()
-    let outcome = !bad.isEmpty ? "not_reproducible" : !changed.isEmpty ? "inputs_changed" : "reproducible"
+    // A verify that compared nothing proves nothing: it never says "reproducible" (nor "not reproducible").
+    let compared = results.filter { [.identical, .differs, .failed].contains($0.verdict) }
+    let outcome = results.contains { [.differs, .failed].contains($0.verdict) } ? "not_reproducible"
+      : compared.isEmpty && changed.isEmpty ? "nothing_compared"
+      : !bad.isEmpty ? "not_reproducible" : !changed.isEmpty ? "inputs_changed" : "reproducible"
     if json {
       printOut(JSONValue.object([
-        "workbook": .string(wb.workbook.name), "reproducible": .bool(bad.isEmpty && changed.isEmpty),
+        "workbook": .string(wb.workbook.name), "reproducible": .bool(outcome == "reproducible"),
         "outcome": .string(outcome), "changed_inputs": .array(changedFiles.map(JSONValue.string)),
         "notes": .array(notes.map(JSONValue.string)),
         "cells": .array(results.map { v in
@@ -91,11 +95,16 @@ struct Verify: AsyncParsableCommand {
         let what = changedFiles.isEmpty ? "the workbook or its params (see each cell)" : changedFiles.joined(separator: ", ")
         printOut(t.yellow("inputs changed since the recorded run: \(what)") + " — \(changed.count) cell(s) not compared, nothing differs; "
                  + "run the workbook again, then verify (exit code \(Self.inputsChangedExitCode))")
+      case "nothing_compared":
+        let unrecorded = results.filter { $0.verdict == .unrecorded }.count
+        let skipped = results.filter { $0.verdict == .skipped }.count
+        printOut(t.red("nothing to verify: no cell has outputs recorded by a completed run (\(unrecorded) without recorded outputs, \(skipped) skipped)")
+                 + " — run the workbook, then verify")
       default:
         printOut(t.green("reproducible: every output is byte-identical"))
       }
     }
-    if !bad.isEmpty { throw ExitCode(1) }
+    if outcome == "not_reproducible" || outcome == "nothing_compared" { throw ExitCode(1) }
     if !changed.isEmpty { throw ExitCode(Self.inputsChangedExitCode) }
   }
 

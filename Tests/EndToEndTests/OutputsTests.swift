@@ -107,14 +107,16 @@ struct OutputsTests {
     try bytes.write(to: blob)
     try FileManager.default.removeItem(at: p.root.appendingPathComponent("outputs"))
 
+    // The damaged entry cannot be rendered: render names it, publishes nothing and leaves nothing behind.
     let render = try p.workbench(["render", "demo.yaml"])
     #expect(render.status == 1, "\(render.stderr)")
-    let run = try p.runJSON("demo")
-    #expect(run["exit_code"] as? Int == 1 && run["status"] as? String == "failed")
-    #expect(try cell(p, "demo", "bronze")["status"] as? String == "cached")
-    #expect(try cell(p, "demo", "profile")["status"] as? String != "cached")
+    #expect(render.stderr.contains("profile") && render.stderr.contains("nothing published"), "\(render.stderr)")
     let everything = files(p.root.appendingPathComponent("outputs")).keys
     #expect(!everything.contains { $0.contains(".staging") || $0.contains(".old-") }, "\(everything.sorted())")
+    #expect(!p.exists("outputs/demo/run.json"))
+    // The next run recomputes it and publishes a complete folder.
+    #expect(try p.workbench(["run", "demo.yaml"]).status == 0)
+    #expect(try cell(p, "demo", "profile")["status"] as? String == "executed")
     #expect(p.exists("outputs/demo/index.html"))
   }
 
@@ -160,11 +162,16 @@ struct OutputsTests {
     #expect(try p.workbench(["run", "demo.yaml", "--fail-on", "profil.rows < 1"]).stderr.contains("did you mean"))
     #expect(try p.workbench(["run", "demo.yaml", "--fail-on", "rows lots"]).status == 2)
 
-    // render with a stale cell exits 1 and run.json agrees.
+    // A render that publishes (every cell from the cache) records its own exit code in run.json.
+    let rendered = try p.workbench(["render", "demo.yaml"])
+    #expect(rendered.status == 0, "\(rendered.stderr)")
+    run = try p.runJSON("demo")
+    #expect(run["exit_code"] as? Int == 0 && run["status"] as? String == "succeeded")
+    // render with a stale cell exits 1 and publishes nothing: run.json is still the last published one.
+    let before = try p.read("outputs/demo/run.json")
     let render = try p.workbench(["render", "demo.yaml", "--param", "top=9"])
     #expect(render.status == 1)
-    run = try p.runJSON("demo")
-    #expect(run["exit_code"] as? Int == 1 && run["status"] as? String == "failed")
+    #expect(try p.read("outputs/demo/run.json") == before)
   }
 
   @Test func failOnContractsFailsOnWarnLevelChecks() throws {

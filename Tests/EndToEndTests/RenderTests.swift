@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// `workbench render`: the outputs folder rebuilt from the cache alone, byte for byte, executing nothing; stale
-/// cells are named, not rendered, and make the exit code 1.
+/// cells are named, make the exit code 1, and leave the published outputs as they were.
 @Suite("render")
 struct RenderTests {
   static let workbook = """
@@ -52,15 +52,15 @@ struct RenderTests {
     #expect(p.exists("outputs/r/index.html") && p.exists("outputs/r/report.md") && p.exists("outputs/r/warehouse.sqlite"))
     #expect(Set(try p.statuses("r").values) == ["cached"])
 
-    // A changed param: the describe cell is stale; it is named, not rendered, and the exit code is 1.
+    // A changed param: the describe cell is stale; it is named with the reason, the exit code is 1, and nothing
+    // is published: the outputs of the last complete rendering stay as they were.
+    let publishedRun = try p.read("outputs/r/run.json")
     let stale = try p.workbench(["render", "r.yaml", "--param", "top=5"])
     #expect(stale.status == 1)
-    #expect(stale.stderr.contains("1 stale (not rendered)"), "\(stale.stderr)")
-    let cells = try #require(try p.runJSON("r")["cells"] as? [[String: Any]])
-    let profile = try #require(cells.first { $0["id"] as? String == "profile" })
-    #expect(profile["status"] as? String == "skipped")
-    #expect((profile["reason"] as? String)?.contains("param top 3→5") == true, "\(profile)")
-    #expect(try p.statuses("r")["words"] == "cached")
+    #expect(stale.stderr.contains("1 stale (not rendered): profile") && stale.stderr.contains("nothing published"), "\(stale.stderr)")
+    #expect(stale.stderr.contains("param top 3→5"), "\(stale.stderr)")
+    #expect(try p.read("outputs/r/run.json") == publishedRun)
+    #expect(try cellFiles(p) == original)
     // Still nothing executed: the run that computes it reports one executed cell.
     let rerun = try p.workbench(["run", "r.yaml", "--param", "top=5"])
     #expect(rerun.status == 0)
