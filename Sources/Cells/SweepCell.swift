@@ -125,6 +125,11 @@ enum SweepCell {
         warnings.append("`trials: \(n)` exceeds the \(configs.count) distinct configurations of the grid: all are tried")
       }
     }
+    guard configs.count <= maximumTrials else {
+      throw CellError("the sweep would run \(configs.count) trials (more than \(maximumTrials)), each fitted \(k) times",
+                      at: o.location(of: search == "random" ? "trials" : "models"),
+                      hint: search == "random" ? "lower `trials`" : "narrow the grid, or use `search: random` with `trials: N`")
+    }
 
     // Folds on the training part only.
     let scheme: String
@@ -195,6 +200,7 @@ enum SweepCell {
         scores[i] = s
         done += 1
         context.progress(0.8 * Double(done) / Double(total), "trial \(done)/\(total): \(trials[i].config.label)")
+        try Task.checkCancellation()
         if next < total { launch() }
       }
     }
@@ -320,6 +326,11 @@ enum SweepCell {
                   note: published["note"]?.displayText)
   }
 
+  /// Most trials one sweep runs, and most configurations a grid may expand to (a grid of a million combinations is
+  /// a typo or a job for `search: random`, never something to start silently).
+  static let maximumTrials = 10_000
+  static let maximumGrid = 1_000_000
+
   /// Every configuration of the `models` grid (families in the documented order, parameters sorted by name).
   static func grid(_ value: JSONValue?, location: SourceLocation) throws -> [ModelConfiguration] {
     guard let models = value?.objectValue, !models.isEmpty else {
@@ -337,6 +348,14 @@ enum SweepCell {
       let grid = spec.objectValue ?? [:]
       if spec != .null, spec.objectValue == nil {
         throw CellError("`models.\(family.rawValue)` must map parameters to lists of values", at: location)
+      }
+      let size = grid.values.reduce(1) { n, v in
+        let (product, overflow) = n.multipliedReportingOverflow(by: max(1, v.arrayValue?.count ?? 1))
+        return overflow ? Int.max : product
+      }
+      guard size <= maximumGrid else {
+        throw CellError("the grid of `models.\(family.rawValue)` has \(size == .max ? "too many" : String(size)) combinations (more than \(maximumGrid))",
+                        at: location, hint: "narrow the grid, or use `search: random` with `trials: N` over a smaller one")
       }
       var combos: [[String: JSONValue]] = [[:]]
       for name in grid.keys.sorted() {
@@ -359,6 +378,8 @@ enum SweepCell {
                             foldDone: (Int) -> Void = { _ in }) throws -> [Double] {
     var scores: [Double] = []
     for (f, fold) in folds.enumerated() {
+      // An interrupted run (SIGINT/SIGTERM cancels its task) stops between folds instead of finishing the sweep.
+      try Task.checkCancellation()
       var train = data.subset(fold.train), test = data.subset(fold.test)
       var foldSchema = schema
       if schema.missing == "impute" {

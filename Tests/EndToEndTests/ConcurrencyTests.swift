@@ -273,6 +273,46 @@ struct ConcurrencyTests {
     #expect(next.status == 0 && !next.stderr.contains("waiting"), "\(next.stderr)")
   }
 
+  /// A long sweep stops between folds on SIGTERM (its task is cancelled), instead of running until the grace
+  /// period ends the process; a grid too large to start is refused with the way out.
+  @Test func aSignalStopsASweepAndHugeGridsAreRefused() throws {
+    let p = try Project(); defer { p.remove() }
+    try p.write("shots.csv", signalShotsCSV(rows: 3000))
+    func workbook(_ grid: String) -> String {
+      shotsWorkbook("sweep", """
+          - id: split
+            kind: split
+            input: shots
+            target: made
+            test_fraction: 0.2
+          - id: sw
+            kind: sweep
+            input: split
+            features: [distance, angle, zone]
+            categorical: [zone]
+            folds: 5
+            parallel: 1
+            plots: false
+            models:
+              random_forest: \(grid)
+        """)
+    }
+    try p.write("huge.yaml", workbook("{trees: [\((1...100).map(String.init).joined(separator: ","))], max_depth: [\((1...100).map(String.init).joined(separator: ","))], min_samples_leaf: [\((1...101).map(String.init).joined(separator: ","))]}"))
+    let huge = try p.workbench(["run", "huge.yaml"])
+    #expect(huge.status == 1 && huge.stderr.contains("1010000 combinations") && huge.stderr.contains("search: random"), "\(huge.stderr)")
+
+    try p.write("long.yaml", workbook("{trees: [30], max_depth: [\((1...400).map(String.init).joined(separator: ","))]}"))
+    let run = try start(p, ["run", "long.yaml"], log: "sweep.log")
+    let tmp = p.root.appendingPathComponent(".workbench/tmp").path
+    #expect(eventually(while: run) { ((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).contains { $0.hasPrefix("sw-") } })
+    run.signal(SIGTERM)
+    let ended = run.wait()
+    let log = try p.read("sweep.log")
+    #expect(!ended.signaled && ended.status == 143, "\(log)")
+    #expect(!log.contains("did not stop"), "the sweep stopped by itself: \(log)")
+    #expect(((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).isEmpty)
+  }
+
   @Test func anInterruptedVerifyRemovesItsScratchCache() throws {
     let p = try project(); defer { p.remove() }
     let verify = try start(p, ["verify", "busy.yaml", "--param", "ms=60000"], log: "verify.log")
