@@ -574,4 +574,21 @@ import TestSupport
     #expect(text.contains("w.yaml:8:1: in cell 'fetch': bash: no_such_tool_wb: command not found"), "\(text)")
     #expect(!p.exists("outputs/w/cells/fetch/out.txt"))
   }
+
+  /// The coaching workbook's shell step archives the game file: its SHA-256 and sizes are metrics, the gzip a file
+  /// that decompresses to the exact bytes.
+  @Test func coachingWorkbookArchivesTheGameFile() throws {
+    let p = try CoachE2E.project()
+    defer { p.remove() }
+    let out = try p.workbench(["run", "Workbooks/coaching.yaml"])
+    #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
+    let result = try CoachE2E.result(p, "coaching", "game_archive")
+    let metrics = result["metrics"] as? [String: Any] ?? [:]
+    let game = try Data(contentsOf: p.root.appendingPathComponent("datasets/fiba_game_sample.json"))
+    #expect(metrics["bytes"] as? Int == game.count)
+    #expect((metrics["sha256"] as? String)?.hasPrefix("sha256:") == true && (metrics["sha256"] as? String)?.count == 71)
+    let unzipped = try runProcess(URL(fileURLWithPath: "/usr/bin/env"),
+                                  ["gzip", "-dc", CoachE2E.cellFile(p, "coaching", "game_archive", "game.json.gz").path])
+    #expect(unzipped.status == 0 && unzipped.stdout == String(decoding: game, as: UTF8.self))
+  }
 }
