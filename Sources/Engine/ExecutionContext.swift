@@ -319,7 +319,8 @@ final class ExecutionContext: Sendable {
     for node in cell.inputPaths {
       let resolved = try resolve(node, lookup: lookup)
       let paths: [String] = resolved.arrayValue?.compactMap(\.stringValue) ?? resolved.stringValue.map { [$0] } ?? []
-      for p in paths where !p.isEmpty && !p.contains("://") {
+      // An empty path (`--param shots=`) is an error here, so `status` reports it as `run` does.
+      for p in paths where !p.contains("://") {
         for file in try InputFiles.expand(p, root: engine.layout.root, location: node.location) {
           files[Engine.displayPath(file, root: engine.layout.root)] = try state.digest(ofFile: file)
         }

@@ -159,6 +159,8 @@ struct HostileWorkbookTests {
                                   currentDirectory: p.root, environment: ["NO_COLOR": "1"], stdin: "a\n1\n2\n")
     #expect(stdinRun.status == 1)
     #expect((stdinRun.stdout + stdinRun.stderr).contains("is not a regular file"), "\(stdinRun.stdout)")
+    let emptyStatus = try p.workbench(["status", "src.yaml", "--param", "data="])
+    #expect(emptyStatus.stdout.contains("the input path is empty"), "\(emptyStatus.stdout) \(emptyStatus.stderr)")
     let empty = try p.workbench(["run", "src.yaml", "--param", "data="])
     #expect(empty.status == 1)
     #expect((empty.stdout + empty.stderr).contains("src.yaml:8:"))

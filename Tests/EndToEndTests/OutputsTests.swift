@@ -282,6 +282,12 @@ struct OutputsTests {
     let lines = out.stdout.split(separator: "\n").map(String.init)
     #expect(lines.contains { $0.hasPrefix("identical") && $0.contains(" other") })
     #expect(lines.contains { $0.hasPrefix("skipped") && $0.contains(" profile") && $0.contains("not part of the recorded run") })
+
+    // After `clean` nothing is recorded: verify compares nothing, and says so instead of judging reproducibility.
+    #expect(try p.workbench(["clean", "demo.yaml"]).status == 0)
+    let nothing = try p.workbench(["verify", "demo.yaml"])
+    #expect(nothing.status == 1, "\(nothing.stdout)")
+    #expect(nothing.stdout.contains("nothing to verify") && !nothing.stdout.contains("reproducible"), "\(nothing.stdout)")
   }
 
   @Test func credentialsInParamsAreRedactedEverywhere() throws {
