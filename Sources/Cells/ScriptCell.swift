@@ -41,7 +41,7 @@ enum ScriptCell {
         OptionSpec("timeout", .number, default: .int(3600), doc: "Seconds after which the code and its children are killed."),
         OptionSpec("seed", .integer, default: .int(0), doc: "Seed of the language's random generator (and PYTHONHASHSEED)."),
         OptionSpec("threads", .integer,
-                   doc: "Thread count given to numeric libraries (OMP_NUM_THREADS and the like); default: the machine's cores divided by `--jobs` (in the cache key)."),
+                   doc: "Thread count given to numeric libraries (OMP_NUM_THREADS and the like); default 1, so results do not depend on the machine or on `--jobs`; a written value is in the cache key."),
       ],
       validate: { cell, diagnostics in
         let code = cell.option("code"), file = cell.option("file")
@@ -124,20 +124,15 @@ enum ScriptCell {
   /// (a workbook of many scripted cells asks once).
   static let computed = FingerprintCache()
 
-  /// The thread count numeric libraries get: the cell's `threads:`, else the machine's cores shared among the
-  /// `jobs` cells that may run at once. It can change floating-point results (parallel reductions), so when derived
-  /// it is a key entry of its own (`python environment: threads`); a written `threads:` is an option, in the key too.
-  static func threads(_ options: CellOptions, jobs: Int) throws -> Int {
-    if let written = try options.int("threads") { return max(1, written) }
-    return max(1, ProcessInfo.processInfo.activeProcessorCount / max(1, jobs))
+  /// The thread count numeric libraries get: the cell's `threads:`, else 1. Never derived from the machine or
+  /// from `--jobs`: a thread count can change floating-point results (parallel reductions), and a cell's key and
+  /// outputs must be the same on every machine and for any `--jobs` (a shared cache, another executor).
+  static func threads(_ options: CellOptions) throws -> Int {
+    max(1, try options.int("threads") ?? 1)
   }
 
   static func environmentFingerprint(_ language: ScriptLanguage, options: CellOptions, memo: FingerprintMemo) throws -> [String: String] {
-    var fingerprint = try interpreterFingerprint(language, options: options, memo: memo)
-    if options.values["threads"] == nil {
-      fingerprint["\(language.environmentLabel): threads"] = String(try threads(options, jobs: memo.jobs))
-    }
-    return fingerprint
+    try interpreterFingerprint(language, options: options, memo: memo)
   }
 
   static func interpreterFingerprint(_ language: ScriptLanguage, options: CellOptions, memo: FingerprintMemo) throws -> [String: String] {
@@ -247,7 +242,7 @@ enum ScriptCell {
       directory: directory)
 
     // Environment: the fixed base plus only the variables the cell names.
-    var env = ScriptRunner.baseEnvironment(from: context.environment, threads: try threads(o, jobs: context.jobs), seed: seed)
+    var env = ScriptRunner.baseEnvironment(from: context.environment, threads: try threads(o), seed: seed)
     var secrets: [(name: String, value: String)] = []
     for name in try o.strings("env") ?? [] {
       guard let value = context.environment[name] else {

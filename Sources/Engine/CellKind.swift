@@ -25,8 +25,6 @@ public struct FingerprintMemo: Sendable {
   let state: StateDatabase
   /// What relative interpreter paths resolve against.
   public let projectRoot: URL
-  /// The run's `--jobs` (cells running at once); scripted cells derive their default thread count from it.
-  public var jobs = 1
 
   public func remembered(_ name: String, paths: [String], compute: () throws -> String) rethrows -> String {
     let signatures = paths.map { p in FileSystem.statSignature(p).map { "\(p):\($0.size):\($0.mtimeNs):\($0.ctimeNs):\($0.inode)" } }
@@ -146,8 +144,6 @@ public struct CellContext: Sendable {
   public let environment: [String: String]
   /// True while `workbench verify` re-executes the cell (side effects such as tracking go to scratch stores).
   public let isVerification: Bool
-  /// The run's `--jobs` (cells running at once); scripted cells derive their default thread count from it.
-  public var jobs = 1
   let upstream: @Sendable (String) throws -> UpstreamOutput
   let progressHandler: ProgressHandler?
 

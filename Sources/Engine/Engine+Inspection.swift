@@ -216,7 +216,7 @@ extension Engine {
     let scratchStore = try CacheStore(root: scratch.appendingPathComponent("cache"), state: scratchState)
     let context = ExecutionContext(engine: self, workbook: workbook, store: scratchStore, state: scratchState,
                                    force: true, verification: true,
-                                   environment: ProcessInfo.processInfo.environment, runId: nil, observer: observer, jobs: jobs)
+                                   environment: ProcessInfo.processInfo.environment, runId: nil, observer: observer)
     let records = try await Self.interruptible { try await context.execute(selected: Set(workbook.order), jobs: max(1, jobs)) }
     Interruption.shared.exitIfInterrupted("interrupted: verify of `\(name)` abandoned")
     return records.map { r in

@@ -99,7 +99,7 @@ public final class Engine: Sendable {
     let runId = state.beginRun(workbook: name, command: Redaction.redact(options.command), params: Redaction.redact(.object(workbook.params)))
     let context = ExecutionContext(
       engine: self, workbook: workbook, store: store, state: state, force: options.force,
-      verification: false, environment: options.environment, runId: runId, observer: observer, jobs: options.jobs)
+      verification: false, environment: options.environment, runId: runId, observer: observer)
     let selected = options.selectedCells.isEmpty ? Set(workbook.order) : workbook.closure(of: options.selectedCells)
     let records = try await Self.interruptible { try await context.execute(selected: selected, jobs: max(1, options.jobs)) }
     if Interruption.shared.signal != nil {

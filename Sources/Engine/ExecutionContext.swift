@@ -15,15 +15,12 @@ final class ExecutionContext: Sendable {
   let environment: [String: String]
   let runId: Int64?
   let observer: any RunObserver
-  /// The run's `--jobs`, seen by cells and by environment fingerprints (a scripted cell's default thread count).
-  let jobs: Int
   /// Tables produced or decoded during this execution, by blob digest: a table written by one cell and read by
   /// several dependents is decoded (and hash-verified) once, not once per reader.
   let tableMemo = TableMemo()
 
   init(engine: Engine, workbook: ValidatedWorkbook, store: CacheStore, state: StateDatabase,
-       force: Bool, verification: Bool, environment: [String: String], runId: Int64?, observer: any RunObserver, jobs: Int = 1) {
-    self.jobs = max(1, jobs)
+       force: Bool, verification: Bool, environment: [String: String], runId: Int64?, observer: any RunObserver) {
     self.engine = engine
     self.workbook = workbook
     self.store = store
@@ -150,7 +147,7 @@ final class ExecutionContext: Sendable {
     defer { FileSystem.removeItem(scratch.path) }
     let upstreamAccess = upstreamAccessors(upstream)
     let observer = self.observer
-    var context = CellContext(
+    let context = CellContext(
       cellId: cell.id, kind: kind, options: prepared.options, params: prepared.components.params, workbookName: workbook.workbook.name,
       projectRoot: engine.layout.root, scratchDirectory: scratch, cacheDirectory: store.root, workbookFile: workbook.workbook.file, cacheKey: prepared.key,
       toolVersions: prepared.components.tools, environment: environment, isVerification: verification,
@@ -161,7 +158,6 @@ final class ExecutionContext: Sendable {
         return u
       },
       progress: { c, f, d in observer.progress(cell: c, fraction: f, detail: d) })
-    context.jobs = jobs
 
     let clock = ContinuousClock()
     let start = clock.now
@@ -341,7 +337,7 @@ final class ExecutionContext: Sendable {
                               nodes: Dictionary(cell.spec.options.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }))
     var tools = Dictionary(uniqueKeysWithValues: cell.kind.tools.map { ($0, engine.tools.version(of: $0)) })
     if let environment = engine.registry.implementations[cell.kind.name]?.environment {
-      tools.merge(try environment(options, FingerprintMemo(state: state, projectRoot: engine.layout.root, jobs: jobs))) { _, new in new }
+      tools.merge(try environment(options, FingerprintMemo(state: state, projectRoot: engine.layout.root))) { _, new in new }
     }
     let components = KeyComponents(
       scheme: cacheSchemeVersion, kind: cell.kind.name, kindVersion: cell.kind.version, spec: .object(spec),
