@@ -66,18 +66,12 @@ public enum ScriptRunner {
     let clock = ContinuousClock()
     let start = clock.now
     let child = try ChildProcess.start(interpreter, arguments, currentDirectory: context.directory.path, environment: env, logPath: log)
-    var ending: ScriptResult.Ending?
     let deadline = timeout.map { start + .milliseconds(Int64($0 * 1000)) }
-    var pause = 1
-    while !child.hasExited {
-      if Task.isCancelled { ending = .cancelled } else if let deadline, clock.now >= deadline { ending = .timedOut }
-      else if let size = try? fm.attributesOfItem(atPath: log)[.size] as? Int64, size > maximumOutputBytes { ending = .printedTooMuch }
-      if ending != nil {
-        child.signalGroup(SIGKILL)
-        break
-      }
-      try? await Task.sleep(for: .milliseconds(pause))
-      pause = min(pause * 2, 20)
+    let cancelled = CancellationFlag()
+    var ending = await withTaskCancellationHandler {
+      await watch(child, deadline: deadline, log: log, cancelled: cancelled)
+    } onCancel: {
+      cancelled.set()
     }
     let status = child.wait()
     child.signalGroup(SIGKILL)  // background children the script left behind
@@ -97,6 +91,34 @@ public enum ScriptRunner {
       result.errorLine = error.line
     }
     return result
+  }
+
+  /// Waits for the child on a thread of its own, killing its process group on cancellation, at the deadline or when
+  /// it has printed too much. Not on the cooperative pool: cells that compute synchronously can hold every pool
+  /// thread, and a timeout must fire regardless (a polling task there was starved until the script ended).
+  static func watch(_ child: ChildProcess.Spawned, deadline: ContinuousClock.Instant?, log: String,
+                    cancelled: CancellationFlag) async -> ScriptResult.Ending? {
+    await withCheckedContinuation { (continuation: CheckedContinuation<ScriptResult.Ending?, Never>) in
+      let thread = Thread {
+        let clock = ContinuousClock()
+        var ending: ScriptResult.Ending?
+        var pause: UInt32 = 1_000
+        while !child.hasExited {
+          if cancelled.isSet { ending = .cancelled } else if let deadline, clock.now >= deadline { ending = .timedOut }
+          else if let size = try? FileManager.default.attributesOfItem(atPath: log)[.size] as? Int64, size > maximumOutputBytes {
+            ending = .printedTooMuch
+          }
+          if ending != nil {
+            child.signalGroup(SIGKILL)
+            break
+          }
+          usleep(pause)
+          pause = min(pause * 2, 20_000)
+        }
+        continuation.resume(returning: ending)
+      }
+      thread.start()
+    }
   }
 
   /// The last error bash reported in the cell's code (`<code file>: line 3: jq: command not found`, or `bash: line 3:`
@@ -144,4 +166,12 @@ public enum ScriptRunner {
     }
     return env
   }
+}
+
+/// Set once when the task running a script is cancelled; read by the thread that watches the script.
+final class CancellationFlag: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = false
+  var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+  func set() { lock.lock(); value = true; lock.unlock() }
 }

@@ -34,6 +34,20 @@ import TestSupport
     #expect(result.ending == .timedOut)
   }
 
+  /// The timeout fires even while every thread of the cooperative pool is busy with synchronous work (cells that
+  /// compute, tests that wait for processes): the script is watched from a thread of its own.
+  @Test func timeoutFiresWhileThePoolIsBusy() async throws {
+    let dir = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    /// Holds a pool thread for 3 s without suspending (as a synchronous computation does).
+    @Sendable func holdThread() { usleep(3_000_000) }
+    let blockers = (0..<ProcessInfo.processInfo.activeProcessorCount).map { _ in Task.detached { holdThread() } }
+    let result = try await ScriptRunner.run(language: .shell, interpreter: "bash", context: try context("sleep 2", in: dir),
+                                            environment: ["PATH": "/usr/bin:/bin"], timeout: 0.2)
+    for b in blockers { await b.value }
+    #expect(result.ending == .timedOut, "a script of 2 s outlived a 0.2 s timeout: \(result.ending)")
+  }
+
   @Test func probeMemoFormRoundTrips() {
     let probe = EnvironmentProbe(interpreter: "/x/python", version: "Python 3.11.7", packages: ["pandas": "2.2.3", "numpy": "1.26.4"],
                                  packageFolders: ["/x/lib/site-packages", "/y"])
