@@ -63,17 +63,6 @@ struct Run: AsyncParsableCommand {
     let summary = try await engine.run(wb, options: options, observer: observer)
     observer.finish()
     let out = summary.outputsDirectory
-    if !summary.staleCells.isEmpty {
-      let t = Terminal.standardError
-      if !quiet && !json {
-        for f in summary.records where f.status == .skipped && summary.staleCells.contains(f.id) {
-          printError(t.yellow("stale  ") + "\(f.id): " + (f.reason ?? ""))
-        }
-      }
-      printError(t.yellow("\(wb.workbook.name): \(summary.staleCells.count) stale (not rendered): \(summary.staleCells.joined(separator: ", "))")
-                 + " — nothing published, \(shownPath(out)) left as it was; run `workbench run \(workbook.workbook)` to compute them")
-      throw ExitCode(1)
-    }
     if json {
       let data = (try? Data(contentsOf: out.appendingPathComponent("run.json"))) ?? Data()
       FileHandle.standardOutput.write(data)
