@@ -1,0 +1,2 @@
+/// `workbench serve` (see docs/serving.md).
+public enum Serving {}

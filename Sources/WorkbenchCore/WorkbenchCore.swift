@@ -1,0 +1,2 @@
+/// The shared vocabulary of every Workbench module (see docs/architecture.md).
+public enum WorkbenchCore {}
