@@ -15,6 +15,8 @@ public struct CellRecord: Sendable {
   public var durationMs: Int
   /// Why it failed or was skipped (or why a cached entry was not used).
   public var reason: String?
+  /// The structured form of a failure (run.json `cells[].error`); nil unless `status` is `.failed`.
+  public var error: CellDiagnostic?
   public var warnings: [String]
   public var manifest: Manifest?
 

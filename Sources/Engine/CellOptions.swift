@@ -1,0 +1,81 @@
+import WorkbookModel
+
+/// A cell's options after `${…}` substitution, with typed accessors whose errors name the option and its line.
+public struct CellOptions: Sendable {
+  public let values: [String: JSONValue]
+  public let locations: [String: SourceLocation]
+  /// The options as written (before `${…}` substitution): mapping key order and nested locations, for kinds
+  /// whose semantics depend on order (transform steps) or that report errors inside nested values.
+  public let nodes: [String: SpecNode]
+  public let cellLocation: SourceLocation
+  let defaults: [String: JSONValue]
+
+  public init(values: [String: JSONValue], locations: [String: SourceLocation], cellLocation: SourceLocation,
+              defaults: [String: JSONValue], nodes: [String: SpecNode] = [:]) {
+    self.values = values
+    self.locations = locations
+    self.nodes = nodes
+    self.cellLocation = cellLocation
+    self.defaults = defaults
+  }
+
+  public func location(of name: String) -> SourceLocation { locations[name] ?? cellLocation }
+
+  /// The option's value, or its declared default, or nil.
+  public subscript(name: String) -> JSONValue? { values[name] ?? defaults[name] }
+
+  public func has(_ name: String) -> Bool { values[name] != nil }
+
+  public func string(_ name: String) throws -> String? {
+    guard let v = self[name], v != .null else { return nil }
+    switch v {
+    case .string(let s): return s
+    case .int, .double, .bool: return v.displayText
+    default: throw CellError("option `\(name)` must be text", code: .optionInvalid, at: location(of: name))
+    }
+  }
+
+  public func requiredString(_ name: String) throws -> String {
+    guard let s = try string(name) else {
+      throw CellError("missing option `\(name)`", code: .optionMissing, at: cellLocation)
+    }
+    return s
+  }
+
+  public func int(_ name: String) throws -> Int? {
+    guard let v = self[name], v != .null else { return nil }
+    if let i = v.intValue { return i }
+    if let s = v.stringValue, let i = Int(s) { return i }
+    throw CellError("option `\(name)` must be an integer, got `\(v.displayText)`", code: .optionInvalid, at: location(of: name))
+  }
+
+  public func double(_ name: String) throws -> Double? {
+    guard let v = self[name], v != .null else { return nil }
+    if let d = v.doubleValue { return d }
+    if let s = v.stringValue, let d = Double(s) { return d }
+    throw CellError("option `\(name)` must be a number, got `\(v.displayText)`", code: .optionInvalid, at: location(of: name))
+  }
+
+  public func bool(_ name: String) throws -> Bool? {
+    guard let v = self[name], v != .null else { return nil }
+    if let b = v.boolValue { return b }
+    if let s = v.stringValue { if s == "true" { return true }; if s == "false" { return false } }
+    throw CellError("option `\(name)` must be true or false, got `\(v.displayText)`", code: .optionInvalid, at: location(of: name))
+  }
+
+  /// A list of strings; a single string is a one-element list.
+  public func strings(_ name: String) throws -> [String]? {
+    guard let v = self[name], v != .null else { return nil }
+    switch v {
+    case .string(let s): return [s]
+    case .array(let a):
+      return try a.map {
+        guard let s = $0.stringValue ?? ($0.intValue.map(String.init)) else {
+          throw CellError("option `\(name)` must be a list of text", code: .optionInvalid, at: location(of: name))
+        }
+        return s
+      }
+    default: throw CellError("option `\(name)` must be a list of text", code: .optionInvalid, at: location(of: name))
+    }
+  }
+}
