@@ -1,0 +1,73 @@
+import Engine
+import Foundation
+import WorkbenchCore
+
+/// `workbench run --executor slurm`: every stale cell becomes one Slurm job running `workbench cell run` (the same
+/// binary, by absolute path) against the shared cache, chained with `--dependency=afterok`; see docs/scale-out.md.
+public struct SlurmExecutor: CellExecutor {
+  public var options: SlurmSubmitOptions
+  /// The workbench binary every job runs (absolute; the same path must hold it on every node).
+  public var executable: String
+  /// Where job logs go (one sub-folder per run); every node must be able to write there.
+  public var logDirectory: URL
+  public var pollInterval: Duration
+
+  public init(options: SlurmSubmitOptions, executable: String, logDirectory: URL, pollInterval: Duration = .milliseconds(500)) {
+    self.options = options
+    self.executable = executable
+    self.logDirectory = logDirectory
+    self.pollInterval = pollInterval
+  }
+
+  /// The absolute path of the running binary (what jobs run).
+  public static var currentExecutable: String {
+    let link = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    if link != "/proc/self/exe", FileManager.default.isExecutableFile(atPath: link) { return link }
+    let argument0 = CommandLine.arguments.first ?? "workbench"
+    return Bundle.main.executablePath ?? URL(fileURLWithPath: argument0).standardizedFileURL.path
+  }
+
+  public func execute(_ request: ExecutionRequest, observer: any RunObserver) async throws -> [CellExecutionResult] {
+    guard !request.cells.isEmpty else { return [] }
+    guard await SlurmClient.reachable() else {
+      throw SlurmError("Slurm is not reachable (`scontrol ping` does not answer UP)",
+                       hint: "start it (a local one: scripts/slurm.sh start), or run without --executor slurm")
+    }
+    let jobName = SlurmRun.jobName(workbook: request.workbook) + "-r\(request.runId)"
+    let run = SlurmRun(jobName: jobName, logDirectory: logDirectory.appendingPathComponent(jobName),
+                       workingDirectory: request.projectRoot, options: options, pollInterval: pollInterval)
+    let units = request.cells.map { cell in
+      SlurmUnit(name: cell.id, command: [executable] + cell.arguments(in: request), after: cell.dependsOn)
+    }
+    let kinds = Dictionary(uniqueKeysWithValues: request.cells.map { ($0.id, $0.kind) })
+    let outcomes = try await run.execute(units) { event in
+      if case let .started(unit) = event, let kind = kinds[unit] { observer.cellStarted(unit, kind: kind) }
+    }
+    var results: [CellExecutionResult] = []
+    for cell in request.cells {
+      switch outcomes[cell.id] {
+      case .completed?: results.append(CellExecutionResult(cell: cell.id, outcome: .succeeded))
+      case let .failed(state, reason, logPath, logTail)?:
+        let (message, rest) = Self.cellRunMessage(in: logTail)
+        let job = "Slurm job \(state) (\(reason)); log: \(logPath)"
+        results.append(CellExecutionResult(
+          cell: cell.id, outcome: .failed, message: message.map { "\($0)\n(\(job))" } ?? job, logTail: rest))
+      case let .cancelled(reason)?: results.append(CellExecutionResult(cell: cell.id, outcome: .cancelled, message: reason))
+      case .unknown?, nil: continue  // the engine reads the cache: an entry there means the job did its work
+      }
+    }
+    // Logs of jobs that succeeded are of no further use; failed ones stay for the user.
+    if results.allSatisfy({ $0.outcome == .succeeded }) { try? FileManager.default.removeItem(at: run.logDirectory) }
+    return results
+  }
+
+  /// The message of `cell run --json`'s result line at the end of a job's log, and the log lines before it.
+  static func cellRunMessage(in logTail: String) -> (message: String?, rest: String) {
+    var lines = logTail.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
+    guard let last = lines.last, last.hasPrefix("{"), let result = try? JSONValue.parse(Array(last.utf8)),
+          result["cell"] != nil, let message = result["message"]?.stringValue
+    else { return (nil, logTail) }
+    return (message, lines.dropLast().joined(separator: "\n"))
+  }
+}
