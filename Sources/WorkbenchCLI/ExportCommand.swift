@@ -1,0 +1,94 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Orchestration
+import WorkbookModel
+
+/// `workbench export airflow WORKBOOK -o dags/`: the workbook as an Airflow 3 DAG (docs/orchestration.md).
+struct Export: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Export a workbook to run under an orchestrator.",
+    subcommands: [ExportAirflow.self])
+}
+
+struct ExportAirflow: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "airflow",
+    abstract: "Write an Airflow 3 DAG (one task per cell running `workbench cell run`) and its cell graph.",
+    discussion: """
+      Writes <dag_id>.py and <dag_id>.workbench.json into the output folder. Settings come from the workbook's \
+      `orchestration:` section; the flags below override them. The workbook's params (as given with --param) become \
+      DAG params, overridable per run by dag_run.conf. Exit code 2 when the workbook cannot be exported (the reasons \
+      are printed).
+      """)
+
+  @OptionGroup var workbook: WorkbookArguments
+
+  @Option(name: [.customShort("o"), .customLong("output")], help: ArgumentHelp("Folder to write the DAG into (Airflow's dags folder).", valueName: "dir"))
+  var output: String
+
+  @Option(name: .customLong("dag-id"), help: "The DAG id (default: workbench_<workbook>).")
+  var dagId: String?
+
+  @Option(help: ArgumentHelp("@daily, @hourly, …, a cron expression, or `none` (triggered by hand).", valueName: "schedule"))
+  var schedule: String?
+
+  @Option(name: .customLong("start-date"), help: ArgumentHelp("First logical date (UTC).", valueName: "YYYY-MM-DD"))
+  var startDate: String?
+
+  @Option(help: "Run the intervals between the start date and now (true or false).")
+  var catchup: Bool?
+
+  @Option(help: "Retries of a failed task.")
+  var retries: Int?
+
+  @Option(name: .customLong("retry-delay-minutes"), help: "Minutes between retries.")
+  var retryDelayMinutes: Int?
+
+  @Option(help: ArgumentHelp("The cache folder every task shares (default: the project's .workbench/cache).", valueName: "dir"))
+  var cache: String?
+
+  @Option(help: ArgumentHelp("The workbench executable the tasks run (default: this one).", valueName: "path"))
+  var workbench: String?
+
+  func run() async throws {
+    let engine = try workbook.engine()
+    let wb = try workbook.load(engine)
+    var settings: AirflowSettings
+    do { settings = try AirflowSettings.parse(wb.workbook.orchestration) } catch { throw error }
+    if let dagId { settings.dagId = dagId }
+    if let schedule { settings.schedule = schedule == "none" ? nil : schedule }
+    if let startDate { settings.startDate = startDate }
+    if let catchup { settings.catchup = catchup }
+    if let retries { settings.retries = retries }
+    if let retryDelayMinutes { settings.retryDelayMinutes = retryDelayMinutes }
+    let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    if let cache { settings.cache = URL(fileURLWithPath: cache, relativeTo: cwd).standardizedFileURL.path }
+
+    let root = engine.layout.root.standardizedFileURL.path
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: workbook.workbookPath))
+    let executable = workbench.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL.path } ?? Self.currentExecutable()
+    let files: AirflowExport.Files
+    do {
+      files = try AirflowExport.export(
+        wb, workbookPath: Engine.relative(workbook.workbookPath, to: engine.layout.root.standardizedFileURL),
+        workbookSHA256: Digest.sha256(bytes), projectRoot: root, workbench: executable, settings: settings)
+    } catch let refusal as AirflowExport.Refusal {
+      printError("\(workbook.workbook): \(refusal.description)")
+      throw ExitCode(2)
+    }
+    let folder = URL(fileURLWithPath: output, relativeTo: cwd).standardizedFileURL
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    // The graph first: the DAG file never names a graph that is not there.
+    try Data(files.graph.serializedBytes(pretty: true)).write(to: folder.appendingPathComponent(files.graphFileName), options: .atomic)
+    try Data(files.dagFile.utf8).write(to: folder.appendingPathComponent(files.dagFileName), options: .atomic)
+    printError("\(wb.workbook.name): \(wb.cells.count) cells → \(shownPath(folder.appendingPathComponent(files.dagFileName))) "
+               + "(graph: \(files.graphFileName))")
+  }
+
+  /// The running executable, resolved (so a worker runs this same build).
+  static func currentExecutable() -> String {
+    if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+    return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+  }
+}
