@@ -43,19 +43,7 @@ extension ExecutionContext {
     let scratch = engine.layout.stateDirectory.appendingPathComponent("tmp/\(cell.id)-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     defer { FileSystem.removeItem(scratch.path) }
-    let upstreamAccess = upstreamAccessors(upstream)
-    let observer = self.observer
-    let context = CellContext(
-      cellId: cell.id, kind: kind, options: prepared.options, params: prepared.components.params, workbookName: workbook.workbook.name,
-      projectRoot: engine.layout.root, scratchDirectory: scratch, cacheDirectory: store.root, stateDirectory: engine.layout.stateDirectory, workbookFile: workbook.workbook.file, cacheKey: prepared.key,
-      toolVersions: prepared.components.tools, environment: environment, isVerification: verification,
-      upstream: { id in
-        guard let u = upstreamAccess[id] else {
-          throw CellError("cell `\(id)` is not an input of this cell", code: .upstreamMissing, hint: "reference it in an option so it becomes a dependency")
-        }
-        return u
-      },
-      progress: { c, f, d in observer.progress(cell: c, fraction: f, detail: d) })
+    let context = cellContext(cell, prepared: prepared, upstream: upstream, scratch: scratch)
 
     let clock = ContinuousClock()
     let start = clock.now

@@ -61,6 +61,9 @@ public struct SlurmSubmission: Sendable, Equatable {
     self.array = array
   }
 
+  /// An argument of ``command`` that the job's shell replaces by its array task number (`$SLURM_ARRAY_TASK_ID`).
+  public static let arrayTaskNumber = "${SLURM_ARRAY_TASK_ID}"
+
   public static func == (a: Self, b: Self) -> Bool {
     a.command == b.command && a.jobName == b.jobName && a.logPath == b.logPath && a.workingDirectory == b.workingDirectory
       && a.afterOK == b.afterOK && a.array?.count == b.array?.count && a.array?.concurrency == b.array?.concurrency
@@ -160,7 +163,8 @@ public struct SlurmClient: Sendable {
     }
     if let array = s.array { args.append("--array=0-\(array.count - 1)%\(array.concurrency)") }
     args += options.arguments
-    args += ["--wrap", "exec " + s.command.map(Self.shellQuoted).joined(separator: " ")]
+    let words = s.command.map { $0 == SlurmSubmission.arrayTaskNumber ? "\"$SLURM_ARRAY_TASK_ID\"" : Self.shellQuoted($0) }
+    args += ["--wrap", "exec " + words.joined(separator: " ")]
     let out = try await Self.run("sbatch", args)
     guard out.status == 0 && !out.signaled else {
       throw SlurmError("sbatch refused job `\(s.jobName)`: \(Self.firstLines(out.stderrText))",
@@ -184,6 +188,21 @@ public struct SlurmClient: Sendable {
       throw SlurmError("squeue failed: \(Self.firstLines(out.stderrText))", hint: "is slurmctld running? (`scontrol ping`)")
     }
     return SlurmQueueEntry.parse(out.stdoutText)
+  }
+
+  /// The CPUs of a partition's nodes (`sinfo %C`: allocated/idle/other/total); nil: the default partition (`name*`).
+  public func totalCPUs(partition: String?) async throws -> Int {
+    let out = try await Self.run("sinfo", ["--noheader", "--format=%P|%C"])
+    let total = out.stdoutText.split(separator: "\n").compactMap { line -> Int? in
+      let f = line.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+      guard f.count == 2, partition.map({ f[0] == $0 || f[0] == $0 + "*" }) ?? f[0].hasSuffix("*") else { return nil }
+      return f[1].split(separator: "/").last.flatMap { Int($0) }
+    }.reduce(0, +)
+    guard out.status == 0, total > 0 else {
+      throw SlurmError("sinfo reports no CPUs\(partition.map { " in partition `\($0)`" } ?? ""): \(Self.firstLines(out.stderrText + out.stdoutText))",
+                       hint: "check the partition name (`sinfo`)")
+    }
+    return total
   }
 
   /// Cancels the jobs (`scancel`); ids Slurm no longer knows are ignored.

@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import Synchronization
 import WorkbenchCore
 
 /// `workbench run --executor slurm`: every stale cell becomes one Slurm job running `workbench cell run` (the same
@@ -11,12 +12,38 @@ public struct SlurmExecutor: CellExecutor {
   /// Where job logs go (one sub-folder per run); every node must be able to write there.
   public var logDirectory: URL
   public var pollInterval: Duration
+  /// Kinds whose work items (a sweep's trials) are computed by a job array before the cell's own job gathers them.
+  public var itemKinds: Set<String>
+  /// Tasks of each such array, all allowed to run at once; nil: the CPUs of the partition (`sinfo`).
+  public var arrayTasks: Int?
 
-  public init(options: SlurmSubmitOptions, executable: String, logDirectory: URL, pollInterval: Duration = .milliseconds(500)) {
+  public init(options: SlurmSubmitOptions, executable: String, logDirectory: URL, itemKinds: Set<String> = [],
+              arrayTasks: Int? = nil, pollInterval: Duration = .milliseconds(500)) {
     self.options = options
     self.executable = executable
     self.logDirectory = logDirectory
+    self.itemKinds = itemKinds
+    self.arrayTasks = arrayTasks
     self.pollInterval = pollInterval
+  }
+
+  /// The unit computing a cell's work items (`<cell>.items`).
+  static func itemsUnit(_ cell: String) -> String { cell + ".items" }
+
+  /// One job per cell; a cell with work items gets a job array before it (`workbench cell items`, task T of N
+  /// computing items T, T+N, …) and its own job gathers them.
+  func units(_ request: ExecutionRequest, arrayTasks: Int) -> [SlurmUnit] {
+    request.cells.flatMap { cell -> [SlurmUnit] in
+      let run = SlurmUnit(name: cell.id, command: [executable] + cell.arguments(in: request), after: cell.dependsOn)
+      guard itemKinds.contains(cell.kind) else { return [run] }
+      var items = ["cell", "items", request.workbookFile, "--cell", cell.id, "--cache", request.cacheDirectory.path,
+                   "--task", SlurmSubmission.arrayTaskNumber, "--tasks", String(arrayTasks),
+                   "--expect-definition", cell.definition, "--json"]
+      for p in request.params { items += ["--param", p] }
+      return [SlurmUnit(name: Self.itemsUnit(cell.id), command: [executable] + items, after: cell.dependsOn,
+                        array: (count: arrayTasks, concurrency: arrayTasks)),
+              SlurmUnit(name: cell.id, command: run.command, after: [Self.itemsUnit(cell.id)])]
+    }
   }
 
   /// The absolute path of the running binary (what jobs run).
@@ -36,16 +63,25 @@ public struct SlurmExecutor: CellExecutor {
     let jobName = SlurmRun.jobName(workbook: request.workbook) + "-r\(request.runId)"
     let run = SlurmRun(jobName: jobName, logDirectory: logDirectory.appendingPathComponent(jobName),
                        workingDirectory: request.projectRoot, options: options, pollInterval: pollInterval)
-    let units = request.cells.map { cell in
-      SlurmUnit(name: cell.id, command: [executable] + cell.arguments(in: request), after: cell.dependsOn)
+    let needsArrays = request.cells.contains { itemKinds.contains($0.kind) }
+    var tasks = 1
+    if needsArrays {
+      if let arrayTasks { tasks = arrayTasks } else { tasks = try await SlurmClient().totalCPUs(partition: options.partition) }
     }
+    let units = units(request, arrayTasks: tasks)
     let kinds = Dictionary(uniqueKeysWithValues: request.cells.map { ($0.id, $0.kind) })
+    let cellOfUnit = Dictionary(uniqueKeysWithValues: request.cells.flatMap { [($0.id, $0.id), (Self.itemsUnit($0.id), $0.id)] })
+    let shown = Mutex<Set<String>>([])
     let outcomes = try await run.execute(units) { event in
-      if case let .started(unit) = event, let kind = kinds[unit] { observer.cellStarted(unit, kind: kind) }
+      guard case let .started(unit) = event, let cell = cellOfUnit[unit], let kind = kinds[cell] else { return }
+      if shown.withLock({ $0.insert(cell).inserted }) { observer.cellStarted(cell, kind: kind) }
     }
     var results: [CellExecutionResult] = []
     for cell in request.cells {
-      switch outcomes[cell.id] {
+      // A failed items array is the cell's failure (its gathering job never ran).
+      var outcome = outcomes[cell.id]
+      if case .failed? = outcomes[Self.itemsUnit(cell.id)] { outcome = outcomes[Self.itemsUnit(cell.id)] }
+      switch outcome {
       case .completed?: results.append(CellExecutionResult(cell: cell.id, outcome: .succeeded))
       case let .failed(state, reason, logPath, logTail)?:
         let (message, rest) = Self.cellRunMessage(in: logTail)
