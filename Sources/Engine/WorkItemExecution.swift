@@ -26,8 +26,10 @@ extension Engine {
   /// `task + tasks`, `task + 2·tasks`, … (`workbench cell items`, one task of a Slurm job array). Like `cell run`,
   /// every upstream cell must have its entry in the cache; nothing is written but the items (stored ones are kept),
   /// so the cell itself, run afterwards, reuses them all. Already done when the cell's own entry exists.
+  /// `itemDone` is told each item's index and the seconds it took (0 when it was stored already).
   public func runWorkItems(_ workbook: ValidatedWorkbook, cell id: String, task: Int, of tasks: Int, expectedDefinition: String? = nil,
-                           environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> SingleCellOutcome {
+                           environment: [String: String] = ProcessInfo.processInfo.environment,
+                           itemDone: @Sendable (_ index: Int, _ seconds: Double) -> Void = { _, _ in }) async throws -> SingleCellOutcome {
     guard let target = workbook.cell(id) else {
       throw Diagnostics([.error("no cell `\(id)` in \(workbook.workbook.file)", hint: Suggest.hint(for: id, in: workbook.cells.map(\.id)))])
     }
@@ -74,7 +76,11 @@ extension Engine {
       let cellContext = context.cellContext(target, prepared: prepared, upstream: upstream, scratch: scratch)
       let count = try await items.keys(cellContext).count
       let mine = Array(stride(from: task, to: count, by: tasks))
-      for index in mine { try await items.compute(cellContext, index) }
+      for index in mine {
+        let itemStart = clock.now
+        try await items.compute(cellContext, index)
+        itemDone(index, Double(ExecutionContext.milliseconds(clock.now - itemStart)) / 1000)
+      }
       let ms = ExecutionContext.milliseconds(clock.now - start)
       return SingleCellOutcome(cell: id, status: .executed, key: prepared.key, durationMs: ms,
                                message: "items \(mine.map(String.init).joined(separator: ", ")) of \(count) are stored"

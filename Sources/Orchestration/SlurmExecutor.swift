@@ -16,6 +16,8 @@ public struct SlurmExecutor: CellExecutor {
   public var itemKinds: Set<String>
   /// Tasks of each such array, all allowed to run at once; nil: the CPUs of the partition (`sinfo`).
   public var arrayTasks: Int?
+  /// Keep the logs of a run whose jobs all succeeded (`WORKBENCH_SLURM_KEEP_LOGS=1`; bench/scale reads them).
+  public var keepLogs = ProcessInfo.processInfo.environment["WORKBENCH_SLURM_KEEP_LOGS"] == "1"
 
   public init(options: SlurmSubmitOptions, executable: String, logDirectory: URL, itemKinds: Set<String> = [],
               arrayTasks: Int? = nil, pollInterval: Duration = .milliseconds(500)) {
@@ -92,8 +94,8 @@ public struct SlurmExecutor: CellExecutor {
       case .unknown?, nil: continue  // the engine reads the cache: an entry there means the job did its work
       }
     }
-    // Logs of jobs that succeeded are of no further use; failed ones stay for the user.
-    if results.allSatisfy({ $0.outcome == .succeeded }) { try? FileManager.default.removeItem(at: run.logDirectory) }
+    // Logs of a run whose jobs all succeeded are of no further use (unless kept for a benchmark); failed ones stay.
+    if results.allSatisfy({ $0.outcome == .succeeded }), !keepLogs { try? FileManager.default.removeItem(at: run.logDirectory) }
     return results
   }
 

@@ -33,7 +33,10 @@ struct CellItems: AsyncParsableCommand {
   func run() async throws {
     let engine = try workbook.engine(cache: cache)
     let wb = try workbook.load(engine)
-    let outcome = try await engine.runWorkItems(wb, cell: cell, task: task, of: tasks, expectedDefinition: expectedDefinition)
+    let cell = self.cell
+    let outcome = try await engine.runWorkItems(wb, cell: cell, task: task, of: tasks, expectedDefinition: expectedDefinition) { index, seconds in
+      printError("\(cell): item \(index) stored in \(String(format: "%.2f", seconds)) s")
+    }
     if json {
       printOut(outcome.json.serialized(pretty: false))
     } else {
