@@ -151,7 +151,12 @@ enum TrackCell {
       let url = staging.appendingPathComponent(folder ?? "").appendingPathComponent(name)
       try Data(bytes).write(to: url)
     }
-    if files["model.wbm"] != nil { artifacts.append((staging.appendingPathComponent("model"), "model")) }
+    if files["model.wbm"] != nil {
+      // An MLflow Model: MLmodel + a numpy-only python_function loader (docs/serving.md).
+      let features = (try? JSONValue.parse(files["model.json"] ?? []))?["features"]?.arrayValue?.compactMap(\.stringValue) ?? []
+      try MLflowPyfuncFlavor.write(into: staging.appendingPathComponent("model"), features: features)
+      artifacts.append((staging.appendingPathComponent("model"), "model"))
+    }
     if artifactFiles.contains(where: { $0.1 == "plots" && files[$0.0] != nil }) {
       artifacts.append((staging.appendingPathComponent("plots"), "plots"))
     }

@@ -42,7 +42,7 @@ struct WorkbenchCommand: AsyncParsableCommand {
     abstract: "Run declarative, cached, reproducible workbooks for sports-analytics MLOps.",
     discussion: "Exit codes: 0 success, 1 a cell failed, a --fail-on condition held or verify found a difference, 2 usage or workbook error, 3 verify could not compare because the inputs changed since the recorded run.",
     version: workbenchVersion,
-    subcommands: [Run.self, Render.self, Status.self, Explain.self, Verify.self, Clean.self, GC.self, Fsck.self, Schema.self, Simulate.self, Runs.self, Sync.self, Promote.self, Rollback.self])
+    subcommands: [Run.self, Render.self, Status.self, Explain.self, Verify.self, Clean.self, GC.self, Fsck.self, Schema.self, Simulate.self, Runs.self, Sync.self, Promote.self, Rollback.self, Serve.self])
 }
 
 /// Options shared by the commands that open a workbook.

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+
+/// Runs the scoring server until SIGTERM/SIGINT (requests in flight are answered first), following the registry
+/// alias: when `promote` or `rollback` moves it, the new version is loaded beside the old one and swapped in.
+public enum ServeRunner {
+  /// Loads the selected model, serves it and watches the alias. `log` receives one line per event (start, swap).
+  public static func run(source: ModelRegistrySource, settings: ServeSettings, log: @escaping @Sendable (String) -> Void) async throws {
+    let first = try await source.load(try await source.currentVersion())
+    let server = ScoringServer(slot: ModelSlot(first), settings: settings)
+    log("serving \(first.name) version \(first.version) (run \(first.runId), \(first.model.family)) — selected by \(source.selector)")
+    let app = server.application { port in
+      log("listening on http://\(settings.host):\(port) — POST /invocations, GET /ping /health /version /metrics /openapi.json"
+          + (settings.token == nil ? "" : " (bearer token required)"))
+    }
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await app.runService() }
+      if let poll = settings.pollSeconds, source.selector.version == nil {
+        group.addTask { await watch(source: source, server: server, every: poll, log: log) }
+      }
+      // The server ends on SIGTERM/SIGINT after draining; the watcher is then cancelled.
+      try await group.next()
+      group.cancelAll()
+    }
+    log("stopped")
+  }
+
+  /// Polls the alias (one small registry read) and swaps the served model when it points elsewhere.
+  /// A version that cannot be loaded is reported and the current one stays in service.
+  static func watch(source: ModelRegistrySource, server: ScoringServer, every seconds: Double, log: @Sendable (String) -> Void) async {
+    var failedVersion: Int?
+    while !Task.isCancelled {
+      try? await Task.sleep(for: .milliseconds(Int(seconds * 1000)))
+      if Task.isCancelled { return }
+      await swapIfMoved(source: source, server: server, failedVersion: &failedVersion, log: log)
+    }
+  }
+
+  /// One poll: loads and swaps in the version the alias names when it differs from the one in service.
+  public static func swapIfMoved(source: ModelRegistrySource, server: ScoringServer, failedVersion: inout Int?,
+                                 log: @Sendable (String) -> Void) async {
+    do {
+      let target = try await source.currentVersion()
+      let current = server.slot.model
+      guard target.version != current.version, target.version != failedVersion else { return }
+      do {
+        let next = try await source.load(target)
+        server.slot.swap(next)
+        server.metrics.modelLoaded(next, replacing: current)
+        failedVersion = nil
+        log("\(source.selector) moved: now serving version \(next.version) (run \(next.runId)); was version \(current.version)")
+      } catch {
+        failedVersion = target.version
+        log("\(source.selector) moved to version \(target.version) but it cannot be loaded (\(error)); still serving version \(current.version)")
+      }
+    } catch {
+      log("cannot read \(source.selector) from the registry (\(error)); still serving version \(server.slot.model.version)")
+    }
+  }
+}

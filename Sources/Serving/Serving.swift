@@ -1,2 +1,0 @@
-/// `workbench serve` (see docs/serving.md).
-public enum Serving {}
