@@ -81,6 +81,7 @@ let package = Package(
 
     .target(name: "TestSupport", dependencies: ["ProcessRunner"], path: "Tests/TestSupport", swiftSettings: strict),
     .testTarget(name: "WorkbenchCoreTests", dependencies: ["WorkbenchCore"], swiftSettings: strict),
+    .testTarget(name: "WorkbenchHTTPTests", dependencies: ["WorkbenchHTTP", "WorkbenchCore", "TestSupport"], swiftSettings: strict),
     /// In-process tests of single cells (CellHarness: run one cell from a spec without launching the binary).
     .testTarget(name: "CellsTests", dependencies: ["Cells", "Engine", "WorkbookModel", "WorkbenchCore", "Frame", "TestSupport"], swiftSettings: strict),
     .testTarget(

@@ -1,9 +1,8 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+import WorkbenchCore
+import WorkbenchHTTP
 
-/// A minimal OpenAI-compatible `POST …/chat/completions` client (FoundationNetworking `URLSession`).
+/// A minimal OpenAI-compatible `POST …/chat/completions` client on the shared `HTTPClient`.
 ///
 /// URL, model and API key are given by the caller (who reads them from the environment). The key is sent only in
 /// the `Authorization` header: it is never part of an error, a description or a reflection of this value.
@@ -39,60 +38,33 @@ public struct ChatCompletionsClient: Sendable, CustomStringConvertible, CustomRe
     return text.replacingOccurrences(of: key, with: "<redacted>")
   }
 
-  /// Sends one system + user message; returns the assistant's content or why it failed.
-  public func complete(system: String, user: String) async -> Result<String, LLMFallbackReason> {
-    var request = URLRequest(url: completionsURL)
-    request.httpMethod = "POST"
-    request.timeoutInterval = timeout
-    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
-    let body: [String: Any] = [
-      "model": model, "temperature": temperature,
-      "messages": [["role": "system", "content": system], ["role": "user", "content": user]],
-    ]
-    guard let data = try? JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]) else {
-      return .failure(.invalidResponse("cannot encode the request"))
-    }
-    request.httpBody = data
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = timeout
-    configuration.timeoutIntervalForResource = timeout
-    let session = URLSession(configuration: configuration)
-    defer { session.finishTasksAndInvalidate() }
-    let timeoutSeconds = timeout
-    let outcome: RawOutcome = await withCheckedContinuation { continuation in
-      let task = session.dataTask(with: request) { data, response, error in
-        if let error {
-          let nsError = error as NSError
-          if nsError.domain == NSURLErrorDomain && nsError.code == NSURLErrorTimedOut {
-            continuation.resume(returning: .timedOut)
-          } else {
-            continuation.resume(returning: .transport(nsError.code, nsError.localizedDescription))
-          }
-          return
-        }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        continuation.resume(returning: .http(status, data ?? Data()))
-      }
-      task.resume()
-    }
-    switch outcome {
-    case .timedOut: return .failure(.timeout(seconds: timeoutSeconds))
-    case .transport(let code, let message):
-      return .failure(.unreachable(redact("\(message) (code \(code))")))
-    case .http(let status, let data):
-      guard (200..<300).contains(status) else { return .failure(.httpError(status: status)) }
-      guard let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-            let choices = json["choices"] as? [Any], let first = choices.first as? [String: Any],
-            let message = first["message"] as? [String: Any], let content = message["content"] as? String
-      else { return .failure(.invalidResponse("no choices[0].message.content in the answer")) }
-      return .success(content)
-    }
-  }
+  /// Largest answer read (a chat completion is a few kilobytes).
+  static let maxResponseBytes = 16 << 20
 
-  enum RawOutcome: Sendable {
-    case timedOut
-    case transport(Int, String)
-    case http(Int, Data)
+  /// Sends one system + user message once (no retry: a late answer is not waited for twice); returns the assistant's
+  /// content or why it failed.
+  public func complete(system: String, user: String) async -> Result<String, LLMFallbackReason> {
+    var headers: [String: String] = [:]
+    if let apiKey { headers["Authorization"] = "Bearer \(apiKey)" }
+    let body: JSONValue = [
+      "model": .string(model), "temperature": .double(temperature),
+      "messages": [["role": "system", "content": .string(system)], ["role": "user", "content": .string(user)]],
+    ]
+    let client = HTTPClient(retry: .none, timeout: timeout, maxResponseBytes: Self.maxResponseBytes)
+    let response: HTTPResponse
+    do {
+      response = try await client.send(.json("POST", completionsURL, body: body, headers: headers))
+    } catch HTTPError.unreachable(_, _, _, true) {
+      return .failure(.timeout(seconds: timeout))
+    } catch HTTPError.unreachable(_, _, let reason, _) {
+      return .failure(.unreachable(redact(reason)))
+    } catch {
+      return .failure(.invalidResponse(redact("\(error)")))
+    }
+    guard response.isSuccess else { return .failure(.httpError(status: response.status)) }
+    guard let content = (try? response.json())?["choices"]?.arrayValue?.first?["message"]?["content"]?.stringValue else {
+      return .failure(.invalidResponse("no choices[0].message.content in the answer"))
+    }
+    return .success(content)
   }
 }

@@ -1,9 +1,7 @@
 import Engine
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Reporting
+import WorkbenchHTTP
 import WorkbookModel
 
 /// `alert`: posts a Slack-compatible JSON message (`{"text", "blocks"}`) to a webhook whose URL is read from an
@@ -100,22 +98,17 @@ enum AlertCell {
     return .object(["text": .string(title + ": " + text), "blocks": .array(blocks)])
   }
 
-  /// POSTs the body; returns the HTTP status or the transport error text.
+  /// POSTs the body once (a webhook message is not retried: a repeat could post it twice); returns the HTTP status
+  /// or why no answer came. The answer's body is not kept beyond 1 MiB.
   static func post(_ body: [UInt8], to url: URL, timeout: Double) async -> (status: Int?, error: String?) {
-    var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: timeout)
-    request.httpMethod = "POST"
-    request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-    request.httpBody = Data(body)
-    let configuration = URLSessionConfiguration.ephemeral
-    configuration.timeoutIntervalForRequest = timeout
-    configuration.timeoutIntervalForResource = timeout * 2
-    let session = URLSession(configuration: configuration)
-    defer { session.finishTasksAndInvalidate() }
+    let client = HTTPClient(retry: .none, timeout: timeout, maxResponseBytes: 1 << 20)
     do {
-      let (_, response) = try await session.data(for: request)
-      return ((response as? HTTPURLResponse)?.statusCode, nil)
+      let response = try await client.send(HTTPRequest(method: "POST", url: url, headers: ["Content-Type": "application/json"], body: Data(body)))
+      return (response.status, nil)
+    } catch HTTPError.unreachable(_, _, let reason, _) {
+      return (nil, reason)
     } catch {
-      return (nil, error.localizedDescription)
+      return (nil, "\(error)")
     }
   }
 

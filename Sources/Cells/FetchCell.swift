@@ -1,10 +1,8 @@
 import Engine
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Frame
 import Reporting
+import WorkbenchHTTP
 import WorkbookModel
 
 /// `fetch`: downloads a URL (optionally pinned by SHA-256) into a file output, with a content-addressed local copy
@@ -136,35 +134,27 @@ enum FetchCell {
     var isNetwork: Bool
   }
 
-  /// GET with a per-attempt timeout and exponential backoff (0.5 s, 1 s, 2 s…) on network errors, 429 and 5xx.
+  /// Largest download kept (bytes are held in memory to hash and parse them).
+  static let maxDownloadBytes = 1 << 30
+
+  /// GET through the shared `HTTPClient`: per-attempt timeout, `retries` extra attempts on network errors, 408, 429
+  /// and 5xx with the backoff 0.5 s, 1 s, 2 s… (or the server's `Retry-After`, at most 30 s).
   static func download(_ url: URL, timeout: Double, retries: Int,
-                       onRetry: (Int, String) -> Void) async throws -> [UInt8] {
-    var lastError = DownloadFailure(message: "no attempt made", isNetwork: true)
-    for attempt in 0...retries {
-      if attempt > 0 {
-        onRetry(attempt - 1, lastError.message)
-        try await Task.sleep(nanoseconds: UInt64(500_000_000 * pow(2.0, Double(attempt - 1))))
-      }
-      var request = URLRequest(url: url, cachePolicy: .reloadIgnoringLocalCacheData, timeoutInterval: max(0.1, timeout))
-      request.httpMethod = "GET"
-      let configuration = URLSessionConfiguration.ephemeral
-      configuration.timeoutIntervalForRequest = max(0.1, timeout)
-      configuration.timeoutIntervalForResource = max(0.1, timeout) * 4
-      let session = URLSession(configuration: configuration)
-      defer { session.finishTasksAndInvalidate() }
-      do {
-        let (data, response) = try await session.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 200
-        if (200..<300).contains(status) { return [UInt8](data) }
-        lastError = DownloadFailure(message: "HTTP \(status)", isNetwork: false)
-        if status != 429 && status < 500 { throw lastError }
-      } catch let error as DownloadFailure {
-        throw error
-      } catch {
-        lastError = DownloadFailure(message: error.localizedDescription, isNetwork: true)
+                       onRetry: @escaping @Sendable (Int, String) -> Void) async throws -> [UInt8] {
+    let client = HTTPClient(retry: RetryPolicy(maxRetries: retries), timeout: max(0.1, timeout), maxResponseBytes: maxDownloadBytes)
+    let response: HTTPResponse
+    do {
+      response = try await client.send(HTTPRequest(method: "GET", url: url), onRetry: onRetry)
+    } catch let error as HTTPError {
+      switch error {
+      case .unreachable(_, let attempts, let reason, _):
+        throw DownloadFailure(message: "\(reason) (\(attempts) attempt\(attempts == 1 ? "" : "s"))", isNetwork: true)
+      case .responseTooLarge(_, let limit):
+        throw DownloadFailure(message: "the file is larger than \(limit) bytes", isNetwork: false)
       }
     }
-    throw lastError
+    guard response.isSuccess else { throw DownloadFailure(message: "HTTP \(response.status)", isNetwork: false) }
+    return [UInt8](response.body)
   }
 }
 

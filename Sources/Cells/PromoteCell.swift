@@ -92,15 +92,15 @@ enum PromoteCell {
         // Exercise the decision on a scratch store holding a copy of the run's figures (never the real registry).
         let scratch = try FileTrackingStore(root: context.scratchDirectory.appendingPathComponent("verify-mlruns"))
         let value = track["metrics"]?[metric]?.doubleValue
-        let (info, _) = try scratch.record(RunRecord(
+        let (info, _) = try await scratch.record(RunRecord(
           experimentName: experimentName, runName: trackedRunId, runKey: runKey,
           metrics: value.map { [MetricPoint(key: metric, value: $0, timestamp: 0)] } ?? []))
         store = scratch
         runId = info.runId
       } else {
         store = try TrackingSupport.open(uri: uri, environment: env, offlineRoot: nil)
-        guard let experiment = try store.findExperiment(named: experimentName),
-              let run = try store.findRun(experimentId: experiment.experimentId, tag: SystemTags.runKey, value: runKey) else {
+        guard let experiment = try await store.findExperiment(named: experimentName),
+              let run = try await store.findRun(experimentId: experiment.experimentId, tag: SystemTags.runKey, value: runKey) else {
           let offline = track["offline"]?.boolValue == true
           throw CellError(
             "the run logged by `\(trackId)` (experiment \(experimentName), run key \(runKey.prefix(12))…) is not in \(TrackCell.display(uri, root: context.projectRoot))",
@@ -127,12 +127,12 @@ enum PromoteCell {
     do {
       let promoter = try ModelPromoter(store: store, modelName: modelName, alias: alias, rule: rule)
       // A re-executed cell does not register the same run twice: reuse the version and decision already recorded.
-      if try store.findRegisteredModel(named: modelName) != nil,
-         let existing = try store.modelVersions(name: modelName).last(where: {
+      if try await store.findRegisteredModel(named: modelName) != nil,
+         let existing = try await store.modelVersions(name: modelName).last(where: {
            $0.runId == runId && $0.tags["workbench.promotion.metric"] == metric && $0.tags["workbench.promotion.decision"] != nil
          }) {
         reused = true
-        let champion = try store.modelVersion(name: modelName, alias: alias)
+        let champion = try await store.modelVersion(name: modelName, alias: alias)
         let challengerValue = Double(existing.tags["workbench.promotion.challenger_value"] ?? "") ?? .nan
         let championValue = existing.tags["workbench.promotion.champion_value"].flatMap(Double.init)
         outcome = Summary(decision: ChampionChallenger.decide(challenger: challengerValue, champion: championValue, rule: rule),
@@ -140,23 +140,23 @@ enum PromoteCell {
                           previousChampion: existing.tags["workbench.promotion.champion_version"].flatMap(Int.init),
                           champion: champion?.version, notCompared: nil,
                           reevaluated: existing.tags["workbench.promotion.champion_reevaluated"] == "true",
-                          challengerData: HeldOutData(of: try store.getRun(runId: runId)), championData: nil)
+                          challengerData: HeldOutData(of: try await store.getRun(runId: runId)), championData: nil)
       } else {
         var score: ModelPromoter.ChampionScore?
         if !context.isVerification, try o.bool("reevaluate_champion") == true,
-           let current = try store.modelVersion(name: modelName, alias: alias), current.runId != runId {
-          let challengerData = HeldOutData(of: try store.getRun(runId: runId))
-          let championData = HeldOutData(of: try store.getRun(runId: current.runId))
+           let current = try await store.modelVersion(name: modelName, alias: alias), current.runId != runId {
+          let challengerData = HeldOutData(of: try await store.getRun(runId: runId))
+          let championData = HeldOutData(of: try await store.getRun(runId: current.runId))
           if ModelPromoter.incomparability(champion: championData, challenger: challengerData, championVersion: current.version) != nil {
-            score = try reevaluate(champion: current, on: challengerData, store: store, metric: metric, context: context)
+            score = try await reevaluate(champion: current, on: challengerData, store: store, metric: metric, context: context)
           }
         }
-        let done = try promoter.promote(runId: runId, artifactPath: "model", championScore: score)
+        let done = try await promoter.promote(runId: runId, artifactPath: "model", championScore: score)
         outcome = Summary(decision: done.decision, version: done.version?.version, previousChampion: done.previousChampion,
                           champion: done.champion, notCompared: done.notCompared, reevaluated: score != nil,
                           challengerData: done.challengerData, championData: done.championData)
         if let version = done.version {
-          try? store.logBatch(runId: runId, params: [], metrics: [], tags: [
+          try? await store.logBatch(runId: runId, params: [], metrics: [], tags: [
             KeyValue("workbench.promotion.\(modelName).decision", done.decision.promote ? "promoted" : "rejected"),
             KeyValue("workbench.promotion.\(modelName).version", String(version.version)),
           ])
@@ -220,7 +220,7 @@ enum PromoteCell {
   /// The champion's figure for `metric` on the challenger's held-out table (`test` option): its model and feature
   /// schema are read from the champion run's `model/` artifacts and scored on that table.
   static func reevaluate(champion: ModelVersion, on challengerData: HeldOutData?, store: any TrackingStore, metric: String,
-                         context: CellContext) throws -> ModelPromoter.ChampionScore {
+                         context: CellContext) async throws -> ModelPromoter.ChampionScore {
     let o = context.options
     guard let challengerData else {
       throw CellError("cannot re-evaluate the champion: the challenger's run recorded no held-out data", at: o.location(of: "of"),
@@ -238,12 +238,12 @@ enum PromoteCell {
     }
     let label = "champion (version \(champion.version) of \(champion.name), run \(champion.runId))"
     let bytes: [UInt8]
-    do { bytes = Array(try store.readArtifact(runId: champion.runId, path: "model/model.wbm")) } catch {
+    do { bytes = Array(try await store.readArtifact(runId: champion.runId, path: "model/model.wbm")) } catch {
       throw CellError("cannot load the \(label) model: \(TrackingSupport.message(error, environment: context.environment))",
                       at: o.location(of: "reevaluate_champion"), hint: "its run must hold the `model/model.wbm` artifact logged by a track cell")
     }
     let (model, file) = try TrainedModel.decode(bytes, source: label)
-    guard let schemaBytes = try? store.readArtifact(runId: champion.runId, path: "model/model.json"),
+    guard let schemaBytes = try? await store.readArtifact(runId: champion.runId, path: "model/model.json"),
           let schemaJSON = try? JSONValue.parse(Array(schemaBytes)) else {
       throw CellError("the \(label) has no readable `model/model.json` (feature schema and target)", at: o.location(of: "reevaluate_champion"))
     }

@@ -35,11 +35,11 @@ enum TrackCell {
 
   /// Test hook: with `WORKBENCH_TEST_KINDS=1` and `WORKBENCH_TEST_HOLD_TRACK=<file>`, the cell writes the parent
   /// run's id to `<file>` once its params, metrics and inputs are logged, and then waits (to be killed: the
-  /// interrupted-run tests).
-  static func holdForTests(_ environment: [String: String], runId: String) {
+  /// interrupted-run tests). The wait is a `Task.sleep`: it holds no thread of the cooperative pool.
+  static func holdForTests(_ environment: [String: String], runId: String) async {
     guard environment["WORKBENCH_TEST_KINDS"] == "1", let marker = environment["WORKBENCH_TEST_HOLD_TRACK"], !marker.isEmpty else { return }
-    try? Data(runId.utf8).write(to: URL(fileURLWithPath: marker), options: .atomic)
-    for _ in 0..<600 { Thread.sleep(forTimeInterval: 1) }
+    try? FileSystem.writeAtomically(runId, to: marker)
+    try? await Task.sleep(nanoseconds: 600 * 1_000_000_000)
   }
 
   /// A dataset input for table `reference`: name = the reference, digest = the first 16 hex digits of the SHA-256
@@ -192,7 +192,7 @@ enum TrackCell {
     if let resilient, (try? resilient.pendingRuns().isEmpty) == false {
       // Replay earlier offline runs first so that the run key finds them on the server (no duplicate).
       do {
-        let r = try resilient.sync()
+        let r = try await resilient.sync()
         if !r.replayed.isEmpty { warnings.append("replayed \(r.replayed.count) queued offline run(s) to the server") }
         for server in Set(r.otherServer.values).sorted() {
           warnings.append("offline queue: \(r.otherServer.values.filter { $0 == server }.count) run(s) recorded for \(server) stay queued; "
@@ -206,18 +206,18 @@ enum TrackCell {
     var reused = false
     var children: [JSONValue] = []
     do {
-      let (info, wasReused) = try store.record(parent) { started in
-        if !context.isVerification { holdForTests(env, runId: started.runId) }
+      let (info, wasReused) = try await store.record(parent) { started in
+        if !context.isVerification { await holdForTests(env, runId: started.runId) }
       }
       parentInfo = info
       reused = wasReused
-      if !wasReused, let replaced = try? store.getRun(runId: info.runId).tags[SystemTags.replaces] {
+      if !wasReused, let replaced = try? await store.getRun(runId: info.runId).tags[SystemTags.replaces] {
         warnings.append("replaced run(s) \(replaced) with the same run key, left unfinished by an interrupted or failed earlier attempt (marked KILLED and deleted)")
       }
       for (i, planned) in plan.children.enumerated() {
         var child = planned
         child.parentRunId = info.runId
-        let (childInfo, _) = try store.record(child)
+        let (childInfo, _) = try await store.record(child)
         children.append(.object(["trial": .int(plan.childTrials[i]), "run_id": .string(childInfo.runId),
                                  "run_name": .string(child.runName)]))
         context.progress(0.1 + 0.9 * Double(i + 1) / Double(max(plan.children.count, 1)), child.runName)
@@ -229,7 +229,7 @@ enum TrackCell {
     // A reused run keeps what was logged the first time (name, params): report those.
     var loggedName = parent.runName
     var loggedParams = parent.params
-    if reused, let run = try? store.getRun(runId: parentInfo.runId) {
+    if reused, let run = try? await store.getRun(runId: parentInfo.runId) {
       loggedName = run.info.runName
       loggedParams = run.params.sorted { $0.key < $1.key }.map { KeyValue($0.key, $0.value) }
     }

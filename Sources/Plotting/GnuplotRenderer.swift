@@ -99,12 +99,13 @@ public struct GnuplotRenderer: Sendable {
     return figure
   }
 
-  /// Runs gnuplot, throwing `.gnuplotFailed` with its stderr on a non-zero exit.
+  /// Runs gnuplot, throwing `.gnuplotFailed` with its stderr on a non-zero exit. The wait happens on a thread of its
+  /// own (`ChildProcess.runOffPool`), never on the cooperative pool.
   func run(_ exe: String, _ arguments: [String], in directory: String?, script: String) async throws(PlottingError)
     -> (stdout: String, stderr: String)
   {
     do {
-      let result = try ChildProcess.run(exe, arguments, currentDirectory: directory)
+      let result = try await ChildProcess.runOffPool(exe, arguments, currentDirectory: directory)
       let stdout = result.stdoutText, stderr = result.stderrText
       guard result.status == 0, !result.signaled else {
         throw PlottingError.gnuplotFailed(

@@ -1,4 +1,5 @@
 import Foundation
+import Yams
 
 /// A value in an MLflow `meta.yaml`: the file store only uses strings, integers, null and one level of maps.
 enum YAMLValue: Sendable, Equatable {
@@ -23,202 +24,81 @@ enum YAMLValue: Sendable, Equatable {
   }
 }
 
-/// Writes and reads the subset of YAML 1.1 MLflow's `meta.yaml` files use.
+/// Reads and writes MLflow's `meta.yaml` files with Yams (libyaml).
 ///
-/// Writer rules (from the notes): keys sorted, every string double-quoted with only `\\`, `\"` and control
-/// characters escaped, integers bare, absent values `null`, nested maps indented by two spaces.
+/// Written: keys sorted, strings double-quoted (so `"3"`, `"yes"` or `"null"` stay strings for PyYAML), integers and
+/// `null` bare, nested maps as indented blocks (`{}` when empty), no line folding; UTF-8 is written as is except
+/// characters outside the Basic Multilingual Plane, which libyaml writes as one `\U0001F3C0` escape (never a
+/// surrogate pair), read back by PyYAML and Yams alike.
+/// Read: any YAML (or JSON) mapping; integers become `.int`, null `.null`, other scalars `.string`, sequences `.null`.
 enum MetaYAML {
   static func render(_ fields: [String: YAMLValue]) -> String {
-    var out = ""
-    render(fields, indent: "", into: &out)
-    return out
-  }
-
-  private static func render(_ fields: [String: YAMLValue], indent: String, into out: inout String) {
-    for key in fields.keys.sorted() {
-      guard let value = fields[key] else { continue }
-      out += indent + quoteKey(key) + ":"
-      switch value {
-      case .string(let s): out += " " + quote(s) + "\n"
-      case .int(let i): out += " \(i)\n"
-      case .null: out += " null\n"
-      case .map(let m):
-        if m.isEmpty {
-          out += " {}\n"
-        } else {
-          out += "\n"
-          render(m, indent: indent + "  ", into: &out)
-        }
-      }
+    do {
+      return try Yams.serialize(node: node(.map(fields)), width: -1, allowUnicode: true, sortKeys: true)
+    } catch {
+      // Only strings, integers, null and maps are emitted: libyaml has nothing to refuse.
+      preconditionFailure("meta.yaml could not be serialised: \(error)")
     }
   }
 
-  private static func quoteKey(_ key: String) -> String {
-    let plain = key.unicodeScalars.allSatisfy {
-      ($0.value < 128 && CharacterSet.alphanumerics.contains($0)) || $0 == "_" || $0 == "." || $0 == "-"
+  private static func node(_ value: YAMLValue) -> Node {
+    switch value {
+    case .string(let s): return .scalar(.init(s, Tag(.str), .doubleQuoted))
+    case .int(let i): return .scalar(.init(String(i), Tag(.int), .plain))
+    case .null: return .scalar(.init("null", Tag(.null), .plain))
+    case .map(let m):
+      let pairs = m.keys.sorted().map { key in (Node.scalar(.init(key, Tag(.str), .any)), node(m[key] ?? .null)) }
+      return .mapping(.init(pairs, Tag(.map), pairs.isEmpty ? .flow : .block))
     }
-    return plain && !key.isEmpty ? key : quote(key)
   }
 
-  /// Double-quoted YAML scalar.
+  /// Double-quoted YAML scalar as `render` writes it.
   static func quote(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\\": out += "\\\\"
-      case "\"": out += "\\\""
-      case "\n": out += "\\n"
-      case "\t": out += "\\t"
-      case "\r": out += "\\r"
-      default:
-        if u.value < 0x20 || u.value == 0x7F {
-          out += String(format: "\\u%04X", u.value)
-        } else {
-          out.unicodeScalars.append(u)
-        }
-      }
-    }
-    return out + "\""
+    let line = render(["k": .string(s)])
+    return String(line.dropFirst(3).dropLast())
   }
 
-  /// Parses a flat `meta.yaml` (or a JSON object, which MLflow also accepts). Throws on anything else.
+  /// Parses a `meta.yaml` (or a JSON object, which is YAML too). Throws `storeCorrupt` on anything but a mapping.
   static func parse(_ text: String, path: String) throws -> [String: YAMLValue] {
-    let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-    if trimmed.isEmpty { throw TrackingError.storeCorrupt(path: path, reason: "empty meta.yaml") }
-    if trimmed.hasPrefix("{") { return try parseJSON(trimmed, path: path) }
-    var result: [String: YAMLValue] = [:]
-    var currentMapKey: String?
-    var currentMap: [String: YAMLValue] = [:]
-    func flush() {
-      if let k = currentMapKey { result[k] = .map(currentMap) }
-      currentMapKey = nil
-      currentMap = [:]
+    if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+      throw TrackingError.storeCorrupt(path: path, reason: "empty meta.yaml")
     }
-    for (index, line) in logicalLines(text).enumerated() {
-      if line.trimmingCharacters(in: .whitespaces).isEmpty || line.hasPrefix("#") { continue }
-      let indented = line.hasPrefix(" ")
-      let body = line.trimmingCharacters(in: .whitespaces)
-      if body.hasPrefix("- ") || body == "-" { continue }  // list items (e.g. legacy `tags: []` spelled out): ignored
-      guard let (key, rest) = splitKey(body) else {
-        throw TrackingError.storeCorrupt(path: path, reason: "line \(index + 1) is not 'key: value'")
-      }
-      if indented {
-        if currentMapKey != nil { currentMap[key] = try scalar(rest, path: path, line: index + 1) }
-        continue
-      }
-      flush()
-      if rest.isEmpty {
-        currentMapKey = key
-      } else {
-        result[key] = try scalar(rest, path: path, line: index + 1)
-      }
+    let root: Node?
+    do { root = try Yams.compose(yaml: text) } catch {
+      throw TrackingError.storeCorrupt(path: path, reason: "not YAML: \(error)")
     }
-    flush()
-    return result
+    guard let root, case .map(let fields) = value(root) else {
+      throw TrackingError.storeCorrupt(path: path, reason: "not a YAML mapping")
+    }
+    return fields
   }
 
-  /// Joins PyYAML's folded continuation lines (an indented line after a line that already has a value) with a
-  /// space, as YAML folding does. MLflow folds long names and descriptions at 80 columns.
-  private static func logicalLines(_ text: String) -> [String] {
-    var lines: [String] = []
-    var previousHasValue = false
-    for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
-      let line = String(raw)
-      let body = line.trimmingCharacters(in: .whitespaces)
-      if line.hasPrefix(" "), previousHasValue, !body.isEmpty, let last = lines.popLast() {
-        lines.append(last + " " + body)
-        continue
-      }
-      lines.append(line)
-      if body.isEmpty || body.hasPrefix("#") { continue }
-      if let (_, rest) = splitKey(body) { previousHasValue = !rest.isEmpty } else { previousHasValue = false }
+  private static func value(_ node: Node) -> YAMLValue {
+    switch node {
+    case .scalar(let scalar):
+      // `node.tag` is the resolved tag (a quoted "3" stays a string, a plain 3 is an integer).
+      if node.tag == Tag(.null) { return .null }
+      if node.tag == Tag(.int), let i = Int64(scalar.string) { return .int(i) }
+      return .string(scalar.string)
+    case .mapping(let mapping):
+      var out: [String: YAMLValue] = [:]
+      for (key, item) in mapping { out[key.string ?? String(describing: key)] = value(item) }
+      return .map(out)
+    case .sequence, .alias: return .null
     }
-    return lines
   }
+}
 
-  private static func splitKey(_ body: String) -> (String, String)? {
-    if body.hasPrefix("\"") || body.hasPrefix("'") {
-      let q = body.first
-      var i = body.index(after: body.startIndex)
-      var escaped = false
-      while i < body.endIndex {
-        let c = body[i]
-        if q == "\"" && c == "\\" && !escaped { escaped = true } else {
-          if c == q && !escaped { break }
-          escaped = false
-        }
-        i = body.index(after: i)
-      }
-      guard i < body.endIndex else { return nil }
-      let keyLiteral = String(body[...i])
-      let after = body[body.index(after: i)...]
-      guard after.hasPrefix(":") else { return nil }
-      guard case .string(let key)? = try? scalar(keyLiteral, path: "", line: 0) else { return nil }
-      return (key, after.dropFirst().trimmingCharacters(in: .whitespaces))
+extension FileTrackingStore {
+  /// Names of the active experiments of the file store at `root`, by ascending id (read from each `<id>/meta.yaml`
+  /// without opening the store, so nothing is created); unreadable folders are left out.
+  public static func activeExperimentNames(root: String) -> [String] {
+    let folders = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+    return folders.compactMap { id in Int(id).map { ($0, id) } }.sorted { $0.0 < $1.0 }.compactMap { _, id in
+      guard let text = try? String(contentsOfFile: "\(root)/\(id)/meta.yaml", encoding: .utf8),
+        let meta = try? MetaYAML.parse(text, path: id), meta["lifecycle_stage"]?.stringValue ?? "active" == "active"
+      else { return nil }
+      return meta["name"]?.stringValue
     }
-    guard let colon = body.range(of: ": ") ?? (body.hasSuffix(":") ? body.range(of: ":", options: .backwards) : nil)
-    else { return nil }
-    return (String(body[..<colon.lowerBound]), String(body[colon.upperBound...]).trimmingCharacters(in: .whitespaces))
-  }
-
-  private static func scalar(_ raw: String, path: String, line: Int) throws -> YAMLValue {
-    if raw == "null" || raw == "~" || raw == "" { return .null }
-    if raw == "{}" { return .map([:]) }
-    if raw == "[]" { return .null }
-    if raw.hasPrefix("\"") {
-      guard raw.count >= 2, raw.hasSuffix("\"") else {
-        throw TrackingError.storeCorrupt(path: path, reason: "line \(line): unterminated double-quoted string")
-      }
-      return .string(try unescapeDouble(String(raw.dropFirst().dropLast()), path: path, line: line))
-    }
-    if raw.hasPrefix("'") {
-      guard raw.count >= 2, raw.hasSuffix("'") else {
-        throw TrackingError.storeCorrupt(path: path, reason: "line \(line): unterminated single-quoted string")
-      }
-      return .string(String(raw.dropFirst().dropLast()).replacingOccurrences(of: "''", with: "'"))
-    }
-    if let i = Int64(raw) { return .int(i) }
-    return .string(raw)
-  }
-
-  private static func unescapeDouble(_ s: String, path: String, line: Int) throws -> String {
-    var out = String.UnicodeScalarView()
-    var it = s.unicodeScalars.makeIterator()
-    while let u = it.next() {
-      guard u == "\\" else {
-        out.append(u)
-        continue
-      }
-      guard let e = it.next() else { break }
-      switch e {
-      case "n": out.append("\n")
-      case "t": out.append("\t")
-      case "r": out.append("\r")
-      case "0": out.append("\0")
-      case "u", "x", "U":
-        let n = e == "x" ? 2 : (e == "u" ? 4 : 8)
-        var hex = ""
-        for _ in 0..<n { if let h = it.next() { hex.unicodeScalars.append(h) } }
-        guard let v = UInt32(hex, radix: 16), let scalar = Unicode.Scalar(v) else {
-          throw TrackingError.storeCorrupt(path: path, reason: "line \(line): bad escape \\\(e)\(hex)")
-        }
-        out.append(scalar)
-      default: out.append(e)
-      }
-    }
-    return String(out)
-  }
-
-  private static func parseJSON(_ text: String, path: String) throws -> [String: YAMLValue] {
-    guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-      throw TrackingError.storeCorrupt(path: path, reason: "not a JSON object")
-    }
-    func convert(_ v: Any) -> YAMLValue {
-      if let s = v as? String { return .string(s) }
-      if let n = v as? NSNumber { return .int(n.int64Value) }
-      if let m = v as? [String: Any] { return .map(m.mapValues(convert)) }
-      return .null
-    }
-    return object.mapValues(convert)
   }
 }

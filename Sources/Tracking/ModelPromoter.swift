@@ -53,15 +53,15 @@ public struct ModelPromoter: Sendable {
   }
 
   /// Versions recorded as successive champions (oldest first).
-  public func championHistory() throws -> [Int] {
-    guard let model = try store.findRegisteredModel(named: modelName) else { return [] }
+  public func championHistory() async throws -> [Int] {
+    guard let model = try await store.findRegisteredModel(named: modelName) else { return [] }
     return (model.tags[Self.historyTag] ?? "").split(separator: ",").compactMap {
       Int($0.trimmingCharacters(in: .whitespaces))
     }
   }
 
-  private func metricValue(of runId: String) throws -> Double {
-    let run = try store.getRun(runId: runId)
+  private func metricValue(of runId: String) async throws -> Double {
+    let run = try await store.getRun(runId: runId)
     guard let value = run.metrics[rule.metric] else {
       throw TrackingError.notFound(
         what: "metric \"\(rule.metric)\" in run \(runId)",
@@ -91,12 +91,13 @@ public struct ModelPromoter: Sendable {
   /// outcome says why (`notCompared`). `championScore` replaces the champion's logged figure by one measured on
   /// the challenger's held-out data. `challengerValue` defaults to the run's latest value of `rule.metric`.
   public func promote(runId: String, artifactPath: String = "model", challengerValue: Double? = nil,
-                      championScore: ChampionScore? = nil) throws -> Outcome {
-    let challengerRun = try store.getRun(runId: runId)
-    let challenger = try challengerValue ?? metricValue(of: runId)
+                      championScore: ChampionScore? = nil) async throws -> Outcome {
+    let challengerRun = try await store.getRun(runId: runId)
+    let challenger: Double
+    if let challengerValue { challenger = challengerValue } else { challenger = try await metricValue(of: runId) }
     let challengerData = HeldOutData(of: challengerRun)
-    _ = try store.registeredModel(named: modelName)
-    let current = try store.modelVersion(name: modelName, alias: alias)
+    _ = try await store.registeredModel(named: modelName)
+    let current = try await store.modelVersion(name: modelName, alias: alias)
     var championValue: Double?
     var championData: HeldOutData?
     if let current {
@@ -109,7 +110,7 @@ public struct ModelPromoter: Sendable {
         championValue = championScore.value
         championData = championScore.data
       } else {
-        championData = HeldOutData(of: try store.getRun(runId: current.runId))
+        championData = HeldOutData(of: try await store.getRun(runId: current.runId))
         if let why = Self.incomparability(champion: championData, challenger: challengerData, championVersion: current.version) {
           let decision = PromotionDecision(
             promote: false, metric: rule.metric, direction: rule.direction, margin: rule.margin, challengerValue: challenger,
@@ -117,7 +118,7 @@ public struct ModelPromoter: Sendable {
           return Outcome(decision: decision, version: nil, previousChampion: current.version, champion: current.version,
                          notCompared: why, challengerData: challengerData, championData: championData)
         }
-        championValue = try metricValue(of: current.runId)
+        championValue = try await metricValue(of: current.runId)
       }
     }
     let decision = ChampionChallenger.decide(challenger: challenger, champion: championValue, rule: rule)
@@ -132,26 +133,26 @@ public struct ModelPromoter: Sendable {
     if let current { tags.append(KeyValue("workbench.promotion.champion_version", String(current.version))) }
     if let challengerData { tags.append(KeyValue("workbench.promotion.heldout_digest", challengerData.digest)) }
     if championScore != nil { tags.append(KeyValue("workbench.promotion.champion_reevaluated", "true")) }
-    let version = try store.createModelVersion(
+    let version = try await store.createModelVersion(
       name: modelName, runId: runId, artifactPath: artifactPath, tags: tags, description: decision.reason)
     guard decision.promote else {
       return Outcome(decision: decision, version: version, previousChampion: current?.version, champion: current?.version,
                      challengerData: challengerData, championData: championData)
     }
-    var history = try championHistory()
+    var history = try await championHistory()
     if let current, history.last != current.version { history.append(current.version) }
     history.append(version.version)
-    try store.setAlias(name: modelName, alias: alias, version: version.version)
-    try store.setRegisteredModelTag(
+    try await store.setAlias(name: modelName, alias: alias, version: version.version)
+    try await store.setRegisteredModelTag(
       name: modelName, key: Self.historyTag, value: history.map(String.init).joined(separator: ","))
     return Outcome(decision: decision, version: version, previousChampion: current?.version, champion: version.version,
                    challengerData: challengerData, championData: championData)
   }
 
   /// Fails with the registered models that do exist when `modelName` is not one of them.
-  public func requireRegisteredModel() throws {
-    guard try store.findRegisteredModel(named: modelName) == nil else { return }
-    let names = try store.registeredModelNames()
+  public func requireRegisteredModel() async throws {
+    guard try await store.findRegisteredModel(named: modelName) == nil else { return }
+    let names = try await store.registeredModelNames()
     throw TrackingError.notFound(
       what: "registered model \"\(modelName)\"",
       hint: names.isEmpty ? "this store has no registered model yet (a `promote` cell or `workbench promote` registers one)"
@@ -159,22 +160,22 @@ public struct ModelPromoter: Sendable {
   }
 
   /// Moves the alias back to the previous champion and drops the current one from the history.
-  public func rollback() throws -> Rollback {
-    try requireRegisteredModel()
-    guard let current = try store.modelVersion(name: modelName, alias: alias) else {
+  public func rollback() async throws -> Rollback {
+    try await requireRegisteredModel()
+    guard let current = try await store.modelVersion(name: modelName, alias: alias) else {
       throw TrackingError.registryState(model: modelName, reason: "alias '\(alias)' is not set; nothing to roll back")
     }
-    var history = try championHistory()
+    var history = try await championHistory()
     if let index = history.lastIndex(of: current.version) { history.removeSubrange(index...) }
     while let last = history.last, last == current.version { history.removeLast() }
     guard let previous = history.last else {
       throw TrackingError.registryState(
         model: modelName, reason: "version \(current.version) is the first recorded champion; there is no previous one")
     }
-    try store.setAlias(name: modelName, alias: alias, version: previous)
-    try store.setRegisteredModelTag(
+    try await store.setAlias(name: modelName, alias: alias, version: previous)
+    try await store.setRegisteredModelTag(
       name: modelName, key: Self.historyTag, value: history.map(String.init).joined(separator: ","))
-    try store.setModelVersionTag(name: modelName, version: current.version, key: "workbench.rolled_back", value: "true")
+    try await store.setModelVersionTag(name: modelName, version: current.version, key: "workbench.rolled_back", value: "true")
     return Rollback(from: current.version, to: previous)
   }
 }

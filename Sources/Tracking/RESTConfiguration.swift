@@ -1,4 +1,6 @@
 import Foundation
+/// RetryPolicy (part of `RESTConfiguration`) and the HTTP types live in WorkbenchHTTP; users of Tracking see them.
+@_exported import WorkbenchHTTP
 
 /// How to reach an MLflow tracking server: base URL, credentials, timeout, retries.
 ///

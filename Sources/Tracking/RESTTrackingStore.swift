@@ -1,31 +1,44 @@
 import Foundation
+import WorkbenchCore
+import WorkbenchHTTP
 
 /// MLflow REST API 2.0 client (`/api/2.0/mlflow/...`), with artifacts through the `mlflow-artifacts` proxy.
 ///
 /// Start the server with `--artifacts-destination DIR` (not `--default-artifact-root`) so that runs get
-/// `mlflow-artifacts:/…` artifact URIs and uploads land where MLflow reads them. Retries follow `RetryPolicy`;
-/// credentials never appear in errors.
+/// `mlflow-artifacts:/…` artifact URIs and uploads land where MLflow reads them. Requests go through the one
+/// `HTTPClient` (retries by `RetryPolicy`, waits with `Task.sleep`); bodies are Core `JSONValue`s; credentials never
+/// appear in errors.
 public final class RESTTrackingStore: TrackingStore {
   public let configuration: RESTConfiguration
-  private let transport: any HTTPTransport
-  private let sleep: @Sendable (Double) -> Void
+  /// JSON calls: per-attempt timeout `configuration.timeout`.
+  private let client: HTTPClient
+  /// Artifact transfers: four times the timeout, and answers up to `maxArtifactBytes`.
+  private let artifactClient: HTTPClient
+  private let sleep: @Sendable (Double) async throws -> Void
   private let clock: @Sendable () -> Int64
   private let chunker = LogBatchChunker()
 
+  /// Largest artifact read into memory (`readArtifact`).
+  public static let maxArtifactBytes = 1 << 30
+
+  /// `sleep` waits between retries and between registration polls (tests record the waits instead).
   public init(
-    configuration: RESTConfiguration, transport: (any HTTPTransport)? = nil,
-    sleep: @escaping @Sendable (Double) -> Void = { Thread.sleep(forTimeInterval: $0) },
+    configuration: RESTConfiguration, transport: any HTTPTransport = URLSessionTransport(),
+    sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64(max(0, $0) * 1e9)) },
     clock: @escaping @Sendable () -> Int64 = systemMillisecondClock
   ) {
     self.configuration = configuration
-    self.transport = transport ?? URLSessionTransport(timeout: configuration.timeout)
+    self.client = HTTPClient(retry: configuration.retry, timeout: configuration.timeout, transport: transport, sleep: sleep)
+    self.artifactClient = HTTPClient(
+      retry: configuration.retry, timeout: configuration.timeout * 4, maxResponseBytes: Self.maxArtifactBytes,
+      transport: transport, sleep: sleep)
     self.sleep = sleep
     self.clock = clock
   }
 
   // MARK: - HTTP core
 
-  private typealias JSON = [String: Any]
+  private typealias JSON = [String: JSONValue]
 
   private func endpoint(_ path: String, query: [(String, String)] = []) throws -> URL {
     guard var components = URLComponents(url: configuration.baseURL, resolvingAgainstBaseURL: false) else {
@@ -39,29 +52,16 @@ public final class RESTTrackingStore: TrackingStore {
     return url
   }
 
-  /// Sends with retries; returns the final response (2xx or a non-retryable status).
-  private func send(_ request: HTTPRequest) throws -> HTTPResponse {
+  /// Sends with the `Authorization` header and retries; returns the final response (2xx or a non-retryable status).
+  private func send(_ request: HTTPRequest, artifact: Bool = false) async throws -> HTTPResponse {
     var request = request
     if let auth = configuration.authorizationHeader { request.headers["Authorization"] = auth }
-    let shownURL = RESTConfiguration.redact(request.url.absoluteString)
-    var attempt = 0
-    while true {
-      do {
-        let response = try transport.send(request)
-        if RetryPolicy.isRetryable(status: response.status) && attempt < configuration.retry.maxRetries {
-          sleep(configuration.retry.delay(afterAttempt: attempt))
-          attempt += 1
-          continue
-        }
-        return response
-      } catch let failure as HTTPTransportFailure {
-        if attempt < configuration.retry.maxRetries {
-          sleep(configuration.retry.delay(afterAttempt: attempt))
-          attempt += 1
-          continue
-        }
-        throw TrackingError.unreachable(url: shownURL, attempts: attempt + 1, reason: redactSecrets(failure.reason))
-      }
+    do {
+      return try await (artifact ? artifactClient : client).send(request)
+    } catch HTTPError.unreachable(let url, let attempts, let reason, _) {
+      throw TrackingError.unreachable(url: redactSecrets(url), attempts: attempts, reason: redactSecrets(reason))
+    } catch HTTPError.responseTooLarge(let url, let limit) {
+      throw TrackingError.badResponse(url: redactSecrets(url), reason: "answer larger than \(limit) bytes")
     }
   }
 
@@ -78,26 +78,22 @@ public final class RESTTrackingStore: TrackingStore {
 
   private func serverError(_ response: HTTPResponse, url: URL) -> TrackingError {
     let shownURL = RESTConfiguration.redact(url.absoluteString)
-    if let json = JSONValue.object(from: response.body) {
+    if let json = (try? response.json())?.objectValue {
       return .server(
-        url: shownURL, status: response.status, errorCode: json["error_code"] as? String ?? "",
-        message: redactSecrets(json["message"] as? String ?? ""))
+        url: shownURL, status: response.status, errorCode: json["error_code"]?.stringValue ?? "",
+        message: redactSecrets(json["message"]?.stringValue ?? ""))
     }
     let text = String(decoding: response.body.prefix(300), as: UTF8.self)
     return .server(url: shownURL, status: response.status, errorCode: "", message: redactSecrets(text))
   }
 
-  private func call(_ method: String, _ path: String, query: [(String, String)] = [], body: JSON? = nil) throws -> JSON {
+  private func call(_ method: String, _ path: String, query: [(String, String)] = [], body: JSON? = nil) async throws -> JSON {
     let url = try endpoint("/api/2.0/mlflow/" + path, query: query)
-    var request = HTTPRequest(method: method, url: url)
-    if let body {
-      request.body = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys])
-      request.headers["Content-Type"] = "application/json"
-    }
-    let response = try send(request)
-    guard (200..<300).contains(response.status) else { throw serverError(response, url: url) }
+    let request = body.map { HTTPRequest.json(method, url, body: .object($0)) } ?? HTTPRequest(method: method, url: url)
+    let response = try await send(request)
+    guard response.isSuccess else { throw serverError(response, url: url) }
     if response.body.isEmpty { return [:] }
-    guard let json = JSONValue.object(from: response.body) else {
+    guard let json = (try? response.json())?.objectValue else {
       throw TrackingError.badResponse(url: RESTConfiguration.redact(url.absoluteString), reason: "body is not a JSON object")
     }
     return json
@@ -117,99 +113,108 @@ public final class RESTTrackingStore: TrackingStore {
 
   // MARK: - JSON conversions
 
-  private static func int64(_ v: Any?) -> Int64? {
-    if let n = v as? NSNumber { return n.int64Value }
-    if let s = v as? String { return Int64(s) }
-    return nil
-  }
-
-  private static func double(_ v: Any?) -> Double? {
-    if let s = v as? String {
-      switch s {
-      case "NaN": return .nan
-      case "Infinity": return .infinity
-      case "-Infinity": return -.infinity
-      default: return Double(s)
-      }
+  private static func int64(_ v: JSONValue?) -> Int64? {
+    switch v {
+    case .int(let i): return Int64(i)
+    case .double(let d): return Int64(exactly: d)
+    case .string(let s): return Int64(s)
+    default: return nil
     }
-    if let n = v as? NSNumber { return n.doubleValue }
-    return nil
   }
 
-  private static func jsonNumber(_ v: Double) -> Any {
+  private static func double(_ v: JSONValue?) -> Double? {
+    switch v {
+    case .string("NaN"): return .nan
+    case .string("Infinity"): return .infinity
+    case .string("-Infinity"): return -.infinity
+    case .string(let s): return Double(s)
+    case .int(let i): return Double(i)
+    case .double(let d): return d
+    default: return nil
+    }
+  }
+
+  /// MLflow's JSON for a metric value: non-finite values as the strings Python's json writes.
+  private static func jsonNumber(_ v: Double) -> JSONValue {
     if v.isNaN { return "NaN" }
     if v.isInfinite { return v > 0 ? "Infinity" : "-Infinity" }
-    return v
+    return .double(v)
   }
 
-  private static func pairs(_ v: Any?) -> [String: String] {
+  private static func string(_ v: JSONValue?) -> String? { v?.stringValue }
+
+  private static func objects(_ v: JSONValue?) -> [JSON] { (v?.arrayValue ?? []).compactMap(\.objectValue) }
+
+  private static func pairs(_ v: JSONValue?) -> [String: String] {
     var out: [String: String] = [:]
-    for item in v as? [JSON] ?? [] {
-      if let k = item["key"] as? String { out[k] = item["value"] as? String ?? "" }
+    for item in objects(v) {
+      if let k = item["key"]?.stringValue { out[k] = item["value"]?.stringValue ?? "" }
     }
     return out
   }
 
-  private static func jsonPairs(_ kvs: [KeyValue]) -> [JSON] { kvs.map { ["key": $0.key, "value": $0.value] } }
+  private static func jsonPairs(_ kvs: [KeyValue]) -> JSONValue {
+    .array(kvs.map { .object(["key": .string($0.key), "value": .string($0.value)]) })
+  }
 
   private func experiment(from json: JSON?) throws -> Experiment {
-    guard let json, let id = json["experiment_id"] as? String, let name = json["name"] as? String else {
+    guard let json, let id = json["experiment_id"]?.stringValue, let name = json["name"]?.stringValue else {
       throw TrackingError.badResponse(url: configuration.baseURL.absoluteString, reason: "experiment without id or name")
     }
     return Experiment(
-      experimentId: id, name: name, artifactLocation: json["artifact_location"] as? String ?? "",
-      lifecycleStage: json["lifecycle_stage"] as? String ?? "active")
+      experimentId: id, name: name, artifactLocation: json["artifact_location"]?.stringValue ?? "",
+      lifecycleStage: json["lifecycle_stage"]?.stringValue ?? "active")
   }
 
   private func runInfo(from json: JSON?) throws -> RunInfo {
-    guard let json, let id = (json["run_id"] ?? json["run_uuid"]) as? String else {
+    guard let json, let id = (json["run_id"] ?? json["run_uuid"])?.stringValue else {
       throw TrackingError.badResponse(url: configuration.baseURL.absoluteString, reason: "run without run_id")
     }
     return RunInfo(
-      runId: id, experimentId: json["experiment_id"] as? String ?? "", runName: json["run_name"] as? String ?? "",
-      userId: json["user_id"] as? String ?? "", status: RunStatus(rawValue: json["status"] as? String ?? "") ?? .running,
+      runId: id, experimentId: json["experiment_id"]?.stringValue ?? "", runName: json["run_name"]?.stringValue ?? "",
+      userId: json["user_id"]?.stringValue ?? "", status: RunStatus(rawValue: json["status"]?.stringValue ?? "") ?? .running,
       startTime: Self.int64(json["start_time"]) ?? 0, endTime: Self.int64(json["end_time"]),
-      artifactURI: json["artifact_uri"] as? String ?? "", lifecycleStage: json["lifecycle_stage"] as? String ?? "active")
+      artifactURI: json["artifact_uri"]?.stringValue ?? "", lifecycleStage: json["lifecycle_stage"]?.stringValue ?? "active")
   }
 
   private func run(from json: JSON?) throws -> Run {
-    let info = try runInfo(from: json?["info"] as? JSON)
-    let data = json?["data"] as? JSON ?? [:]
+    let info = try runInfo(from: json?["info"]?.objectValue)
+    let data = json?["data"]?.objectValue ?? [:]
     var metrics: [String: Double] = [:]
-    for m in data["metrics"] as? [JSON] ?? [] {
-      if let k = m["key"] as? String, let v = Self.double(m["value"]) { metrics[k] = v }
+    for m in Self.objects(data["metrics"]) {
+      if let k = m["key"]?.stringValue, let v = Self.double(m["value"]) { metrics[k] = v }
     }
     var inputs: [DatasetInput] = []
-    for item in (json?["inputs"] as? JSON)?["dataset_inputs"] as? [JSON] ?? [] {
-      guard let d = item["dataset"] as? JSON else { continue }
+    for item in Self.objects(json?["inputs"]?["dataset_inputs"]) {
+      guard let d = item["dataset"]?.objectValue else { continue }
       let tags = Self.pairs(item["tags"]).sorted { $0.key < $1.key }.map { KeyValue($0.key, $0.value) }
-      let schema = d["schema"] as? String
+      let schema = d["schema"]?.stringValue
       inputs.append(
         DatasetInput(
-          name: d["name"] as? String ?? "", digest: d["digest"] as? String ?? "",
-          sourceType: d["source_type"] as? String ?? "", source: d["source"] as? String ?? "",
-          profile: d["profile"] as? String, schema: schema?.isEmpty == true ? nil : schema, tags: tags))
+          name: d["name"]?.stringValue ?? "", digest: d["digest"]?.stringValue ?? "",
+          sourceType: d["source_type"]?.stringValue ?? "", source: d["source"]?.stringValue ?? "",
+          profile: d["profile"]?.stringValue, schema: schema?.isEmpty == true ? nil : schema, tags: tags))
     }
     return Run(info: info, params: Self.pairs(data["params"]), metrics: metrics, tags: Self.pairs(data["tags"]), inputs: inputs)
   }
 
   private func modelVersion(from json: JSON?) throws -> ModelVersion {
-    guard let json, let name = json["name"] as? String, let version = Self.int64(json["version"]) else {
+    guard let json, let name = json["name"]?.stringValue, let version = Self.int64(json["version"]) else {
       throw TrackingError.badResponse(url: configuration.baseURL.absoluteString, reason: "model version without name/version")
     }
     return ModelVersion(
-      name: name, version: Int(version), runId: json["run_id"] as? String ?? "", source: json["source"] as? String ?? "",
-      status: json["status"] as? String ?? "READY", description: json["description"] as? String ?? "",
+      name: name, version: Int(version), runId: json["run_id"]?.stringValue ?? "", source: json["source"]?.stringValue ?? "",
+      status: json["status"]?.stringValue ?? "READY", description: json["description"]?.stringValue ?? "",
       creationTimestamp: Self.int64(json["creation_timestamp"]) ?? 0, tags: Self.pairs(json["tags"]),
-      aliases: (json["aliases"] as? [String] ?? []).sorted())
+      aliases: (json["aliases"]?.arrayValue ?? []).compactMap(\.stringValue).sorted())
   }
 
   // MARK: - Experiments
 
-  public func findExperiment(named name: String) throws -> Experiment? {
+  public func findExperiment(named name: String) async throws -> Experiment? {
     do {
-      let json = try call("GET", "experiments/get-by-name", query: [("experiment_name", name)])
-      let e = try experiment(from: json["experiment"] as? JSON)
+      let json = try await call("GET", "experiments/get-by-name", query: [("experiment_name", name)])
+      let e = try experiment(from: json["experiment"]?.objectValue)
       if e.lifecycleStage == "deleted" {
         throw TrackingError.notFound(
           what: "active experiment \"\(name)\" (id \(e.experimentId) is deleted on the server)",
@@ -221,13 +226,13 @@ public final class RESTTrackingStore: TrackingStore {
     }
   }
 
-  public func experiment(named name: String) throws -> Experiment {
+  public func experiment(named name: String) async throws -> Experiment {
     try KeyValidation.validateExperimentName(name)
-    if let e = try findExperiment(named: name) { return e }
+    if let e = try await findExperiment(named: name) { return e }
     do {
-      _ = try call("POST", "experiments/create", body: ["name": name])
+      _ = try await call("POST", "experiments/create", body: ["name": .string(name)])
     } catch let error where Self.isAlreadyExists(error) {}
-    guard let e = try findExperiment(named: name) else {
+    guard let e = try await findExperiment(named: name) else {
       throw TrackingError.notFound(what: "experiment \"\(name)\" after creating it", hint: "check the server logs")
     }
     return e
@@ -235,48 +240,50 @@ public final class RESTTrackingStore: TrackingStore {
 
   // MARK: - Runs
 
-  public func createRun(_ creation: RunCreation) throws -> RunInfo {
+  public func createRun(_ creation: RunCreation) async throws -> RunInfo {
     var tags = creation.tags
     if !tags.contains(where: { $0.key == SystemTags.user }) { tags.append(KeyValue(SystemTags.user, creation.userId)) }
     if !tags.contains(where: { $0.key == SystemTags.sourceType }) { tags.append(KeyValue(SystemTags.sourceType, "LOCAL")) }
     if let parent = creation.parentRunId { tags.append(KeyValue(SystemTags.parentRunId, parent)) }
     try KeyValidation.validateBatch(params: [], metrics: [], tags: tags)
-    let json = try call(
+    let json = try await call(
       "POST", "runs/create",
       body: [
-        "experiment_id": creation.experimentId, "user_id": creation.userId, "run_name": creation.runName,
-        "start_time": NSNumber(value: creation.startTime ?? clock()), "tags": Self.jsonPairs(tags),
+        "experiment_id": .string(creation.experimentId), "user_id": .string(creation.userId), "run_name": .string(creation.runName),
+        "start_time": .int(Int(creation.startTime ?? clock())), "tags": Self.jsonPairs(tags),
       ])
-    return try runInfo(from: (json["run"] as? JSON)?["info"] as? JSON)
+    return try runInfo(from: json["run"]?["info"]?.objectValue)
   }
 
-  public func logBatch(runId: String, params: [KeyValue], metrics: [MetricPoint], tags: [KeyValue]) throws {
+  public func logBatch(runId: String, params: [KeyValue], metrics: [MetricPoint], tags: [KeyValue]) async throws {
     try KeyValidation.validateBatch(params: params, metrics: metrics, tags: tags)
     for chunk in chunker.chunks(params: params, metrics: metrics, tags: tags) {
-      let metricJSON: [JSON] = chunk.metrics.map {
-        ["key": $0.key, "value": Self.jsonNumber($0.value), "timestamp": NSNumber(value: $0.timestamp), "step": NSNumber(value: $0.step)]
+      let metricJSON: [JSONValue] = chunk.metrics.map { m -> JSONValue in
+        ["key": .string(m.key), "value": Self.jsonNumber(m.value), "timestamp": .int(Int(m.timestamp)), "step": .int(Int(m.step))]
       }
-      var body: JSON = ["run_id": runId]
+      var body: JSON = ["run_id": .string(runId)]
       if !chunk.params.isEmpty { body["params"] = Self.jsonPairs(chunk.params) }
       if !chunk.tags.isEmpty { body["tags"] = Self.jsonPairs(chunk.tags) }
-      if !metricJSON.isEmpty { body["metrics"] = metricJSON }
+      if !metricJSON.isEmpty { body["metrics"] = .array(metricJSON) }
       do {
-        _ = try call("POST", "runs/log-batch", body: body)
+        _ = try await call("POST", "runs/log-batch", body: body)
       } catch TrackingError.server(_, _, _, let message) where message.contains("Changing param values is not allowed") {
         throw TrackingError.paramConflict(runId: runId, key: "(see server message)", existing: "", attempted: message)
       }
     }
   }
 
-  public func logInputs(runId: String, datasets: [DatasetInput]) throws {
+  public func logInputs(runId: String, datasets: [DatasetInput]) async throws {
     guard !datasets.isEmpty else { return }
-    let items: [JSON] = datasets.map { d in
-      var dataset: JSON = ["name": d.name, "digest": d.digest, "source_type": d.sourceType, "source": d.source]
-      if let p = d.profile { dataset["profile"] = p }
-      if let s = d.schema { dataset["schema"] = s }
-      return ["tags": Self.jsonPairs(d.tags), "dataset": dataset]
+    let items: [JSONValue] = datasets.map { d in
+      var dataset: JSON = [
+        "name": .string(d.name), "digest": .string(d.digest), "source_type": .string(d.sourceType), "source": .string(d.source),
+      ]
+      if let p = d.profile { dataset["profile"] = .string(p) }
+      if let s = d.schema { dataset["schema"] = .string(s) }
+      return .object(["tags": Self.jsonPairs(d.tags), "dataset": .object(dataset)])
     }
-    _ = try call("POST", "runs/log-inputs", body: ["run_id": runId, "datasets": items])
+    _ = try await call("POST", "runs/log-inputs", body: ["run_id": .string(runId), "datasets": .array(items)])
   }
 
   /// `mlflow-artifacts:/1/<run>/artifacts` → `1/<run>/artifacts` (the proxy path).
@@ -298,9 +305,9 @@ public final class RESTTrackingStore: TrackingStore {
       .joined(separator: "/")
   }
 
-  public func logArtifact(runId: String, localURL: URL, artifactPath: String?) throws {
+  public func logArtifact(runId: String, localURL: URL, artifactPath: String?) async throws {
     if let artifactPath { try KeyValidation.validateArtifactPath(artifactPath) }
-    let info = try getRun(runId: runId).info
+    let info = try await getRun(runId: runId).info
     guard let prefix = Self.proxyPath(artifactURI: info.artifactURI) else {
       throw TrackingError.invalidInput(
         what: "run artifact URI", value: info.artifactURI,
@@ -333,23 +340,24 @@ public final class RESTTrackingStore: TrackingStore {
       guard let data = FileManager.default.contents(atPath: url.path) else {
         throw TrackingError.io(path: url.path, reason: "cannot read artifact")
       }
-      let response = try send(
-        HTTPRequest(method: "PUT", url: endpointURL, headers: ["Content-Type": "application/octet-stream"], body: data))
-      guard (200..<300).contains(response.status) else { throw serverError(response, url: endpointURL) }
+      let response = try await send(
+        HTTPRequest(method: "PUT", url: endpointURL, headers: ["Content-Type": "application/octet-stream"], body: data),
+        artifact: true)
+      guard response.isSuccess else { throw serverError(response, url: endpointURL) }
     }
   }
 
-  public func readArtifact(runId: String, path: String) throws -> Data {
+  public func readArtifact(runId: String, path: String) async throws -> Data {
     try KeyValidation.validateArtifactPath(path)
-    let info = try getRun(runId: runId).info
+    let info = try await getRun(runId: runId).info
     guard let prefix = Self.proxyPath(artifactURI: info.artifactURI) else {
       throw TrackingError.invalidInput(
         what: "run artifact URI", value: info.artifactURI,
         rule: "the server does not proxy artifacts for this experiment; start `mlflow server` with --artifacts-destination DIR")
     }
     let url = try endpoint("/api/2.0/mlflow-artifacts/artifacts/" + Self.encodeSegments(prefix + "/" + path))
-    let response = try send(HTTPRequest(method: "GET", url: url))
-    guard (200..<300).contains(response.status) else {
+    let response = try await send(HTTPRequest(method: "GET", url: url), artifact: true)
+    guard response.isSuccess else {
       if response.status == 404 {
         throw TrackingError.notFound(what: "artifact \(path) of run \(runId)", hint: "list the run's artifacts (is it a model run?)")
       }
@@ -358,157 +366,158 @@ public final class RESTTrackingStore: TrackingStore {
     return response.body
   }
 
-  public func setTerminated(runId: String, status: RunStatus, endTime: Int64?) throws {
-    var body: JSON = ["run_id": runId, "status": status.rawValue]
-    if status.isTerminal { body["end_time"] = NSNumber(value: endTime ?? clock()) }
-    _ = try call("POST", "runs/update", body: body)
+  public func setTerminated(runId: String, status: RunStatus, endTime: Int64?) async throws {
+    var body: JSON = ["run_id": .string(runId), "status": .string(status.rawValue)]
+    if status.isTerminal { body["end_time"] = .int(Int(endTime ?? clock())) }
+    _ = try await call("POST", "runs/update", body: body)
   }
 
-  public func deleteRun(runId: String) throws { _ = try call("POST", "runs/delete", body: ["run_id": runId]) }
+  public func deleteRun(runId: String) async throws { _ = try await call("POST", "runs/delete", body: ["run_id": .string(runId)]) }
 
-  public func getRun(runId: String) throws -> Run {
+  public func getRun(runId: String) async throws -> Run {
     do {
-      return try run(from: try call("GET", "runs/get", query: [("run_id", runId)])["run"] as? JSON)
+      return try run(from: try await call("GET", "runs/get", query: [("run_id", runId)])["run"]?.objectValue)
     } catch let error where Self.isNotFound(error) {
       throw TrackingError.notFound(what: "run \(runId) on \(configuration.baseURL.absoluteString)", hint: "check the run id")
     }
   }
 
-  private func search(experimentId: String, filter: String?) throws -> [Run] {
+  private func search(experimentId: String, filter: String?) async throws -> [Run] {
     var runs: [Run] = []
     var token: String?
     repeat {
       var body: JSON = [
-        "experiment_ids": [experimentId], "max_results": 1000, "run_view_type": "ACTIVE_ONLY",
+        "experiment_ids": [.string(experimentId)], "max_results": 1000, "run_view_type": "ACTIVE_ONLY",
         "order_by": ["attributes.start_time DESC"],
       ]
-      if let filter { body["filter"] = filter }
-      if let token { body["page_token"] = token }
-      let json = try call("POST", "runs/search", body: body)
-      for r in json["runs"] as? [JSON] ?? [] { runs.append(try run(from: r)) }
-      token = json["next_page_token"] as? String
+      if let filter { body["filter"] = .string(filter) }
+      if let token { body["page_token"] = .string(token) }
+      let json = try await call("POST", "runs/search", body: body)
+      for r in Self.objects(json["runs"]) { runs.append(try run(from: r)) }
+      token = json["next_page_token"]?.stringValue
     } while token?.isEmpty == false
     return runs
   }
 
-  public func searchRuns(experimentId: String) throws -> [Run] { try search(experimentId: experimentId, filter: nil) }
+  public func searchRuns(experimentId: String) async throws -> [Run] { try await search(experimentId: experimentId, filter: nil) }
 
-  public func findRuns(experimentId: String, tag key: String, value: String) throws -> [Run] {
+  public func findRuns(experimentId: String, tag key: String, value: String) async throws -> [Run] {
     if value.contains("'") || key.contains("`") {
-      return try searchRuns(experimentId: experimentId).filter { $0.tags[key] == value }
+      return try await searchRuns(experimentId: experimentId).filter { $0.tags[key] == value }
     }
-    return try search(experimentId: experimentId, filter: "tags.`\(key)` = '\(value)'")
+    return try await search(experimentId: experimentId, filter: "tags.`\(key)` = '\(value)'")
   }
 
-  public func metricHistory(runId: String, key: String) throws -> [MetricPoint] {
+  public func metricHistory(runId: String, key: String) async throws -> [MetricPoint] {
     var points: [MetricPoint] = []
     var token: String?
     repeat {
       var query = [("run_id", runId), ("metric_key", key), ("max_results", "25000")]
       if let token { query.append(("page_token", token)) }
-      let json = try call("GET", "metrics/get-history", query: query)
-      for m in json["metrics"] as? [JSON] ?? [] {
+      let json = try await call("GET", "metrics/get-history", query: query)
+      for m in Self.objects(json["metrics"]) {
         points.append(
           MetricPoint(
             key: key, value: Self.double(m["value"]) ?? .nan, timestamp: Self.int64(m["timestamp"]) ?? 0,
             step: Self.int64(m["step"]) ?? 0))
       }
-      token = json["next_page_token"] as? String
+      token = json["next_page_token"]?.stringValue
     } while token?.isEmpty == false
     return points
   }
 
-  public func listArtifacts(runId: String, path: String?) throws -> [ArtifactEntry] {
+  public func listArtifacts(runId: String, path: String?) async throws -> [ArtifactEntry] {
     var query = [("run_id", runId)]
     if let path { query.append(("path", path)) }
-    let json = try call("GET", "artifacts/list", query: query)
-    return (json["files"] as? [JSON] ?? []).compactMap { f in
-      guard let p = f["path"] as? String else { return nil }
-      return ArtifactEntry(path: p, isDirectory: f["is_dir"] as? Bool ?? false, fileSize: Self.int64(f["file_size"]))
+    let json = try await call("GET", "artifacts/list", query: query)
+    return (Self.objects(json["files"])).compactMap { f in
+      guard let p = f["path"]?.stringValue else { return nil }
+      return ArtifactEntry(path: p, isDirectory: f["is_dir"]?.boolValue ?? false, fileSize: Self.int64(f["file_size"]))
     }.sorted { $0.path < $1.path }
   }
 
   // MARK: - Registry
 
-  public func findRegisteredModel(named name: String) throws -> RegisteredModel? {
+  public func findRegisteredModel(named name: String) async throws -> RegisteredModel? {
     try KeyValidation.validateModelName(name)
     do {
-      let json = try call("GET", "registered-models/get", query: [("name", name)])
-      guard let m = json["registered_model"] as? JSON else {
+      let json = try await call("GET", "registered-models/get", query: [("name", name)])
+      guard let m = json["registered_model"]?.objectValue else {
         throw TrackingError.badResponse(url: configuration.baseURL.absoluteString, reason: "no registered_model")
       }
       var aliases: [String: Int] = [:]
-      for a in m["aliases"] as? [JSON] ?? [] {
-        if let alias = a["alias"] as? String, let v = Self.int64(a["version"]) { aliases[alias] = Int(v) }
+      for a in Self.objects(m["aliases"]) {
+        if let alias = a["alias"]?.stringValue, let v = Self.int64(a["version"]) { aliases[alias] = Int(v) }
       }
       return RegisteredModel(
-        name: m["name"] as? String ?? name, description: m["description"] as? String ?? "", tags: Self.pairs(m["tags"]),
+        name: m["name"]?.stringValue ?? name, description: m["description"]?.stringValue ?? "", tags: Self.pairs(m["tags"]),
         aliases: aliases)
     } catch let error where Self.isNotFound(error) {
       return nil
     }
   }
 
-  public func registeredModelNames() throws -> [String] {
+  public func registeredModelNames() async throws -> [String] {
     var names: [String] = []
     var token: String?
     repeat {
       var query = [("max_results", "1000")]
       if let token { query.append(("page_token", token)) }
-      let json = try call("GET", "registered-models/search", query: query)
-      for m in json["registered_models"] as? [JSON] ?? [] { if let n = m["name"] as? String { names.append(n) } }
-      token = json["next_page_token"] as? String
+      let json = try await call("GET", "registered-models/search", query: query)
+      for m in Self.objects(json["registered_models"]) { if let n = m["name"]?.stringValue { names.append(n) } }
+      token = json["next_page_token"]?.stringValue
     } while token?.isEmpty == false
     return names.sorted()
   }
 
-  public func registeredModel(named name: String) throws -> RegisteredModel {
-    if let m = try findRegisteredModel(named: name) { return m }
+  public func registeredModel(named name: String) async throws -> RegisteredModel {
+    if let m = try await findRegisteredModel(named: name) { return m }
     do {
-      _ = try call("POST", "registered-models/create", body: ["name": name])
+      _ = try await call("POST", "registered-models/create", body: ["name": .string(name)])
     } catch let error where Self.isAlreadyExists(error) {}
-    guard let m = try findRegisteredModel(named: name) else {
+    guard let m = try await findRegisteredModel(named: name) else {
       throw TrackingError.notFound(what: "registered model \"\(name)\" after creating it", hint: "check the server logs")
     }
     return m
   }
 
-  public func setRegisteredModelTag(name: String, key: String, value: String) throws {
+  public func setRegisteredModelTag(name: String, key: String, value: String) async throws {
     try KeyValidation.validateKey(key, kind: "registered model tag")
-    _ = try call("POST", "registered-models/set-tag", body: ["name": name, "key": key, "value": value])
+    _ = try await call("POST", "registered-models/set-tag", body: ["name": .string(name), "key": .string(key), "value": .string(value)])
   }
 
   public func createModelVersion(
     name: String, runId: String, artifactPath: String, tags: [KeyValue], description: String
-  ) throws -> ModelVersion {
+  ) async throws -> ModelVersion {
     try KeyValidation.validateArtifactPath(artifactPath)
-    _ = try registeredModel(named: name)
-    let json = try call(
+    _ = try await registeredModel(named: name)
+    let json = try await call(
       "POST", "model-versions/create",
       body: [
-        "name": name, "source": "runs:/\(runId)/\(artifactPath)", "run_id": runId, "description": description,
+        "name": .string(name), "source": .string("runs:/\(runId)/\(artifactPath)"), "run_id": .string(runId),
+        "description": .string(description),
         "tags": Self.jsonPairs(tags),
       ])
-    var version = try modelVersion(from: json["model_version"] as? JSON)
+    var version = try modelVersion(from: json["model_version"]?.objectValue)
     var polls = 0
     while version.status == "PENDING_REGISTRATION" && polls < 60 {
-      sleep(0.5)
+      try await sleep(0.5)
       polls += 1
-      version = try modelVersion(name: name, version: version.version)
+      version = try await modelVersion(name: name, version: version.version)
     }
     return version
   }
 
-  public func modelVersion(name: String, version: Int) throws -> ModelVersion {
+  public func modelVersion(name: String, version: Int) async throws -> ModelVersion {
     do {
-      let json = try call("GET", "model-versions/get", query: [("name", name), ("version", String(version))])
-      return try modelVersion(from: json["model_version"] as? JSON)
+      let json = try await call("GET", "model-versions/get", query: [("name", name), ("version", String(version))])
+      return try modelVersion(from: json["model_version"]?.objectValue)
     } catch let error where Self.isNotFound(error) {
       throw TrackingError.notFound(what: "version \(version) of model \"\(name)\"", hint: "list versions with modelVersions(name:)")
     }
   }
 
-  public func modelVersions(name: String) throws -> [ModelVersion] {
+  public func modelVersions(name: String) async throws -> [ModelVersion] {
     try KeyValidation.validateModelName(name)
     let quoted = name.contains("'") ? "\"\(name)\"" : "'\(name)'"
     var versions: [ModelVersion] = []
@@ -516,12 +525,12 @@ public final class RESTTrackingStore: TrackingStore {
     repeat {
       var query = [("filter", "name=\(quoted)"), ("max_results", "10000")]
       if let token { query.append(("page_token", token)) }
-      let json = try call("GET", "model-versions/search", query: query)
-      for v in json["model_versions"] as? [JSON] ?? [] { versions.append(try modelVersion(from: v)) }
-      token = json["next_page_token"] as? String
+      let json = try await call("GET", "model-versions/search", query: query)
+      for v in Self.objects(json["model_versions"]) { versions.append(try modelVersion(from: v)) }
+      token = json["next_page_token"]?.stringValue
     } while token?.isEmpty == false
     // The search answer omits aliases on some versions: fill them from the registered model.
-    let aliases = try findRegisteredModel(named: name)?.aliases ?? [:]
+    let aliases = try await findRegisteredModel(named: name)?.aliases ?? [:]
     return versions.map { v in
       var v = v
       v.aliases = aliases.filter { $0.value == v.version }.map(\.key).sorted()
@@ -529,29 +538,33 @@ public final class RESTTrackingStore: TrackingStore {
     }.sorted { $0.version < $1.version }
   }
 
-  public func setModelVersionTag(name: String, version: Int, key: String, value: String) throws {
+  public func setModelVersionTag(name: String, version: Int, key: String, value: String) async throws {
     try KeyValidation.validateKey(key, kind: "model version tag")
-    _ = try call(
-      "POST", "model-versions/set-tag", body: ["name": name, "version": String(version), "key": key, "value": value])
+    _ = try await call(
+      "POST", "model-versions/set-tag", body: [
+        "name": .string(name), "version": .string(String(version)), "key": .string(key), "value": .string(value),
+      ])
   }
 
-  public func setAlias(name: String, alias: String, version: Int) throws {
+  public func setAlias(name: String, alias: String, version: Int) async throws {
     try KeyValidation.validateAlias(alias)
-    _ = try call("POST", "registered-models/alias", body: ["name": name, "alias": alias, "version": String(version)])
+    _ = try await call("POST", "registered-models/alias", body: [
+      "name": .string(name), "alias": .string(alias), "version": .string(String(version)),
+    ])
   }
 
-  public func deleteAlias(name: String, alias: String) throws {
+  public func deleteAlias(name: String, alias: String) async throws {
     try KeyValidation.validateAlias(alias)
     do {
-      _ = try call("DELETE", "registered-models/alias", body: ["name": name, "alias": alias])
+      _ = try await call("DELETE", "registered-models/alias", body: ["name": .string(name), "alias": .string(alias)])
     } catch let error where Self.isNotFound(error) {}
   }
 
-  public func modelVersion(name: String, alias: String) throws -> ModelVersion? {
+  public func modelVersion(name: String, alias: String) async throws -> ModelVersion? {
     try KeyValidation.validateAlias(alias)
     do {
-      let json = try call("GET", "registered-models/alias", query: [("name", name), ("alias", alias)])
-      return try modelVersion(from: json["model_version"] as? JSON)
+      let json = try await call("GET", "registered-models/alias", query: [("name", name), ("alias", alias)])
+      return try modelVersion(from: json["model_version"]?.objectValue)
     } catch let error where Self.isNotFound(error) {
       return nil
     }

@@ -54,10 +54,10 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
 
   // MARK: - Experiments
 
-  public func experiment(named name: String) throws -> Experiment {
+  public func experiment(named name: String) async throws -> Experiment {
     if isOffline { return try localExperiment(named: name) }
     do {
-      let e = try remote.experiment(named: name)
+      let e = try await remote.experiment(named: name)
       lock.withLock { remoteExperimentNames[e.experimentId] = name }
       return e
     } catch let error as TrackingError where error.isUnreachable {
@@ -66,9 +66,9 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
     }
   }
 
-  public func findExperiment(named name: String) throws -> Experiment? {
+  public func findExperiment(named name: String) async throws -> Experiment? {
     if isOffline { return try local.findExperiment(named: name) }
-    do { return try remote.findExperiment(named: name) } catch let error as TrackingError where error.isUnreachable {
+    do { return try await remote.findExperiment(named: name) } catch let error as TrackingError where error.isUnreachable {
       goOffline()
       return try local.findExperiment(named: name)
     }
@@ -84,7 +84,7 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
     return c
   }
 
-  private func createLocalRun(_ creation: RunCreation) throws -> RunInfo {
+  private func createLocalRun(_ creation: RunCreation) async throws -> RunInfo {
     var c = creation
     let name: String
     if let n = lock.withLock({ localExperimentNames[c.experimentId] }) {
@@ -109,80 +109,80 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
     return info
   }
 
-  public func createRun(_ creation: RunCreation) throws -> RunInfo {
+  public func createRun(_ creation: RunCreation) async throws -> RunInfo {
     let c = withRunKey(creation)
-    if isOffline || isLocalExperiment(c.experimentId) { return try createLocalRun(c) }
-    do { return try remote.createRun(c) } catch let error as TrackingError where error.isUnreachable {
+    if isOffline || isLocalExperiment(c.experimentId) { return try await createLocalRun(c) }
+    do { return try await remote.createRun(c) } catch let error as TrackingError where error.isUnreachable {
       goOffline()
-      return try createLocalRun(c)
+      return try await createLocalRun(c)
     }
   }
 
   private func store(for runId: String) -> any TrackingStore { isLocalRun(runId) ? local : remote }
 
-  public func logBatch(runId: String, params: [KeyValue], metrics: [MetricPoint], tags: [KeyValue]) throws {
-    try store(for: runId).logBatch(runId: runId, params: params, metrics: metrics, tags: tags)
+  public func logBatch(runId: String, params: [KeyValue], metrics: [MetricPoint], tags: [KeyValue]) async throws {
+    try await store(for: runId).logBatch(runId: runId, params: params, metrics: metrics, tags: tags)
   }
-  public func logInputs(runId: String, datasets: [DatasetInput]) throws {
-    try store(for: runId).logInputs(runId: runId, datasets: datasets)
+  public func logInputs(runId: String, datasets: [DatasetInput]) async throws {
+    try await store(for: runId).logInputs(runId: runId, datasets: datasets)
   }
-  public func logArtifact(runId: String, localURL: URL, artifactPath: String?) throws {
-    try store(for: runId).logArtifact(runId: runId, localURL: localURL, artifactPath: artifactPath)
+  public func logArtifact(runId: String, localURL: URL, artifactPath: String?) async throws {
+    try await store(for: runId).logArtifact(runId: runId, localURL: localURL, artifactPath: artifactPath)
   }
-  public func setTerminated(runId: String, status: RunStatus, endTime: Int64?) throws {
-    try store(for: runId).setTerminated(runId: runId, status: status, endTime: endTime)
+  public func setTerminated(runId: String, status: RunStatus, endTime: Int64?) async throws {
+    try await store(for: runId).setTerminated(runId: runId, status: status, endTime: endTime)
   }
-  public func deleteRun(runId: String) throws { try store(for: runId).deleteRun(runId: runId) }
-  public func getRun(runId: String) throws -> Run { try store(for: runId).getRun(runId: runId) }
-  public func searchRuns(experimentId: String) throws -> [Run] {
-    try (isLocalExperiment(experimentId) ? local : remote).searchRuns(experimentId: experimentId)
+  public func deleteRun(runId: String) async throws { try await store(for: runId).deleteRun(runId: runId) }
+  public func getRun(runId: String) async throws -> Run { try await store(for: runId).getRun(runId: runId) }
+  public func searchRuns(experimentId: String) async throws -> [Run] {
+    try await (isLocalExperiment(experimentId) ? local : remote).searchRuns(experimentId: experimentId)
   }
-  public func findRuns(experimentId: String, tag key: String, value: String) throws -> [Run] {
-    try (isLocalExperiment(experimentId) ? local : remote).findRuns(experimentId: experimentId, tag: key, value: value)
+  public func findRuns(experimentId: String, tag key: String, value: String) async throws -> [Run] {
+    try await (isLocalExperiment(experimentId) ? local : remote).findRuns(experimentId: experimentId, tag: key, value: value)
   }
-  public func readArtifact(runId: String, path: String) throws -> Data {
-    try store(for: runId).readArtifact(runId: runId, path: path)
+  public func readArtifact(runId: String, path: String) async throws -> Data {
+    try await store(for: runId).readArtifact(runId: runId, path: path)
   }
-  public func metricHistory(runId: String, key: String) throws -> [MetricPoint] {
-    try store(for: runId).metricHistory(runId: runId, key: key)
+  public func metricHistory(runId: String, key: String) async throws -> [MetricPoint] {
+    try await store(for: runId).metricHistory(runId: runId, key: key)
   }
-  public func listArtifacts(runId: String, path: String?) throws -> [ArtifactEntry] {
-    try store(for: runId).listArtifacts(runId: runId, path: path)
+  public func listArtifacts(runId: String, path: String?) async throws -> [ArtifactEntry] {
+    try await store(for: runId).listArtifacts(runId: runId, path: path)
   }
 
   // MARK: - Registry (server only)
 
-  public func registeredModel(named name: String) throws -> RegisteredModel { try remote.registeredModel(named: name) }
-  public func findRegisteredModel(named name: String) throws -> RegisteredModel? {
-    try remote.findRegisteredModel(named: name)
+  public func registeredModel(named name: String) async throws -> RegisteredModel { try await remote.registeredModel(named: name) }
+  public func findRegisteredModel(named name: String) async throws -> RegisteredModel? {
+    try await remote.findRegisteredModel(named: name)
   }
-  public func registeredModelNames() throws -> [String] { try remote.registeredModelNames() }
-  public func setRegisteredModelTag(name: String, key: String, value: String) throws {
-    try remote.setRegisteredModelTag(name: name, key: key, value: value)
+  public func registeredModelNames() async throws -> [String] { try await remote.registeredModelNames() }
+  public func setRegisteredModelTag(name: String, key: String, value: String) async throws {
+    try await remote.setRegisteredModelTag(name: name, key: key, value: value)
   }
   public func createModelVersion(
     name: String, runId: String, artifactPath: String, tags: [KeyValue], description: String
-  ) throws -> ModelVersion {
+  ) async throws -> ModelVersion {
     if isLocalRun(runId) {
       throw TrackingError.registryState(
         model: name, reason: "run \(runId) is queued offline; run `workbench sync` before registering it")
     }
-    return try remote.createModelVersion(
+    return try await remote.createModelVersion(
       name: name, runId: runId, artifactPath: artifactPath, tags: tags, description: description)
   }
-  public func modelVersion(name: String, version: Int) throws -> ModelVersion {
-    try remote.modelVersion(name: name, version: version)
+  public func modelVersion(name: String, version: Int) async throws -> ModelVersion {
+    try await remote.modelVersion(name: name, version: version)
   }
-  public func modelVersions(name: String) throws -> [ModelVersion] { try remote.modelVersions(name: name) }
-  public func setModelVersionTag(name: String, version: Int, key: String, value: String) throws {
-    try remote.setModelVersionTag(name: name, version: version, key: key, value: value)
+  public func modelVersions(name: String) async throws -> [ModelVersion] { try await remote.modelVersions(name: name) }
+  public func setModelVersionTag(name: String, version: Int, key: String, value: String) async throws {
+    try await remote.setModelVersionTag(name: name, version: version, key: key, value: value)
   }
-  public func setAlias(name: String, alias: String, version: Int) throws {
-    try remote.setAlias(name: name, alias: alias, version: version)
+  public func setAlias(name: String, alias: String, version: Int) async throws {
+    try await remote.setAlias(name: name, alias: alias, version: version)
   }
-  public func deleteAlias(name: String, alias: String) throws { try remote.deleteAlias(name: name, alias: alias) }
-  public func modelVersion(name: String, alias: String) throws -> ModelVersion? {
-    try remote.modelVersion(name: name, alias: alias)
+  public func deleteAlias(name: String, alias: String) async throws { try await remote.deleteAlias(name: name, alias: alias) }
+  public func modelVersion(name: String, alias: String) async throws -> ModelVersion? {
+    try await remote.modelVersion(name: name, alias: alias)
   }
 
   // MARK: - Sync
@@ -208,7 +208,7 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
   /// first, parents before children. Safe to call again after a crash or a connection loss mid-way.
   /// Runs recorded for another server stay queued (`otherServer`) unless `retarget` is true.
   @discardableResult
-  public func sync(includeUnfinished: Bool = false, retarget: Bool = false) throws -> SyncReport {
+  public func sync(includeUnfinished: Bool = false, retarget: Bool = false) async throws -> SyncReport {
     var report = SyncReport()
     let pending = try lock.withLock { try queue.load() }
     let here = target
@@ -222,9 +222,9 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
         report.stillRunning.append(item.localRunId)
         continue
       }
-      let (remoteId, fresh) = try replay(item, localRun)
+      let (remoteId, fresh) = try await replay(item, localRun)
       if fresh { report.replayed[item.localRunId] = remoteId } else { report.alreadyPresent[item.localRunId] = remoteId }
-      try local.setTags(runId: item.localRunId, [KeyValue(Self.syncedRunIdTag, remoteId)])
+      try await local.setTags(runId: item.localRunId, [KeyValue(Self.syncedRunIdTag, remoteId)])
       try lock.withLock {
         var current = try queue.load()
         current.removeAll { $0.localRunId == item.localRunId }
@@ -237,11 +237,11 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
   }
 
   /// Sends one run; returns (server run id, whether it was sent now).
-  private func replay(_ item: PendingRun, _ run: Run) throws -> (String, Bool) {
-    let experiment = try remote.experiment(named: item.experimentName)
-    if let existing = try remote.findRun(experimentId: experiment.experimentId, tag: SystemTags.runKey, value: item.runKey) {
+  private func replay(_ item: PendingRun, _ run: Run) async throws -> (String, Bool) {
+    let experiment = try await remote.experiment(named: item.experimentName)
+    if let existing = try await remote.findRun(experimentId: experiment.experimentId, tag: SystemTags.runKey, value: item.runKey) {
       if existing.tags[SystemTags.replayComplete] == "true" { return (existing.runId, false) }
-      try remote.deleteRun(runId: existing.runId)  // half-replayed by a crashed sync: start over
+      try await remote.deleteRun(runId: existing.runId)  // half-replayed by a crashed sync: start over
     }
     var parent: String?
     if let localParent = run.parentRunId {
@@ -252,19 +252,19 @@ public final class ResilientTrackingStore: TrackingStore, @unchecked Sendable {
     let creation = RunCreation(
       experimentId: experiment.experimentId, runName: run.info.runName, userId: run.info.userId,
       startTime: run.info.startTime, parentRunId: parent, tags: [KeyValue(SystemTags.runKey, item.runKey)])
-    let info = try remote.createRun(creation)
+    let info = try await remote.createRun(creation)
     var metrics: [MetricPoint] = []
     for key in run.metrics.keys.sorted() { metrics += try local.metricHistory(runId: run.runId, key: key) }
     let params = run.params.keys.sorted().map { KeyValue($0, run.params[$0] ?? "") }
     let tags = run.tags.keys.sorted().filter { !skipped.contains($0) }.map { KeyValue($0, run.tags[$0] ?? "") }
-    try remote.logBatch(runId: info.runId, params: params, metrics: metrics, tags: tags)
-    if !run.inputs.isEmpty { try remote.logInputs(runId: info.runId, datasets: run.inputs) }
+    try await remote.logBatch(runId: info.runId, params: params, metrics: metrics, tags: tags)
+    if !run.inputs.isEmpty { try await remote.logInputs(runId: info.runId, datasets: run.inputs) }
     let artifacts = local.artifactDirectory(runId: run.runId)
     if let artifacts, !((try? FileManager.default.contentsOfDirectory(atPath: artifacts.path)) ?? []).isEmpty {
-      try remote.logArtifact(runId: info.runId, localURL: artifacts, artifactPath: nil)
+      try await remote.logArtifact(runId: info.runId, localURL: artifacts, artifactPath: nil)
     }
-    try remote.setTerminated(runId: info.runId, status: run.info.status, endTime: run.info.endTime)
-    try remote.setTags(runId: info.runId, [KeyValue(SystemTags.replayComplete, "true")])
+    try await remote.setTerminated(runId: info.runId, status: run.info.status, endTime: run.info.endTime)
+    try await remote.setTags(runId: info.runId, [KeyValue(SystemTags.replayComplete, "true")])
     return (info.runId, true)
   }
 }

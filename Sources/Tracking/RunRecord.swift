@@ -57,29 +57,29 @@ extension TrackingStore {
   /// is an error (`runInProgress`), nothing is touched.
   /// `checkpoint` is called once params, metrics and inputs are logged, before artifacts and FINISHED.
   @discardableResult
-  public func record(_ record: RunRecord, checkpoint: (RunInfo) throws -> Void = { _ in }) throws -> (info: RunInfo, reused: Bool) {
-    let experiment = try experiment(named: record.experimentName)
+  public func record(_ record: RunRecord, checkpoint: (RunInfo) async throws -> Void = { _ in }) async throws -> (info: RunInfo, reused: Bool) {
+    let experiment = try await experiment(named: record.experimentName)
     var tags = record.tags
     if let key = record.runKey {
-      let existing = try findRuns(experimentId: experiment.experimentId, tag: SystemTags.runKey, value: key)
+      let existing = try await findRuns(experimentId: experiment.experimentId, tag: SystemTags.runKey, value: key)
       if let done = existing.first(where: { $0.info.status == .finished }) { return (done.info, true) }
-      let retired = try retireUnfinished(existing)
+      let retired = try await retireUnfinished(existing)
       tags.append(KeyValue(SystemTags.runKey, key))
       if !retired.isEmpty { tags.append(KeyValue(SystemTags.replaces, retired.joined(separator: ","))) }
     }
     tags.append(KeyValue(SystemTags.writer, ProcessIdentity.current.description))
-    let info = try createRun(
+    let info = try await createRun(
       RunCreation(
         experimentId: experiment.experimentId, runName: record.runName, userId: record.userId,
         startTime: record.startTime, parentRunId: record.parentRunId, tags: tags))
     do {
-      try logBatch(runId: info.runId, params: record.params, metrics: record.metrics, tags: [])
-      if !record.datasets.isEmpty { try logInputs(runId: info.runId, datasets: record.datasets) }
-      try checkpoint(info)
-      for (url, path) in record.artifacts { try logArtifact(runId: info.runId, localURL: url, artifactPath: path) }
-      try setTerminated(runId: info.runId, status: .finished, endTime: record.endTime)
+      try await logBatch(runId: info.runId, params: record.params, metrics: record.metrics, tags: [])
+      if !record.datasets.isEmpty { try await logInputs(runId: info.runId, datasets: record.datasets) }
+      try await checkpoint(info)
+      for (url, path) in record.artifacts { try await logArtifact(runId: info.runId, localURL: url, artifactPath: path) }
+      try await setTerminated(runId: info.runId, status: .finished, endTime: record.endTime)
     } catch {
-      try? setTerminated(runId: info.runId, status: .failed, endTime: record.endTime)
+      try? await setTerminated(runId: info.runId, status: .failed, endTime: record.endTime)
       throw error
     }
     var finished = info
@@ -90,7 +90,7 @@ extension TrackingStore {
   /// Marks KILLED and deletes runs (of one run key) that never finished; returns their ids. Throws
   /// `runInProgress` when one is RUNNING under a live writer on this host (or started less than a day ago on
   /// another host, where liveness cannot be checked).
-  public func retireUnfinished(_ runs: [Run], now: Int64 = systemMillisecondClock()) throws -> [String] {
+  public func retireUnfinished(_ runs: [Run], now: Int64 = systemMillisecondClock()) async throws -> [String] {
     for run in runs where run.info.status == .running {
       let writer = run.tags[SystemTags.writer].flatMap(ProcessIdentity.init)
       guard let writer else { continue }  // written before writers were recorded: nobody to wait for
@@ -99,8 +99,8 @@ extension TrackingStore {
     }
     var retired: [String] = []
     for run in runs where run.info.status != .finished {
-      if !run.info.status.isTerminal { try setTerminated(runId: run.runId, status: .killed, endTime: nil) }
-      try deleteRun(runId: run.runId)
+      if !run.info.status.isTerminal { try await setTerminated(runId: run.runId, status: .killed, endTime: nil) }
+      try await deleteRun(runId: run.runId)
       retired.append(run.runId)
     }
     return retired

@@ -54,13 +54,13 @@ struct TrackingCommandError: Error, CustomStringConvertible {
 }
 
 /// Runs a tracking call, turning its errors into messages without secrets.
-func tracking<T>(_ environment: [String: String], _ body: () throws -> T) throws -> T {
-  do { return try body() } catch let e as TrackingCommandError { throw e } catch let e as ValidationError { throw e } catch {
+func tracking<T>(_ environment: [String: String], _ body: () async throws -> T) async throws -> T {
+  do { return try await body() } catch let e as TrackingCommandError { throw e } catch let e as ValidationError { throw e } catch {
     throw TrackingCommandError(TrackingSupport.message(error, environment: environment))
   }
 }
 
-struct Runs: ParsableCommand {
+struct Runs: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "List tracked runs with their key metrics (newest first).",
     discussion: "Open the store in the MLflow UI with `MLFLOW_ALLOW_FILE_STORE=true mlflow ui --backend-store-uri ./mlruns`.")
@@ -69,7 +69,7 @@ struct Runs: ParsableCommand {
   @Option(help: "Experiment name (default: every experiment of a file store).") var experiment: String?
   @Flag(help: "Machine-readable output.") var json = false
 
-  func run() throws {
+  func run() async throws {
     let env = store.environment
     if let folder = TrackingSupport.fileRoot(store.resolved), !FileManager.default.fileExists(atPath: folder) {
       if json { printOut("[]") } else { printOut("no runs: no MLflow file store at \(store.display)") }
@@ -78,19 +78,19 @@ struct Runs: ParsableCommand {
     let s = try store.open()
     var names: [String] = []
     if let experiment { names = [experiment] } else if let root = TrackingSupport.fileRoot(store.resolved) {
-      names = Self.fileStoreExperiments(root)
+      names = FileTrackingStore.activeExperimentNames(root: root)
     } else {
       throw ValidationError("--experiment is required with a tracking server")
     }
     var rows: [(experiment: Experiment, run: Tracking.Run)] = []
-    try tracking(env) {
+    try await tracking(env) {
       for name in names {
-        guard let e = try s.findExperiment(named: name) else {
+        guard let e = try await s.findExperiment(named: name) else {
           if experiment != nil { throw TrackingCommandError("no experiment \"\(name)\" in \(store.display)") }
           continue
         }
         // Newest first, each parent followed by its child runs (sweep trials).
-        let runs = try s.searchRuns(experimentId: e.experimentId)
+        let runs = try await s.searchRuns(experimentId: e.experimentId)
         let ids = Set(runs.map(\.runId))
         for r in runs where r.parentRunId.map({ !ids.contains($0) }) ?? true {
           rows.append((e, r))
@@ -142,30 +142,9 @@ struct Runs: ParsableCommand {
     keys += all.filter { $0.hasPrefix("cv_") && $0.hasSuffix("_mean") }.sorted()
     return Array(keys.prefix(6))
   }
-
-  /// Names of the active experiments of a file store (from each `<id>/meta.yaml`).
-  static func fileStoreExperiments(_ root: String) -> [String] {
-    let fm = FileManager.default
-    let ids = ((try? fm.contentsOfDirectory(atPath: root)) ?? []).filter { Int($0) != nil }.sorted { (Int($0) ?? 0) < (Int($1) ?? 0) }
-    return ids.compactMap { id in
-      guard let text = try? String(contentsOfFile: "\(root)/\(id)/meta.yaml", encoding: .utf8) else { return nil }
-      var name: String?, active = true
-      for line in text.split(separator: "\n") {
-        if line.hasPrefix("name:") { name = Self.unquote(line.dropFirst(5)) }
-        if line.hasPrefix("lifecycle_stage:") { active = Self.unquote(line.dropFirst(16)) == "active" }
-      }
-      return active ? name : nil
-    }
-  }
-
-  static func unquote(_ s: Substring) -> String {
-    var t = s.trimmingCharacters(in: .whitespaces)
-    if t.count >= 2, let f = t.first, f == "\"" || f == "'", t.last == f { t = String(t.dropFirst().dropLast()) }
-    return t.replacingOccurrences(of: "\\\"", with: "\"")
-  }
 }
 
-struct Sync: ParsableCommand {
+struct Sync: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Replay runs queued while the tracking server was unreachable (idempotent: each run lands once).",
     discussion: "Each queued run remembers the server it was meant for; runs recorded for another server stay queued unless --retarget is given.")
@@ -173,7 +152,7 @@ struct Sync: ParsableCommand {
   @OptionGroup var store: TrackingArguments
   @Flag(help: "Send runs queued for another server to this one instead.") var retarget = false
 
-  func run() throws {
+  func run() async throws {
     let env = store.environment
     guard TrackingSupport.isRemote(store.resolved) else {
       throw ValidationError("sync needs a tracking server: pass --uri http(s)://host:port or set MLFLOW_TRACKING_URI (got \(store.display))")
@@ -183,12 +162,12 @@ struct Sync: ParsableCommand {
       printOut("nothing to sync: no offline queue at \(queue.path)")
       return
     }
-    let report = try tracking(env) { () throws -> ResilientTrackingStore.SyncReport in
+    let report = try await tracking(env) { () async throws -> ResilientTrackingStore.SyncReport in
       guard let s = try TrackingSupport.open(uri: store.resolved, environment: env, offlineRoot: store.offlineRoot) as? ResilientTrackingStore else {
         throw TrackingCommandError("cannot open the offline queue")
       }
       if try s.pendingRuns().isEmpty { return ResilientTrackingStore.SyncReport() }
-      return try s.sync(retarget: retarget)
+      return try await s.sync(retarget: retarget)
     }
     let t = Terminal.standardOutput
     if report.replayed.isEmpty && report.alreadyPresent.isEmpty && report.stillRunning.isEmpty && report.otherServer.isEmpty {
@@ -209,7 +188,7 @@ struct Sync: ParsableCommand {
   }
 }
 
-struct Promote: ParsableCommand {
+struct Promote: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Register a run's model as a new version; move the champion alias only if it beats the champion on a held-out metric.")
 
@@ -232,13 +211,13 @@ struct Promote: ParsableCommand {
     guard margin.isFinite, margin >= 0 else { throw ValidationError("--margin must be ≥ 0") }
   }
 
-  func run() throws {
+  func run() async throws {
     let env = store.environment
     let s = try store.open()
     let dir = direction.flatMap(MetricDirection.init(rawValue:)) ?? TrackingSupport.defaultDirection(for: metric)
-    let outcome = try tracking(env) {
+    let outcome = try await tracking(env) {
       let rule = try PromotionRule(metric: metric, direction: dir, margin: margin)
-      return try ModelPromoter(store: s, modelName: model, alias: alias, rule: rule).promote(runId: runId, artifactPath: "model")
+      return try await ModelPromoter(store: s, modelName: model, alias: alias, rule: rule).promote(runId: runId, artifactPath: "model")
     }
     let d = outcome.decision
     let decision = outcome.notCompared != nil ? "not_compared" : d.promote ? "promoted" : "rejected"
@@ -265,7 +244,7 @@ struct Promote: ParsableCommand {
   }
 }
 
-struct Rollback: ParsableCommand {
+struct Rollback: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Move the champion alias back to the previous champion.")
 
@@ -273,11 +252,11 @@ struct Rollback: ParsableCommand {
   @Option(help: "Registered model name.") var model: String
   @Option(help: "The alias to move back.") var alias: String = "champion"
 
-  func run() throws {
+  func run() async throws {
     let env = store.environment
     let s = try store.open()
-    let r = try tracking(env) {
-      try ModelPromoter(store: s, modelName: model, alias: alias, rule: try PromotionRule(metric: "test_roc_auc")).rollback()
+    let r = try await tracking(env) {
+      try await ModelPromoter(store: s, modelName: model, alias: alias, rule: try PromotionRule(metric: "test_roc_auc")).rollback()
     }
     printOut("rolled back \(model): \(alias) → version \(r.to) (was \(r.from))")
   }

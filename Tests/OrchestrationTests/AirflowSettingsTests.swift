@@ -6,7 +6,7 @@ import WorkbookModel
 @Suite("Airflow export settings")
 struct AirflowSettingsTests {
   func settings(_ yaml: String) throws(Diagnostics) -> AirflowSettings {
-    let node = try SpecNode.parse(yaml, file: "w.yaml")
+    let node = try YAMLReader.parse(yaml, file: "w.yaml")
     return try AirflowSettings.parse(node["orchestration"])
   }
 

@@ -19,7 +19,7 @@ struct FileStoreFixture {
     name: "split.test", digest: "9e8d7c6b", source: "{\"uri\": \"workbench://parivision/split.test\"}",
     tags: [KeyValue(SystemTags.datasetContext, HeldOutData.context)])
 
-  init(root: URL, scratch: URL) throws {
+  init(root: URL, scratch: URL) async throws {
     let clock = SteppingClock()
     store = try FileTrackingStore(root: root, clock: clock.closure)
     experiment = try store.experiment(named: "parivision")
@@ -82,9 +82,9 @@ struct FileStoreFixture {
     // Registry: trial-0 becomes champion (v1), trial-1 is weaker (v2, rejected), final is stronger (v3).
     let promoter = try ModelPromoter(
       store: store, modelName: "parivision", rule: PromotionRule(metric: "test_auc", direction: .higherIsBetter, margin: 0.01))
-    _ = try promoter.promote(runId: trials[0].runId)
-    _ = try promoter.promote(runId: trials[1].runId)
-    _ = try promoter.promote(runId: final.runId)
+    _ = try await promoter.promote(runId: trials[0].runId)
+    _ = try await promoter.promote(runId: trials[1].runId)
+    _ = try await promoter.promote(runId: final.runId)
     championRunId = final.runId
   }
 }

@@ -5,10 +5,10 @@ import Testing
 @testable import Tracking
 
 @Suite struct FileTrackingStoreTests {
-  @Test func writesMLflowLayoutByteForByte() throws {
+  @Test func writesMLflowLayoutByteForByte() async throws {
     let dir = try makeTemporaryDirectory("tracking-layout")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let fixture = try FileStoreFixture(root: dir.appendingPathComponent("mlruns"), scratch: dir)
+    let fixture = try await FileStoreFixture(root: dir.appendingPathComponent("mlruns"), scratch: dir)
     let root = fixture.store.root
     let fm = FileManager.default
     // Integer experiment ids: Default = 0, first created = 1.
@@ -44,10 +44,10 @@ import Testing
     #expect(((try? fm.contentsOfDirectory(atPath: staging.path)) ?? []).isEmpty)
   }
 
-  @Test func readsBackWhatItWrote() throws {
+  @Test func readsBackWhatItWrote() async throws {
     let dir = try makeTemporaryDirectory("tracking-read")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let fixture = try FileStoreFixture(root: dir.appendingPathComponent("mlruns"), scratch: dir)
+    let fixture = try await FileStoreFixture(root: dir.appendingPathComponent("mlruns"), scratch: dir)
     let store = fixture.store
     let run = try store.getRun(runId: fixture.final.runId)
     #expect(run.params == ["learning_rate": "0.1", "data/path": "shots: v1 é", "n_estimators": "200"])
@@ -74,20 +74,20 @@ import Testing
     #expect(try reopened.experiment(named: "fiba").experimentId == "2")
   }
 
-  @Test func rejectsWhatMLflowWouldRejectOrMisread() throws {
+  @Test func rejectsWhatMLflowWouldRejectOrMisread() async throws {
     let dir = try makeTemporaryDirectory("tracking-invalid")
     defer { try? FileManager.default.removeItem(at: dir) }
     let store = try FileTrackingStore(root: dir.appendingPathComponent("mlruns"))
     let e = try store.experiment(named: "x")
     let run = try store.createRun(RunCreation(experimentId: e.experimentId, runName: "r"))
-    try store.logParams(runId: run.runId, [KeyValue("lr", "0.1")])
-    try store.logParams(runId: run.runId, [KeyValue("lr", "0.1")])  // same value: allowed
-    #expect(throws: TrackingError.self) { try store.logParams(runId: run.runId, [KeyValue("lr", "0.2")]) }
+    try await store.logParams(runId: run.runId, [KeyValue("lr", "0.1")])
+    try await store.logParams(runId: run.runId, [KeyValue("lr", "0.1")])  // same value: allowed
+    await #expect(throws: TrackingError.self) { try await store.logParams(runId: run.runId, [KeyValue("lr", "0.2")]) }
     for bad in ["bad key!", "../x", "a//b", "/abs", "", String(repeating: "k", count: 251)] {
-      #expect(throws: TrackingError.self, "key \(bad)") { try store.setTags(runId: run.runId, [KeyValue(bad, "v")]) }
+      await #expect(throws: TrackingError.self, "key \(bad)") { try await store.setTags(runId: run.runId, [KeyValue(bad, "v")]) }
     }
-    #expect(throws: TrackingError.self) {
-      try store.logParams(runId: run.runId, [KeyValue("long", String(repeating: "x", count: 6001))])
+    await #expect(throws: TrackingError.self) {
+      try await store.logParams(runId: run.runId, [KeyValue("long", String(repeating: "x", count: 6001))])
     }
     #expect(throws: TrackingError.self) { try store.getRun(runId: "../../etc") }
     #expect(throws: TrackingError.self) { try store.getRun(runId: "0123456789abcdef0123456789abcdef") }
@@ -111,7 +111,8 @@ import Testing
       #expect(parsed["n"] == .int(42))
       #expect(parsed["none"] == .null)
     }
-    #expect(MetaYAML.quote("🏀") == "\"🏀\"")  // raw UTF-8, never a surrogate pair
+    #expect(MetaYAML.quote("é") == "\"é\"")  // UTF-8 as is
+    #expect(MetaYAML.quote("🏀") == "\"\\U0001F3C0\"")  // libyaml's one-code-point escape, never a surrogate pair
   }
 
   @Test func md5MatchesKnownVectors() {
@@ -125,7 +126,7 @@ import Testing
 }
 
 @Suite struct RunRecordTests {
-  @Test func recordsAWholeRunAndReusesItByKey() throws {
+  @Test func recordsAWholeRunAndReusesItByKey() async throws {
     let dir = try makeTemporaryDirectory("tracking-record")
     defer { try? FileManager.default.removeItem(at: dir) }
     let store = try FileTrackingStore(root: dir.appendingPathComponent("mlruns"))
@@ -135,9 +136,9 @@ import Testing
       experimentName: "parivision", runName: "final", runKey: "cache-123", params: [KeyValue("lr", "0.1")],
       metrics: [MetricPoint(key: "test_auc", value: 0.7, timestamp: 1)], tags: [KeyValue("workbench.cell", "fit")],
       artifacts: [(file, nil)])
-    let first = try store.record(record)
+    let first = try await store.record(record)
     #expect(!first.reused && first.info.status == .finished)
-    let second = try store.record(record)
+    let second = try await store.record(record)
     #expect(second.reused && second.info.runId == first.info.runId)
     #expect(try store.searchRuns(experimentId: first.info.experimentId).count == 1)
     let run = try store.getRun(runId: first.info.runId)
@@ -146,8 +147,8 @@ import Testing
     var broken = record
     broken.runKey = "cache-456"
     broken.artifacts = [(dir.appendingPathComponent("missing.bin"), nil)]
-    #expect(throws: TrackingError.self) { try store.record(broken) }
-    let failed = try #require(try store.findRun(experimentId: first.info.experimentId, tag: SystemTags.runKey, value: "cache-456"))
+    await #expect(throws: TrackingError.self) { try await store.record(broken) }
+    let failed = try #require(try await store.findRun(experimentId: first.info.experimentId, tag: SystemTags.runKey, value: "cache-456"))
     #expect(failed.info.status == .failed)
   }
 }

@@ -15,7 +15,7 @@ import Testing
       tags: [KeyValue(SystemTags.runKey, key), KeyValue(SystemTags.writer, writer.description)]))
   }
 
-  @Test func deadWriterIsRetiredLiveWriterIsAnError() throws {
+  @Test func deadWriterIsRetiredLiveWriterIsAnError() async throws {
     let dir = try makeTemporaryDirectory("tracking-interrupted")
     defer { try? FileManager.default.removeItem(at: dir) }
     let store = try FileTrackingStore(root: dir.appendingPathComponent("mlruns"))
@@ -26,19 +26,19 @@ import Testing
     let live = ProcessIdentity(host: ProcessIdentity.current.host, pid: 1, start: ProcessIdentity.startTime(of: 1) ?? 0)
     #expect(live.isAlive == true)
     let busy = try runningRun(store, key: "key-1", writer: live)
-    #expect(throws: TrackingError.runInProgress(runId: busy.runId, writer: live.description)) { try store.record(record) }
+    await #expect(throws: TrackingError.runInProgress(runId: busy.runId, writer: live.description)) { try await store.record(record) }
     #expect(try store.getRun(runId: busy.runId).info.status == .running, "nothing touched")
     try store.setTerminated(runId: busy.runId, status: .failed, endTime: nil)
     // This very process counts as alive too (another cell logging the same model concurrently).
     let mine = try runningRun(store, key: "key-2", writer: .current)
     let other = RunRecord(experimentName: "held", runName: "twin", runKey: "key-2")
-    #expect(throws: TrackingError.runInProgress(runId: mine.runId, writer: ProcessIdentity.current.description)) { try store.record(other) }
+    await #expect(throws: TrackingError.runInProgress(runId: mine.runId, writer: ProcessIdentity.current.description)) { try await store.record(other) }
 
     // A writer that is gone (same pid, another start time: the pid was reused).
     let gone = ProcessIdentity(host: live.host, pid: 1, start: live.start + 12_345)
     #expect(gone.isAlive == false)
     let stale = try runningRun(store, key: "key-1", writer: gone)
-    let (info, reused) = try store.record(record)
+    let (info, reused) = try await store.record(record)
     #expect(!reused && info.status == .finished)
     for old in [busy.runId, stale.runId] {
       let run = try store.getRun(runId: old)
@@ -47,7 +47,7 @@ import Testing
     #expect(try store.getRun(runId: stale.runId).info.status == .killed)
     #expect(try store.getRun(runId: info.runId).tags[SystemTags.replaces]?.split(separator: ",").count == 2)
     #expect(try store.findRuns(experimentId: info.experimentId, tag: SystemTags.runKey, value: "key-1").map(\.runId) == [info.runId])
-    #expect(try store.record(record).reused)
+    await #expect(try store.record(record).reused)
   }
 
   @Test func stagingLeftoversOfDeadProcessesAreRemoved() throws {

@@ -52,28 +52,28 @@ import Tracking
     return try parseJSONObject(text)["parivision"] as? [String: Any]
   }
 
-  @Test func mlflow3ReadsTheFileStore() throws {
+  @Test(.needsPython("mlflow3")) func mlflow3ReadsTheFileStore() async throws {
     let dir = try makeTemporaryDirectory("tracking-mlflow3")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let fixture = try FileStoreFixture(root: dir.appendingPathComponent("mlruns"), scratch: dir)
-    guard let json = try readBack("mlflow3", uri: fixture.store.root.path, directory: dir) else { return }
+    let fixture = try await FileStoreFixture(root: dir.appendingPathComponent("mlruns"), scratch: dir)
+    let json = try #require(try readBack("mlflow3", uri: fixture.store.root.path, directory: dir))
     try check(json, fixture, label: "mlflow 3.17 file store")
     #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("mlflow.db").path), "reader created mlflow.db")
   }
 
-  @Test func mlflow2ReadsTheFileStore() throws {
+  @Test(.needsPython("mlflow2")) func mlflow2ReadsTheFileStore() async throws {
     let dir = try makeTemporaryDirectory("tracking-mlflow2")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let fixture = try FileStoreFixture(root: dir.appendingPathComponent("mlruns"), scratch: dir)
-    guard let json = try readBack("mlflow2", uri: "file://" + fixture.store.root.path, directory: dir) else { return }
+    let fixture = try await FileStoreFixture(root: dir.appendingPathComponent("mlruns"), scratch: dir)
+    let json = try #require(try readBack("mlflow2", uri: "file://" + fixture.store.root.path, directory: dir))
     try check(json, fixture, label: "mlflow 2.22 file store")
   }
 
-  @Test func migrateFilestoreToSQLiteIsLossless() throws {
-    guard let python = try Oracles.python("mlflow3") else { return }
+  @Test(.needsPython("mlflow3")) func migrateFilestoreToSQLiteIsLossless() async throws {
+    let python = try #require(try Oracles.python("mlflow3"))
     let dir = try makeTemporaryDirectory("tracking-migrate")
     defer { try? FileManager.default.removeItem(at: dir) }
-    let fixture = try FileStoreFixture(root: dir.appendingPathComponent("mlruns"), scratch: dir)
+    let fixture = try await FileStoreFixture(root: dir.appendingPathComponent("mlruns"), scratch: dir)
     let mlflow = python.deletingLastPathComponent().appendingPathComponent("mlflow")
     let db = dir.appendingPathComponent("migrated.db")
     let out = try runProcess(
@@ -81,7 +81,7 @@ import Tracking
       currentDirectory: dir, environment: ["MLFLOW_ALLOW_FILE_STORE": "true", "MLFLOW_DISABLE_TELEMETRY": "true"])
     #expect(out.status == 0, "migrate-filestore failed: \(out.stderr.suffix(2000))")
     guard out.status == 0 else { return }
-    guard let json = try readBack("mlflow3", uri: "sqlite:///\(db.path)", directory: dir) else { return }
+    let json = try #require(try readBack("mlflow3", uri: "sqlite:///\(db.path)", directory: dir))
     try check(json, fixture, label: "mlflow 3.17 after migrate-filestore")
   }
 }

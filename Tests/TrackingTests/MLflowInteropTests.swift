@@ -9,8 +9,8 @@ import Tracking
   static let longName =
     "A long experiment name with many words to force PyYAML to fold the line over eighty columns wide, really"
 
-  @Test func swiftReadsAndExtendsAnMLflowWrittenStore() throws {
-    guard let python = try Oracles.python("mlflow3") else { return }
+  @Test(.needsPython("mlflow3")) func swiftReadsAndExtendsAnMLflowWrittenStore() async throws {
+    let python = try #require(try Oracles.python("mlflow3"))
     let dir = try makeTemporaryDirectory("tracking-interop")
     defer { try? FileManager.default.removeItem(at: dir) }
     let root = dir.appendingPathComponent("mlruns")
@@ -45,7 +45,7 @@ import Tracking
 
     // Swift adds a run and a version to MLflow's experiment and model.
     let added = try store.createRun(RunCreation(experimentId: experiment.experimentId, runName: "from swift"))
-    try store.logMetrics(runId: added.runId, [MetricPoint(key: "loss", value: 0.25, timestamp: 1_760_000_000_000, step: 2)])
+    try await store.logMetrics(runId: added.runId, [MetricPoint(key: "loss", value: 0.25, timestamp: 1_760_000_000_000, step: 2)])
     try store.setTerminated(runId: added.runId, status: .finished, endTime: nil)
     let v2 = try store.createModelVersion(name: "pv", runId: added.runId, artifactPath: "model", tags: [], description: "")
     try store.setAlias(name: "pv", alias: "champion", version: v2.version)

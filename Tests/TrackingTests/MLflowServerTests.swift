@@ -24,8 +24,8 @@ import Tracking
         directory: server.directory))
   }
 
-  @Test func restBackendRegistryAndOfflineSyncAgainstARealServer() throws {
-    guard let python = try Oracles.python("mlflow3") else { return }
+  @Test(.needsPython("mlflow3")) func restBackendRegistryAndOfflineSyncAgainstARealServer() async throws {
+    let python = try #require(try Oracles.python("mlflow3"))
     let dir = try makeTemporaryDirectory("tracking-server")
     defer { try? FileManager.default.removeItem(at: dir) }
     let server = try MLflowTestServer(python: python, directory: dir)
@@ -34,11 +34,11 @@ import Tracking
 
     // 1. Runs with many params / metric points (split log-batch), tags, inputs, artifacts.
     let store = try restStore(server)
-    let experiment = try store.experiment(named: "parivision")
-    #expect(try store.experiment(named: "parivision").experimentId == experiment.experimentId)
-    let parent = try store.createRun(
+    let experiment = try await store.experiment(named: "parivision")
+    await #expect(try store.experiment(named: "parivision").experimentId == experiment.experimentId)
+    let parent = try await store.createRun(
       RunCreation(experimentId: experiment.experimentId, runName: "sweep", userId: "student", startTime: 1_760_000_000_000))
-    let child = try store.createRun(
+    let child = try await store.createRun(
       RunCreation(
         experimentId: experiment.experimentId, runName: "trial-0", userId: "student", startTime: 1_760_000_001_000,
         parentRunId: parent.runId, tags: [KeyValue("workbench.cell", "sweep")]))
@@ -46,10 +46,10 @@ import Tracking
     let loss = (0..<1200).map {
       MetricPoint(key: "train/loss", value: 1.0 / Double($0 + 1), timestamp: 1_760_000_002_000 + Int64($0), step: Int64($0))
     }
-    try store.logBatch(
+    try await store.logBatch(
       runId: child.runId, params: params, metrics: loss + [MetricPoint(key: "test_auc", value: 0.7125, timestamp: 1_760_000_009_000)],
       tags: (0..<120).map { KeyValue("extra.t\($0)", "v\($0)") })
-    try store.logInputs(
+    try await store.logInputs(
       runId: child.runId,
       datasets: [
         DatasetInput(
@@ -62,27 +62,27 @@ import Tracking
     try Data("nested".utf8).write(to: artifactDir.appendingPathComponent("sub/extra file.txt"))
     let result = dir.appendingPathComponent("result.json")
     try Data("{}".utf8).write(to: result)
-    try store.logArtifact(runId: child.runId, localURL: artifactDir, artifactPath: "model")
-    try store.logArtifact(runId: child.runId, localURL: result, artifactPath: nil)
-    try store.setTerminated(runId: child.runId, status: .finished, endTime: 1_760_000_010_000)
-    try store.setTerminated(runId: parent.runId, status: .finished, endTime: 1_760_000_011_000)
+    try await store.logArtifact(runId: child.runId, localURL: artifactDir, artifactPath: "model")
+    try await store.logArtifact(runId: child.runId, localURL: result, artifactPath: nil)
+    try await store.setTerminated(runId: child.runId, status: .finished, endTime: 1_760_000_010_000)
+    try await store.setTerminated(runId: parent.runId, status: .finished, endTime: 1_760_000_011_000)
 
-    let got = try store.getRun(runId: child.runId)
+    let got = try await store.getRun(runId: child.runId)
     #expect(got.params == Dictionary(uniqueKeysWithValues: params.map { ($0.key, $0.value) }))
     #expect(got.metrics["test_auc"] == 0.7125 && got.info.status == .finished)
     #expect(got.parentRunId == parent.runId)
-    #expect(try store.metricHistory(runId: child.runId, key: "train/loss") == loss)
-    #expect(try store.listArtifacts(runId: child.runId, path: nil).map(\.path) == ["model", "result.json"])
-    #expect(try store.findRun(experimentId: experiment.experimentId, tag: "workbench.cell", value: "sweep")?.runId == child.runId)
+    await #expect(try store.metricHistory(runId: child.runId, key: "train/loss") == loss)
+    await #expect(try store.listArtifacts(runId: child.runId, path: nil).map(\.path) == ["model", "result.json"])
+    await #expect(try store.findRun(experimentId: experiment.experimentId, tag: "workbench.cell", value: "sweep")?.runId == child.runId)
 
     // 2. Registry + champion/challenger + rollback through REST.
-    try PromotionScenario.run(store: store, scratch: dir, model: "parivision")
+    try await PromotionScenario.run(store: store, scratch: dir, model: "parivision")
 
     // 3. Errors never carry credentials.
     let secret = "tok-9f8e7d6c5b4a"
     let authed = try restStore(server, credentials: .bearer(token: secret))
     do {
-      _ = try authed.getRun(runId: "0123456789abcdef0123456789abcdef")
+      _ = try await authed.getRun(runId: "0123456789abcdef0123456789abcdef")
       Issue.record("expected not found")
     } catch {
       #expect(!"\(error)".contains(secret))
@@ -93,39 +93,39 @@ import Tracking
     let resilient = try ResilientTrackingStore(
       remote: try restStore(server, retries: 1), local: try FileTrackingStore(root: dir.appendingPathComponent("offline/mlruns")),
       queueURL: dir.appendingPathComponent("offline/queue.json"))
-    let offlineExperiment = try resilient.experiment(named: "offline-exp")
+    let offlineExperiment = try await resilient.experiment(named: "offline-exp")
     #expect(resilient.isOffline)
-    let oParent = try resilient.createRun(
+    let oParent = try await resilient.createRun(
       RunCreation(experimentId: offlineExperiment.experimentId, runName: "sweep-offline", startTime: 1_760_000_100_000))
     var localIds = [oParent.runId]
     for i in 0..<2 {
-      let r = try resilient.createRun(
+      let r = try await resilient.createRun(
         RunCreation(
           experimentId: offlineExperiment.experimentId, runName: "trial-\(i)", startTime: 1_760_000_100_001 + Int64(i),
           parentRunId: oParent.runId, tags: [KeyValue(SystemTags.runKey, "cache-key-\(i)")]))
-      try resilient.logBatch(
+      try await resilient.logBatch(
         runId: r.runId, params: [KeyValue("i", "\(i)")],
         metrics: (0..<3).map { MetricPoint(key: "loss", value: Double(3 - $0), timestamp: 1_760_000_100_100, step: Int64($0)) },
         tags: [])
-      try resilient.logArtifact(runId: r.runId, localURL: result, artifactPath: "out")
-      try resilient.setTerminated(runId: r.runId, status: .finished, endTime: 1_760_000_100_500)
+      try await resilient.logArtifact(runId: r.runId, localURL: result, artifactPath: "out")
+      try await resilient.setTerminated(runId: r.runId, status: .finished, endTime: 1_760_000_100_500)
       localIds.append(r.runId)
     }
-    try resilient.setTerminated(runId: oParent.runId, status: .finished, endTime: 1_760_000_100_600)
+    try await resilient.setTerminated(runId: oParent.runId, status: .finished, endTime: 1_760_000_100_600)
     let queued = try resilient.pendingRuns()
     #expect(queued.map(\.localRunId) == localIds)
 
     try server.start()
-    let first = try resilient.sync()
+    let first = try await resilient.sync()
     #expect(first.replayed.count == 3 && first.alreadyPresent.isEmpty)
     #expect(try resilient.pendingRuns().isEmpty)
     #expect(!resilient.isOffline)
     // Second sync: nothing to do. A crash before the queue was rewritten (simulated by restoring it): no duplicates.
-    #expect(try resilient.sync() == ResilientTrackingStore.SyncReport())
+    await #expect(try resilient.sync() == ResilientTrackingStore.SyncReport())
     try resilient.queue.save(queued)
     let again = try ResilientTrackingStore(
       remote: try restStore(server), local: resilient.local, queueURL: resilient.queue.fileURL)
-    let second = try again.sync()
+    let second = try await again.sync()
     #expect(second.replayed.isEmpty && second.alreadyPresent == first.replayed)
 
     // A sync that crashed half-way left a partial copy (run key present, replay not complete): it is replaced.
@@ -134,17 +134,17 @@ import Tracking
       RunCreation(
         experimentId: localOffline.experimentId, runName: "trial-late", startTime: 1_760_000_100_700,
         parentRunId: oParent.runId, tags: [KeyValue(SystemTags.runKey, "cache-key-late")]))
-    try resilient.local.logMetrics(
+    try await resilient.local.logMetrics(
       runId: late.runId, (0..<3).map { MetricPoint(key: "loss", value: Double($0), timestamp: 1_760_000_100_800, step: Int64($0)) })
     try resilient.local.logArtifact(runId: late.runId, localURL: result, artifactPath: "out")
     try resilient.local.setTerminated(runId: late.runId, status: .finished, endTime: 1_760_000_100_900)
     try resilient.queue.save([PendingRun(localRunId: late.runId, experimentName: "offline-exp", runKey: "cache-key-late")])
-    let serverOffline = try #require(try store.findExperiment(named: "offline-exp"))
-    let partial = try store.createRun(
+    let serverOffline = try #require(try await store.findExperiment(named: "offline-exp"))
+    let partial = try await store.createRun(
       RunCreation(
         experimentId: serverOffline.experimentId, runName: "trial-late", tags: [KeyValue(SystemTags.runKey, "cache-key-late")]))
-    try store.logMetrics(runId: partial.runId, [MetricPoint(key: "loss", value: 9, timestamp: 1, step: 0)])
-    let third = try again.sync()
+    try await store.logMetrics(runId: partial.runId, [MetricPoint(key: "loss", value: 9, timestamp: 1, step: 0)])
+    let third = try await again.sync()
     #expect(third.replayed.keys.sorted() == [late.runId] && third.alreadyPresent.isEmpty)
     #expect(third.replayed[late.runId] != partial.runId)
 

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import WorkbenchCore
 
 @testable import Tracking
 
@@ -16,7 +17,7 @@ final class ScriptedTransport: HTTPTransport, @unchecked Sendable {
     self.fallback = fallback
   }
 
-  func send(_ request: HTTPRequest) throws -> HTTPResponse {
+  func send(_ request: HTTPRequest, timeout: Double, maxResponseBytes: Int) async throws -> HTTPResponse {
     try lock.withLock {
       requests.append(request)
       if script.isEmpty { return fallback }
@@ -47,7 +48,7 @@ final class SleepRecorder: @unchecked Sendable {
     #expect(!RetryPolicy.isRetryable(status: 400) && !RetryPolicy.isRetryable(status: 404))
   }
 
-  @Test func retriesOn429And5xxAndConnectionErrorsThenSucceeds() throws {
+  @Test func retriesOn429And5xxAndConnectionErrorsThenSucceeds() async throws {
     let transport = ScriptedTransport([
       .success(HTTPResponse(status: 503, body: Data("busy".utf8))),
       .failure(HTTPTransportFailure(reason: "connection refused")),
@@ -55,23 +56,23 @@ final class SleepRecorder: @unchecked Sendable {
       .success(HTTPResponse(status: 200, body: Data("{}".utf8))),
     ])
     let sleeps = SleepRecorder()
-    try store(transport, sleeps: sleeps).setTerminated(runId: "abc", status: .finished, endTime: 5)
+    try await store(transport, sleeps: sleeps).setTerminated(runId: "abc", status: .finished, endTime: 5)
     #expect(transport.requests.count == 4)
     #expect(sleeps.delays == [0.5, 1.0, 1.5])
-    let body = try JSONSerialization.jsonObject(with: transport.requests[3].body ?? Data()) as? [String: Any]
-    #expect(body?["status"] as? String == "FINISHED")
-    #expect((body?["end_time"] as? NSNumber)?.int64Value == 5)
+    let body = try JSONValue.parse([UInt8](transport.requests[3].body ?? Data()))
+    #expect(body["status"] == "FINISHED")
+    #expect(body["end_time"]?.intValue == 5)
     #expect(transport.requests[3].headers["Content-Type"] == "application/json")
   }
 
-  @Test func givesUpAfterBoundedRetriesWithoutLeakingSecrets() throws {
+  @Test func givesUpAfterBoundedRetriesWithoutLeakingSecrets() async throws {
     let secret = "s3cr3t-t0ken-value"
     let transport = ScriptedTransport(
       Array(repeating: .failure(HTTPTransportFailure(reason: "connection refused")), count: 10))
     let sleeps = SleepRecorder()
     let s = try store(transport, credentials: .bearer(token: secret), retries: 2, sleeps: sleeps)
     do {
-      _ = try s.getRun(runId: "abc")
+      _ = try await s.getRun(runId: "abc")
       Issue.record("expected an error")
     } catch let error as TrackingError {
       #expect(error.isUnreachable)
@@ -84,7 +85,7 @@ final class SleepRecorder: @unchecked Sendable {
       .success(HTTPResponse(status: 401, body: Data("{\"error_code\":\"UNAUTHENTICATED\",\"message\":\"bad token \(secret)\"}".utf8)))
     ])
     do {
-      _ = try store(echo, credentials: .bearer(token: secret)).getRun(runId: "abc")
+      _ = try await store(echo, credentials: .bearer(token: secret)).getRun(runId: "abc")
       Issue.record("expected an error")
     } catch {
       #expect(!"\(error)".contains(secret))
@@ -93,7 +94,7 @@ final class SleepRecorder: @unchecked Sendable {
     #expect(!"\(s.configuration)".contains(secret))
   }
 
-  @Test func basicAuthFromEnvironmentAndURLUserInfoIsRedacted() throws {
+  @Test func basicAuthFromEnvironmentAndURLUserInfoIsRedacted() async throws {
     let config = try #require(
       try RESTConfiguration.fromEnvironment([
         "MLFLOW_TRACKING_URI": "https://alice:pa55word@mlflow.example.org/",
@@ -123,14 +124,14 @@ final class SleepRecorder: @unchecked Sendable {
       let store = try TrackingStoreFactory.open(
         uri: "http://dave:n3t-s3cret@127.0.0.1:9", environment: ["MLFLOW_HTTP_REQUEST_MAX_RETRIES": "0"],
         offlineRoot: dir.appendingPathComponent("offline/mlruns"))
-      _ = try store.createRun(RunCreation(experimentId: "77", runName: "r"))
+      _ = try await store.createRun(RunCreation(experimentId: "77", runName: "r"))
       Issue.record("a run was created on an unreachable server")
     } catch {
       #expect(!"\(error)".contains("n3t-s3cret") && "\(error)".contains("127.0.0.1:9"), "\(error)")
     }
   }
 
-  @Test func logBatchIsSplitToServerLimits() throws {
+  @Test func logBatchIsSplitToServerLimits() async throws {
     let params = (0..<250).map { KeyValue("p\($0)", "v") }
     let tags = (0..<120).map { KeyValue("t\($0)", "v") }
     let metrics = (0..<2500).map { MetricPoint(key: "loss", value: Double($0), timestamp: 1, step: Int64($0)) }
@@ -142,12 +143,12 @@ final class SleepRecorder: @unchecked Sendable {
     #expect(chunks.flatMap(\.tags) == tags)
     #expect(chunks.flatMap(\.metrics) == metrics)
     let transport = ScriptedTransport([])
-    try store(transport).logBatch(runId: "r", params: params, metrics: metrics, tags: tags)
+    try await store(transport).logBatch(runId: "r", params: params, metrics: metrics, tags: tags)
     #expect(transport.requests.count == chunks.count)
     #expect(transport.requests.allSatisfy { $0.url.path == "/api/2.0/mlflow/runs/log-batch" })
     // NaN / infinity go as the strings MLflow accepts.
     let special = ScriptedTransport([])
-    try store(special).logMetrics(
+    try await store(special).logMetrics(
       runId: "r", [MetricPoint(key: "m", value: .nan, timestamp: 1), MetricPoint(key: "m", value: -.infinity, timestamp: 2)])
     let text = String(decoding: special.requests.first?.body ?? Data(), as: UTF8.self)
     #expect(text.contains("\"NaN\"") && text.contains("\"-Infinity\""))
@@ -175,75 +176,75 @@ final class SleepRecorder: @unchecked Sendable {
     #expect(throws: TrackingError.self) { try PromotionRule(metric: "m", margin: -1) }
   }
 
-  @Test func promotionAndRollbackOnTheFileStore() throws {
+  @Test func promotionAndRollbackOnTheFileStore() async throws {
     let dir = try makeTemporaryDirectory("tracking-promote")
     defer { try? FileManager.default.removeItem(at: dir) }
     let store = try FileTrackingStore(root: dir.appendingPathComponent("mlruns"))
-    try PromotionScenario.run(store: store, scratch: dir)
+    try await PromotionScenario.run(store: store, scratch: dir)
   }
 }
 
 /// Shared by the file-store and REST tests: weaker challenger rejected, stronger promoted, rollback restores.
 enum PromotionScenario {
-  static func run(store: any TrackingStore, scratch: URL, model: String = "parivision") throws {
-    let e = try store.experiment(named: "promotion")
+  static func run(store: any TrackingStore, scratch: URL, model: String = "parivision") async throws {
+    let e = try await store.experiment(named: "promotion")
     let modelDir = scratch.appendingPathComponent("promo-model")
     try FileManager.default.createDirectory(at: modelDir, withIntermediateDirectories: true)
     try Data("weights".utf8).write(to: modelDir.appendingPathComponent("model.bin"))
     let heldOut = DatasetInput(name: "split.test", digest: "9e8d7c6b", source: "{}",
                                tags: [KeyValue(SystemTags.datasetContext, HeldOutData.context)])
-    func trainedRun(_ name: String, auc: Double) throws -> String {
-      let r = try store.createRun(RunCreation(experimentId: e.experimentId, runName: name))
-      try store.logMetrics(runId: r.runId, [MetricPoint(key: "test_auc", value: auc, timestamp: 1_760_000_000_000)])
-      try store.logArtifact(runId: r.runId, localURL: modelDir, artifactPath: "model")
-      try store.logInputs(runId: r.runId, datasets: [heldOut])
-      try store.setTerminated(runId: r.runId, status: .finished, endTime: nil)
+    func trainedRun(_ name: String, auc: Double) async throws -> String {
+      let r = try await store.createRun(RunCreation(experimentId: e.experimentId, runName: name))
+      try await store.logMetrics(runId: r.runId, [MetricPoint(key: "test_auc", value: auc, timestamp: 1_760_000_000_000)])
+      try await store.logArtifact(runId: r.runId, localURL: modelDir, artifactPath: "model")
+      try await store.logInputs(runId: r.runId, datasets: [heldOut])
+      try await store.setTerminated(runId: r.runId, status: .finished, endTime: nil)
       return r.runId
     }
     let promoter = try ModelPromoter(
       store: store, modelName: model, rule: PromotionRule(metric: "test_auc", direction: .higherIsBetter, margin: 0.005))
-    let first = try promoter.promote(runId: try trainedRun("first", auc: 0.70))
+    let first = try await promoter.promote(runId: try trainedRun("first", auc: 0.70))
     #expect(first.decision.promote && first.champion == first.version?.version)
-    let weak = try promoter.promote(runId: try trainedRun("weak", auc: 0.702))
+    let weak = try await promoter.promote(runId: try trainedRun("weak", auc: 0.702))
     #expect(!weak.decision.promote, "weaker challenger must not take the alias: \(weak.decision.reason)")
     #expect(weak.decision.championValue == 0.70 && weak.decision.challengerValue == 0.702)
-    #expect(try store.modelVersion(name: model, alias: "champion")?.version == first.version?.version)
+    await #expect(try store.modelVersion(name: model, alias: "champion")?.version == first.version?.version)
     let weakVersion = try #require(weak.version?.version)
-    #expect(try store.modelVersion(name: model, version: weakVersion).tags["workbench.promotion.decision"] == "rejected")
-    let strongRun = try trainedRun("strong", auc: 0.75)
-    let strong = try promoter.promote(runId: strongRun)
+    await #expect(try store.modelVersion(name: model, version: weakVersion).tags["workbench.promotion.decision"] == "rejected")
+    let strongRun = try await trainedRun("strong", auc: 0.75)
+    let strong = try await promoter.promote(runId: strongRun)
     #expect(strong.decision.promote && strong.previousChampion == first.version?.version)
-    let champion = try #require(try store.modelVersion(name: model, alias: "champion"))
+    let champion = try #require(try await store.modelVersion(name: model, alias: "champion"))
     #expect(champion.version == strong.version?.version && champion.runId == strongRun)
-    #expect(try promoter.championHistory() == [first.version?.version, strong.version?.version])
-    let back = try promoter.rollback()
+    await #expect(try promoter.championHistory() == [first.version?.version, strong.version?.version])
+    let back = try await promoter.rollback()
     #expect(back.from == strong.version?.version && back.to == first.version?.version)
-    #expect(try store.modelVersion(name: model, alias: "champion")?.version == first.version?.version)
-    #expect(throws: TrackingError.self) { try promoter.rollback() }  // no earlier champion
-    #expect(try store.modelVersions(name: model).map(\.version) == [1, 2, 3])
+    await #expect(try store.modelVersion(name: model, alias: "champion")?.version == first.version?.version)
+    await #expect(throws: TrackingError.self) { try await promoter.rollback() }  // no earlier champion
+    await #expect(try store.modelVersions(name: model).map(\.version) == [1, 2, 3])
 
     // A challenger measured on other held-out data is not compared: nothing is registered, the alias stays.
     let season = DatasetInput(name: "season.test", digest: "11112222", source: "{}",
                               tags: [KeyValue(SystemTags.datasetContext, HeldOutData.context)])
-    let other = try store.createRun(RunCreation(experimentId: e.experimentId, runName: "other data"))
-    try store.logMetrics(runId: other.runId, [MetricPoint(key: "test_auc", value: 0.99, timestamp: 1_760_000_000_000)])
-    try store.logArtifact(runId: other.runId, localURL: modelDir, artifactPath: "model")
-    try store.logInputs(runId: other.runId, datasets: [season])
-    try store.setTerminated(runId: other.runId, status: .finished, endTime: nil)
-    let apart = try promoter.promote(runId: other.runId)
+    let other = try await store.createRun(RunCreation(experimentId: e.experimentId, runName: "other data"))
+    try await store.logMetrics(runId: other.runId, [MetricPoint(key: "test_auc", value: 0.99, timestamp: 1_760_000_000_000)])
+    try await store.logArtifact(runId: other.runId, localURL: modelDir, artifactPath: "model")
+    try await store.logInputs(runId: other.runId, datasets: [season])
+    try await store.setTerminated(runId: other.runId, status: .finished, endTime: nil)
+    let apart = try await promoter.promote(runId: other.runId)
     #expect(apart.version == nil && !apart.decision.promote)
     #expect(apart.notCompared?.contains("not compared: champion (version 1) evaluated on split.test (digest 9e8d7c6b") == true,
             "\(apart.notCompared ?? "compared")")
     #expect(apart.notCompared?.contains("challenger on season.test (digest 11112222") == true)
-    #expect(try store.modelVersions(name: model).count == 3)
+    await #expect(try store.modelVersions(name: model).count == 3)
     // Scored afresh on the challenger's data, the champion is compared.
-    let rescored = try promoter.promote(
+    let rescored = try await promoter.promote(
       runId: other.runId, championScore: .init(value: 0.98, data: HeldOutData(name: "season.test", digest: "11112222", source: "{}")))
     #expect(rescored.decision.promote && rescored.decision.championValue == 0.98 && rescored.version?.version == 4)
-    #expect(try store.modelVersion(name: model, version: 4).tags["workbench.promotion.champion_reevaluated"] == "true")
+    await #expect(try store.modelVersion(name: model, version: 4).tags["workbench.promotion.champion_reevaluated"] == "true")
     // Rolling back a model that does not exist names the ones that do.
     do {
-      _ = try ModelPromoter(store: store, modelName: "nosuchmodel", rule: PromotionRule(metric: "test_auc")).rollback()
+      _ = try await ModelPromoter(store: store, modelName: "nosuchmodel", rule: PromotionRule(metric: "test_auc")).rollback()
       Issue.record("rollback of an unknown model succeeded")
     } catch {
       #expect("\(error)".contains("registered model \"nosuchmodel\" not found") && "\(error)".contains("registered models here:") && "\(error)".contains(model),
@@ -268,7 +269,7 @@ enum PromotionScenario {
     #expect(throws: TrackingError.self) { try TrackingStoreFactory.open(uri: "sqlite:///x.db", environment: [:]) }
   }
 
-  @Test func resilientStoreQueuesWhenTheServerIsUnreachable() throws {
+  @Test func resilientStoreQueuesWhenTheServerIsUnreachable() async throws {
     let dir = try makeTemporaryDirectory("tracking-resilient")
     defer { try? FileManager.default.removeItem(at: dir) }
     let config = try RESTConfiguration(
@@ -277,17 +278,17 @@ enum PromotionScenario {
     let store = try ResilientTrackingStore(
       remote: RESTTrackingStore(configuration: config), local: FileTrackingStore(root: dir.appendingPathComponent("mlruns")),
       queueURL: dir.appendingPathComponent("queue.json"))
-    let e = try store.experiment(named: "x")
+    let e = try await store.experiment(named: "x")
     #expect(store.isOffline)
-    let r = try store.createRun(RunCreation(experimentId: e.experimentId, runName: "r"))
-    try store.logMetrics(runId: r.runId, [MetricPoint(key: "m", value: 1, timestamp: 1)])
-    try store.setTerminated(runId: r.runId, status: .finished, endTime: nil)
+    let r = try await store.createRun(RunCreation(experimentId: e.experimentId, runName: "r"))
+    try await store.logMetrics(runId: r.runId, [MetricPoint(key: "m", value: 1, timestamp: 1)])
+    try await store.setTerminated(runId: r.runId, status: .finished, endTime: nil)
     #expect(try store.pendingRuns().map(\.localRunId) == [r.runId])
-    #expect(try store.getRun(runId: r.runId).tags[SystemTags.runKey] != nil)
+    await #expect(try store.getRun(runId: r.runId).tags[SystemTags.runKey] != nil)
     // Reopened after a restart: the queue survives; sync while still offline fails and keeps it.
     let reopened = try ResilientTrackingStore(remote: store.remote, local: store.local, queueURL: store.queue.fileURL)
     do {
-      try reopened.sync()
+      try await reopened.sync()
       Issue.record("sync must fail while the server is unreachable")
     } catch {
       #expect(!"\(error)".contains("hidden-token-value"))

@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchCore
 import TestSupport
 @testable import Tracking
 
@@ -38,7 +39,7 @@ func runMLflowPython(_ python: URL, _ code: String, arguments: [String], directo
 func parseJSONObject(_ text: String) throws -> [String: Any] {
   // The last line holds the JSON (MLflow may print warnings before it on stdout).
   let line = text.split(separator: "\n").last.map(String.init) ?? ""
-  guard let object = JSONValue.object(from: Data(line.utf8)) else {
+  guard let object = (try? JSONValue.parse(Array(line.utf8)))?.foundationValue as? [String: Any] else {
     throw MissingResource("not a JSON object: \(text.prefix(500))")
   }
   return object
@@ -85,3 +86,18 @@ args = sys.argv[2:]
 print(json.dumps({e: read(e, m) for e, m in zip(args[::2], args[1::2])}, sort_keys=True))
 """#
 
+
+extension JSONValue {
+  /// Foundation-style value (NSNumber, String, Bool, arrays, dictionaries, NSNull) for the oracle comparisons.
+  var foundationValue: Any {
+    switch self {
+    case .null: return NSNull()
+    case .bool(let b): return b
+    case .int(let i): return NSNumber(value: i)
+    case .double(let d): return NSNumber(value: d)
+    case .string(let s): return s
+    case .array(let a): return a.map(\.foundationValue)
+    case .object(let o): return o.mapValues(\.foundationValue)
+    }
+  }
+}

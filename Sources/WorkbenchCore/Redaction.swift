@@ -1,3 +1,5 @@
+import Foundation
+
 /// Removes credentials from text before it is shown or stored: the password of a URL's user info
 /// (`http://user:secret@host` → `http://user:***@host`) and the values of secret-looking query parameters
 /// (`?token=…`, `api_key=…`, `password=…`, `signature=…` → `***`). Used for every param value written to

@@ -1,3 +1,0 @@
-import WorkbenchCore
-/// The one HTTP transport of Workbench (see docs/architecture.md).
-public enum WorkbenchHTTP {}
