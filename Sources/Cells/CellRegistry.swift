@@ -32,6 +32,7 @@ public enum CellRegistry {
       r.register(TestingCells.sleep)
       r.register(TestingCells.random)
     }
+    r.registerErrorCodes(LibraryErrorCodes.explain)
     r.registerTool("gnuplot") { ToolVersions.version(of: "gnuplot", arguments: ["--version"]) }
     return r
   }()

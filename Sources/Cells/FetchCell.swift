@@ -48,7 +48,7 @@ enum FetchCell {
       throw CellError("`file` must be a plain file name", at: o.location(of: "file"))
     }
 
-    let store = DownloadStore(root: context.cacheDirectory.appendingPathComponent("downloads"))
+    let store = DownloadStore(entries: context.subCache("downloads"))
     let offline = context.environment["WORKBENCH_OFFLINE"] == "1"
     var warnings: [String] = []
     var source = "network"
@@ -58,7 +58,7 @@ enum FetchCell {
       source = "local copy (pinned)"
     } else if offline {
       guard let cached = store.content(url: address) else {
-        throw CellError("offline (WORKBENCH_OFFLINE=1) and no local copy of \(address)", at: o.location(of: "url"),
+        throw CellError("offline (WORKBENCH_OFFLINE=1) and no local copy of \(address)", code: .networkFailed, at: o.location(of: "url"),
                         hint: "run once with network access to keep a copy under the cache's downloads/")
       }
       bytes = cached
@@ -70,7 +70,7 @@ enum FetchCell {
         }
       } catch let error as DownloadFailure {
         guard error.isNetwork, let cached = store.content(url: address) else {
-          throw CellError("cannot download \(address): \(error.message)", at: o.location(of: "url"),
+          throw CellError("cannot download \(address): \(error.message)", code: .networkFailed, at: o.location(of: "url"),
                           hint: error.isNetwork ? "no local copy exists yet: check the network and the address" : nil)
         }
         bytes = cached
@@ -80,10 +80,10 @@ enum FetchCell {
     }
     let digest = Digest.sha256(bytes)
     if let pin, digest != pin {
-      throw CellError("sha256 mismatch for \(address): expected \(pin), got \(digest)", at: o.location(of: "sha256"),
+      throw CellError("sha256 mismatch for \(address): expected \(pin), got \(digest)", code: .digestMismatch, at: o.location(of: "sha256"),
                       hint: "the file changed upstream; check it and update the pin")
     }
-    store.save(bytes, digest: digest, url: address)
+    store.save(bytes, digest: digest, url: address)  // a copy that cannot be kept only costs a download next time
 
     var tables: [(name: String, frame: Frame)] = []
     var report: [ReportBlock] = [.facts([
@@ -106,14 +106,16 @@ enum FetchCell {
           frame = read.frame
         }
       } catch {
-        throw CellError("cannot parse the download as \(format): \(error)", at: o.location(of: "format"))
+        throw CellError("cannot parse the download as \(format): \(error)", code: .dataUnreadable, at: o.location(of: "format"), cause: error)
       }
       tables.append(("table", frame))
       result["rows"] = .int(frame.rowCount)
       result["columns"] = TableOps.schemaJSON(frame)
       report.append(TableOps.previewBlock(frame, rows: 5))
     }
-    return CellOutput(result: .object(result), tables: tables, files: [(fileName, bytes)], report: report, warnings: warnings)
+    var output = CellOutput(result: .object(result), tables: tables, files: [(fileName, bytes)], report: report, warnings: warnings)
+    output.cacheFiles = store.cacheFiles(digest: digest, url: address)  // the local copy is kept by `gc` with this entry
+    return output
   }
 
   /// Gzip bytes (magic 1f 8b) are inflated before parsing; others pass through.
@@ -158,31 +160,28 @@ enum FetchCell {
   }
 }
 
-/// Content-addressed downloads: `downloads/sha256/<digest>` holds bytes, `downloads/url/<sha256(url)>` the digest of
-/// the last successful download of that URL. Files are written atomically; a corrupt copy is ignored.
+/// Content-addressed downloads in the engine's `downloads` sub-cache (``SubCache``: atomic, verified on read):
+/// entry `<sha256>` holds the bytes, entry `url-<sha256(url)>` the digest of the last successful download of that URL.
 struct DownloadStore {
-  let root: URL
+  let entries: SubCache
+
+  static func urlKey(_ url: String) -> String { "url-" + Digest.sha256(url) }
 
   func content(digest: String) -> [UInt8]? {
-    let path = root.appendingPathComponent("sha256/\(digest)").path
-    guard let bytes = try? FileSystem.readBytes(path), Digest.sha256(bytes) == digest else { return nil }
+    guard let bytes = entries.get(digest), Digest.sha256(bytes) == digest else { return nil }
     return bytes
   }
 
   func content(url: String) -> [UInt8]? {
-    let index = root.appendingPathComponent("url/\(Digest.sha256(url))").path
-    guard let data = FileManager.default.contents(atPath: index),
-          let digest = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines)
-    else { return nil }
-    return content(digest: digest)
+    guard let index = entries.get(Self.urlKey(url)) else { return nil }
+    return content(digest: String(decoding: index, as: UTF8.self))
   }
 
   func save(_ bytes: [UInt8], digest: String, url: String) {
-    let fm = FileManager.default
-    try? fm.createDirectory(at: root.appendingPathComponent("sha256"), withIntermediateDirectories: true)
-    try? fm.createDirectory(at: root.appendingPathComponent("url"), withIntermediateDirectories: true)
-    let path = root.appendingPathComponent("sha256/\(digest)").path
-    if !fm.fileExists(atPath: path) { try? FileSystem.writeAtomically(bytes, to: path) }
-    try? FileSystem.writeAtomically(digest + "\n", to: root.appendingPathComponent("url/\(Digest.sha256(url))").path)
+    if !entries.contains(digest) { try? entries.put(digest, bytes) }
+    try? entries.put(Self.urlKey(url), Array(digest.utf8))
   }
+
+  /// The entries a cache entry of the cell relies on (see ``CellOutput/cacheFiles``).
+  func cacheFiles(digest: String, url: String) -> [String] { [entries.cacheFile(digest), entries.cacheFile(Self.urlKey(url))] }
 }

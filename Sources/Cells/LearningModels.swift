@@ -93,17 +93,18 @@ enum ModelFamily: String, Sendable, CaseIterable {
     }
   }
 
-  /// Problems with a `params` mapping: unknown names (with did-you-mean) and bad values, each with its key.
-  func problems(in params: [String: JSONValue]) -> [(key: String, message: String, hint: String?)] {
+  /// Problems with a `params` mapping: unknown names (with did-you-mean) and bad values, each with its key;
+  /// `unknownName` tells which (an unknown name is reported at the key, a bad value at the value).
+  func problems(in params: [String: JSONValue]) -> [(key: String, message: String, hint: String?, unknownName: Bool)] {
     let known = parameters.map(\.name)
-    var out: [(String, String, String?)] = []
+    var out: [(String, String, String?, Bool)] = []
     for (key, value) in params.sorted(by: { $0.key < $1.key }) {
       guard let p = parameters.first(where: { $0.name == key }) else {
         out.append((key, "unknown parameter `\(key)` for \(rawValue)",
-                    Suggest.hint(for: key, in: known) ?? "known parameters: \(known.joined(separator: ", "))"))
+                    Suggest.hint(for: key, in: known) ?? "known parameters: \(known.joined(separator: ", "))", true))
         continue
       }
-      if let m = p.problem(with: value) { out.append((key, "\(rawValue): \(m)", nil)) }
+      if let m = p.problem(with: value) { out.append((key, "\(rawValue): \(m)", nil, false)) }
     }
     return out
   }
@@ -127,7 +128,7 @@ struct ModelConfiguration: Sendable, Equatable {
       throw CellError("unknown model `\(model)`", at: location,
                       hint: Suggest.hint(for: model, in: ModelFamily.names) ?? "models: \(ModelFamily.names.joined(separator: ", "))")
     }
-    if let p = family.problems(in: params).first { throw CellError(p.message, at: paramsLocation, hint: p.hint) }
+    if let p = family.problems(in: params).first { throw CellError(p.message, code: .optionInvalid, at: paramsLocation, hint: p.hint) }
     return ModelConfiguration(family: family, params: params)
   }
 

@@ -92,7 +92,7 @@ enum LoadCell {
         } catch let error as ReadError {
           var e = error
           e.source = display
-          throw CellError(e.description, at: o.location(of: "source"))
+          throw CellError(e.description, code: .dataUnreadable, at: o.location(of: "source"), cause: error)
         }
         context.progress(Double(i + 1) / Double(files.count), "file \(i + 1)/\(files.count) \(display): \(frames.reduce(0) { $0 + $1.rowCount }) rows loaded")
         continue
@@ -103,7 +103,7 @@ enum LoadCell {
       } catch let error as ReadError {
         var e = error
         e.source = display
-        throw CellError(e.description, at: o.location(of: "source"))
+        throw CellError(e.description, code: .dataUnreadable, at: o.location(of: "source"), cause: error)
       }
       frames.append(result.frame)
       rejected += result.badRows.map { (display, $0) }

@@ -113,8 +113,8 @@ enum PromoteCell {
     } catch let e as CellError {
       throw e
     } catch {
-      throw CellError("cannot reach the tracking store: \(TrackingSupport.message(error, environment: env))", at: o.location(of: "uri"),
-                      hint: TrackingSupport.isRemote(uri) ? "the model registry needs the server; start it (or run `workbench sync` after an offline run) and rerun" : nil)
+      throw CellError("cannot reach the tracking store: \(TrackingSupport.message(error, environment: env))", code: .trackingFailed, at: o.location(of: "uri"),
+                      hint: TrackingSupport.isRemote(uri) ? "the model registry needs the server; start it (or run `workbench sync` after an offline run) and rerun" : nil, cause: error)
     }
 
     /// The decision, the registered version (nil when not compared) and the champion before and after.
@@ -165,7 +165,7 @@ enum PromoteCell {
     } catch let e as CellError {
       throw e
     } catch {
-      throw CellError("promotion failed: \(TrackingSupport.message(error, environment: env))", at: o.location(of: "model_name"))
+      throw CellError("promotion failed: \(TrackingSupport.message(error, environment: env))", code: .trackingFailed, at: o.location(of: "model_name"), cause: error)
     }
     let d = outcome.decision
     let decision = outcome.notCompared != nil ? "not_compared" : d.promote ? "promoted" : "rejected"

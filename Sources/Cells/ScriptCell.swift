@@ -269,13 +269,13 @@ enum ScriptCell {
     case .finished(0): break
     case .cancelled: throw CancellationError()
     case .timedOut:
-      throw CellError("the code ran longer than `timeout` (\(try o.double("timeout") ?? 3600) s): it and its child processes were killed"
-        + tail(printed), at: o.location(of: "timeout"), hint: "raise `timeout`, or make the code faster")
+      throw CellError("the code ran longer than `timeout` (\(try o.number("timeout")) s): it and its child processes were killed"
+        + tail(printed), code: .scriptFailed, at: o.location(of: "timeout"), hint: "raise `timeout`, or make the code faster")
     case .printedTooMuch:
-      throw CellError("the code printed more than \(ScriptRunner.maximumOutputBytes / 1_048_576) MB and was stopped" + tail(printed),
+      throw CellError("the code printed more than \(ScriptRunner.maximumOutputBytes / 1_048_576) MB and was stopped" + tail(printed), code: .scriptFailed,
                       at: o.cellLocation, hint: "write data to declared outputs, not to stdout")
     case .signaled(let s):
-      throw CellError("the interpreter was killed by signal \(s)" + tail(printed), at: o.cellLocation)
+      throw CellError("the interpreter was killed by signal \(s)" + tail(printed), code: .scriptFailed, at: o.cellLocation)
     case .finished(let status):
       var location: SourceLocation = o.location(of: o.has("code") ? "code" : "file")
       var what = "exited with status \(status)"
@@ -289,7 +289,7 @@ enum ScriptCell {
           }
         }
       }
-      throw CellError("in cell '\(context.cellId)': \(what)" + tail(printed), at: location)
+      throw CellError("in cell '\(context.cellId)': \(what)" + tail(printed), code: .scriptFailed, at: location)
     }
 
     return try collect(scriptContext, language: language, context: context, printed: printed, truncated: result.outputTruncated,
@@ -354,11 +354,11 @@ enum ScriptCell {
     expected.formUnion(s.files)
     let present = Set((try? fm.contentsOfDirectory(atPath: s.outputDirectory.path)) ?? [])
     if let extra = present.subtracting(expected).sorted().first {
-      throw CellError("the code wrote `\(extra)` in the output folder, which is not a declared output", at: location,
+      throw CellError("the code wrote `\(extra)` in the output folder, which is not a declared output", code: .scriptFailed, at: location,
                       hint: "declare it under `outputs:` (tables, figures or files), or write scratch files elsewhere (the working directory)")
     }
     if let missing = expected.subtracting(present).sorted().first {
-      throw CellError("declared output `\(missing)` was not written", at: location,
+      throw CellError("declared output `\(missing)` was not written", code: .scriptFailed, at: location,
                       hint: language == .shell ? "write it at $WB_OUTPUT_\(ScriptContext.variableName(missing.split(separator: ".").first.map(String.init) ?? missing))"
                         : "save it with wb.save_table / wb.figure / wb.output")
     }
@@ -366,7 +366,7 @@ enum ScriptCell {
       for secret in secrets where bytes.count >= secret.value.utf8.count {
         let needle = Array(secret.value.utf8)
         if bytes.withUnsafeBufferPointer({ b in (0...(b.count - needle.count)).contains { i in needle.indices.allSatisfy { b[i + $0] == needle[$0] } } }) {
-          throw CellError("output `\(name)` contains the value of environment variable `\(secret.name)`", at: location,
+          throw CellError("output `\(name)` contains the value of environment variable `\(secret.name)`", code: .scriptFailed, at: location,
                           hint: "secrets passed by `env:` must not reach outputs (they would be cached and published)")
         }
       }
@@ -409,7 +409,7 @@ enum ScriptCell {
         metrics = object
       }
       if let missing = s.metrics.first(where: { metrics[$0] == nil }) {
-        throw CellError("declared metric `\(missing)` was not recorded", at: location,
+        throw CellError("declared metric `\(missing)` was not recorded", code: .scriptFailed, at: location,
                         hint: language == .shell ? "write its value to $WB_OUTPUT_\(ScriptContext.variableName(missing))"
                           : language == .r ? "call wb$metric(\"\(missing)\", value)" : "call wb.metric(\"\(missing)\", value)")
       }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#else
-import Darwin
-#endif
 import Engine
 import Foundation
 import Frame
@@ -60,7 +55,7 @@ enum SweepCell {
             let values = p.value.list ?? [p.value]
             for v in values where v.string?.contains("${") != true {
               for problem in family.problems(in: [p.key: LearningSpec.json(v)]) {
-                diagnostics.error(problem.message, at: problem.message.hasPrefix("unknown") ? p.keyLocation : v.location,
+                diagnostics.error(problem.message, at: problem.unknownName ? p.keyLocation : v.location,
                                   cell: cell.id, hint: problem.hint)
               }
               if !family.parameters.contains(where: { $0.name == p.key }) { break }  // report an unknown name once
@@ -94,7 +89,24 @@ enum SweepCell {
     }
   }
 
-  static let implementation = CellImplementation(descriptor: descriptor) { context in
+  /// What a sweep works on, computed the same way by the cell and by one trial computed on its own
+  /// (``workItems``): the configurations, the folds, the trials with their keys and the trial cache.
+  struct Setup {
+    var inputs: LearningInputs
+    var task: LearningTask
+    var selectBy: String
+    var direction: String
+    var k: Int
+    var search: String
+    var groupsName: String?
+    var scheme: String
+    var folds: [IndexSplit]
+    var trials: [Trial]
+    var warnings: [String]
+    var cache: TrialCache
+  }
+
+  static func setUp(_ context: CellContext) throws -> Setup {
     let o = context.options
     let groupsName = try o.string("groups")
     let inputs = try LearningInputs.load(context, groups: groupsName)
@@ -174,7 +186,35 @@ enum SweepCell {
       ]).serialized(pretty: false))
       return Trial(index: i, config: c, key: key, seed: seed)
     }
-    let cache = TrialCache(folder: context.cacheDirectory.appendingPathComponent("trials"), enabled: !context.isVerification)
+    let cache = TrialCache(entries: context.subCache("trials"), enabled: !context.isVerification)
+    return Setup(inputs: inputs, task: task, selectBy: selectBy, direction: direction, k: k, search: search, groupsName: groupsName,
+                 scheme: scheme, folds: folds, trials: trials, warnings: warnings, cache: cache)
+  }
+
+  /// A sweep's trials as work items: each trial's key, and one trial cross-validated and stored on its own (by a task
+  /// of a Slurm job array, say); the cell then reuses every stored trial.
+  static let workItems = CellWorkItems(
+    keys: { context in try setUp(context).trials.map(\.key) },
+    compute: { context, index in
+      let setup = try setUp(context)
+      guard setup.trials.indices.contains(index) else {
+        throw CellError("the sweep has \(setup.trials.count) trials; there is no trial \(index)", code: .optionInvalid,
+                        at: context.options.location(of: "models"), hint: "trials are numbered from 0")
+      }
+      let trial = setup.trials[index]
+      if setup.cache.read(trial.key, folds: setup.folds.count) != nil { return }
+      let scores = try crossValidate(trial, data: setup.inputs.rawTrain, folds: setup.folds, schema: setup.inputs.schema,
+                                     metric: setup.selectBy)
+      try setup.cache.write(trial.key, scores: scores, config: trial.config)
+    })
+
+  static let implementation: CellImplementation = {
+    var implementation = CellImplementation(descriptor: descriptor) { context in
+    let setup = try setUp(context)
+    let o = context.options
+    let (inputs, task, selectBy, direction, k) = (setup.inputs, setup.task, setup.selectBy, setup.direction, setup.k)
+    let (search, groupsName, scheme, folds, trials, cache) = (setup.search, setup.groupsName, setup.scheme, setup.folds, setup.trials, setup.cache)
+    let warnings = setup.warnings
     let parallel = max(1, try o.int("parallel") ?? LearningInputs.threads)
     let schema = inputs.schema
     let data = inputs.rawTrain
@@ -191,7 +231,7 @@ enum SweepCell {
           let s = try crossValidate(trial, data: data, folds: folds, schema: schema, metric: selectBy) { fold in
             context.progress(.nan, "trial \(trial.index + 1)/\(total) fold \(fold)/\(k): \(trial.config.label)")
           }
-          cache.write(trial.key, scores: s, config: trial.config)
+          try? cache.write(trial.key, scores: s, config: trial.config)  // a cache that cannot be written only costs a recomputation
           return (trial.index, TrialScore(scores: s, reused: false))
         }
       }
@@ -299,9 +339,12 @@ enum SweepCell {
     var output = CellOutput(result: result, tables: [("trials", trialsFrame), ("predictions", outcome.predictions)],
                             files: files, report: report, warnings: warnings,
                             notes: ["\(total - reused) trial(s) run, \(reused) reused from the trial cache"])
-    output.cacheFiles = trials.map { "trials/\($0.key).json" }  // kept by `gc` while this entry is kept
+    output.cacheFiles = trials.map { cache.entries.cacheFile($0.key) }  // kept by `gc` while this entry is kept
     return output
-  }
+    }
+    implementation.workItems = workItems
+    return implementation
+  }()
 
   /// How the best model was chosen and what its held-out numbers are.
   static func honestNote(test: JSONValue, best: ModelConfiguration, metric: String, task: LearningTask) -> String {
@@ -399,18 +442,15 @@ enum SweepCell {
   }
 }
 
-/// Per-trial content-addressed cache: `<cache>/trials/<sha256>.json`, written to a temporary file then renamed,
-/// verified on read (key and checksum); a corrupt or foreign entry is ignored and recomputed.
+/// Per-trial content-addressed cache: the engine's `trials` sub-cache (``SubCache``: atomic, verified on read, kept
+/// by `gc` while a sweep's cache entry lists it), one entry per trial key holding its fold scores bit for bit.
 struct TrialCache: Sendable {
-  let folder: URL
+  let entries: SubCache
   let enabled: Bool
 
   func read(_ key: String, folds: Int) -> [Double]? {
-    guard enabled, let data = FileManager.default.contents(atPath: folder.appendingPathComponent("\(key).json").path),
-          let json = try? JSONValue.parse(Array(data)),
-          json["key"]?.stringValue == key, let body = json["body"],
-          json["check"]?.stringValue == Digest.sha256(body.serialized(pretty: false)),
-          let bits = body["score_bits"]?.arrayValue, bits.count == folds
+    guard enabled, let bytes = entries.get(key), let json = try? JSONValue.parse(bytes), json["key"]?.stringValue == key,
+          let bits = json["score_bits"]?.arrayValue, bits.count == folds
     else { return nil }
     var scores: [Double] = []
     for b in bits {
@@ -427,15 +467,6 @@ struct TrialCache: Sendable {
       "scores": .array(scores.map { TableOps.json($0) }),
       "score_bits": .array(scores.map { .string(String($0.bitPattern, radix: 16)) }),
     ])
-    let entry: JSONValue = .object(["key": .string(key), "body": body, "check": .string(Digest.sha256(body.serialized(pretty: false)))])
-    do {
-      try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-      let destination = folder.appendingPathComponent("\(key).json")
-      let temp = folder.appendingPathComponent(".\(key).\(getpid()).\(UInt32.random(in: 0...UInt32.max)).tmp")
-      try Data(entry.serializedBytes()).write(to: temp)
-      if rename(temp.path, destination.path) != 0 { try? FileManager.default.removeItem(at: temp) }
-    } catch {
-      // A cache that cannot be written only costs a recomputation next time.
-    }
+    try entries.put(key, entry.serializedBytes())
   }
 }

@@ -180,12 +180,12 @@ enum TrackCell {
         store = try FileTrackingStore(root: root)
         storeDescription = "scratch store (verification)"
       } else {
-        let offline = TrackingSupport.offlineRoot(stateDirectory: TrackingSupport.stateDirectory(cacheDirectory: context.cacheDirectory))
+        let offline = TrackingSupport.offlineRoot(stateDirectory: context.stateDirectory)
         store = try TrackingSupport.open(uri: uri, environment: env, offlineRoot: offline)
         storeDescription = display(uri, root: context.projectRoot)
       }
     } catch {
-      throw CellError("cannot open the tracking store: \(TrackingSupport.message(error, environment: env))", at: o.location(of: "uri"))
+      throw CellError("cannot open the tracking store: \(TrackingSupport.message(error, environment: env))", code: .trackingFailed, at: o.location(of: "uri"), cause: error)
     }
     let resilient = store as? ResilientTrackingStore
     var warnings: [String] = []
@@ -223,8 +223,8 @@ enum TrackCell {
         context.progress(0.1 + 0.9 * Double(i + 1) / Double(max(plan.children.count, 1)), child.runName)
       }
     } catch {
-      throw CellError("tracking failed: \(TrackingSupport.message(error, environment: env))", at: o.location(of: "uri"),
-                      hint: TrackingSupport.isRemote(uri) ? "check the server and MLFLOW_TRACKING_URI; runs are queued when it is unreachable" : nil)
+      throw CellError("tracking failed: \(TrackingSupport.message(error, environment: env))", code: .trackingFailed, at: o.location(of: "uri"),
+                      hint: TrackingSupport.isRemote(uri) ? "check the server and MLFLOW_TRACKING_URI; runs are queued when it is unreachable" : nil, cause: error)
     }
     // A reused run keeps what was logged the first time (name, params): report those.
     var loggedName = parent.runName
@@ -282,7 +282,7 @@ enum TrackCell {
     var report: [ReportBlock] = [.facts(facts)]
     if let runURL {
       report.append(.link(text: "Open the run of \(upstreamId) in the MLflow UI", target: runURL))
-    } else if !context.isVerification, let root = TrackingSupport.fileRoot(offline ? TrackingSupport.offlineRoot(stateDirectory: TrackingSupport.stateDirectory(cacheDirectory: context.cacheDirectory)).path : uri) {
+    } else if !context.isVerification, let root = TrackingSupport.fileRoot(offline ? TrackingSupport.offlineRoot(stateDirectory: context.stateDirectory).path : uri) {
       report.append(.markdown("The run of `\(upstreamId)` is in the MLflow file store `\(display(root, root: context.projectRoot))` (experiment \(parentInfo.experimentId), run `\(parentInfo.runId)`). Open it with:"))
       report.append(.code(TrackingSupport.fileStoreHint(root: display(root, root: context.projectRoot))))
     }

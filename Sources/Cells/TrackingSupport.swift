@@ -44,8 +44,6 @@ public enum TrackingSupport {
     stateDirectory.appendingPathComponent("offline/mlruns", isDirectory: true)
   }
 
-  /// The state directory (`.workbench` or `$WORKBENCH_STATE_DIR`) a cell runs under, derived from its cache folder.
-  public static func stateDirectory(cacheDirectory: URL) -> URL { cacheDirectory.deletingLastPathComponent() }
 
   /// Opens the store for a resolved URI: a file store for a folder, a resilient REST store (offline fallback in
   /// `offlineRoot`) for http(s) when `offlineRoot` is given, the plain REST store otherwise.

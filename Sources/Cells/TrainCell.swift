@@ -30,7 +30,7 @@ enum TrainCell {
       if e.value.string?.contains("${") == true { continue }
       let problems = family.problems(in: [e.key: LearningSpec.json(e.value)])
       for p in problems {
-        diagnostics.error(p.message, at: p.message.hasPrefix("unknown") ? e.keyLocation : e.value.location, cell: cell.id, hint: p.hint)
+        diagnostics.error(p.message, at: p.unknownName ? e.keyLocation : e.value.location, cell: cell.id, hint: p.hint)
       }
     }
   }

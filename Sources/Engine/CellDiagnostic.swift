@@ -1,4 +1,5 @@
 import Frame
+import ProcessRunner
 import WorkbookModel
 
 /// Why a cell failed, as run.json records it (`cells[].error`): a stable code, the message, the cell, where in the
@@ -41,7 +42,7 @@ public struct CellDiagnostic: Sendable, Equatable {
   }
 
   /// The diagnostic for an error a cell (or the engine preparing it) threw: a ``CellError`` keeps its code; the
-  /// errors of the libraries the engine knows (Frame, WorkbookModel) and those the registry's mappings know
+  /// errors of the libraries the engine knows (Frame, WorkbookModel, ProcessRunner) and those the registry's mappings know
   /// (``KindRegistry/registerErrorCodes(_:)``) get theirs; anything else is `internal.unexpected`.
   public static func from(_ error: any Error, cell: String, registry: KindRegistry) -> CellDiagnostic {
     let explained = CellError.explaining(error, registry: registry)
@@ -66,6 +67,7 @@ extension CellError {
     case let e as ExpressionError: return CellError(e.description, code: .dataInvalid, cause: error)
     case let e as TableOperationError: return CellError(e.description, code: .dataInvalid, cause: error)
     case let e as FrameError: return CellError(e.description, code: .dataInvalid, cause: error)
+    case let e as ChildProcessError: return CellError(e.description, code: .toolFailed, cause: error)
     case let e as CacheCorruption: return CellError(e.description, code: .upstreamMissing, cause: error)
     default:
       for explain in registry.errorExplanations { if let e = explain(error) { return e } }

@@ -36,10 +36,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
   public init(rawValue: String) { self.rawValue = rawValue }
   public var description: String { rawValue }
 
-  /// An option's value has the wrong type or is out of range (often one arriving through `${param}`).
+  /// An option's value is missing, has the wrong type or is out of range (often one arriving through `${param}`).
   public static let optionInvalid = ErrorCode(rawValue: "option.invalid")
-  /// A required option has no value after `${…}` substitution.
-  public static let optionMissing = ErrorCode(rawValue: "option.missing")
   /// An input path names no file (missing file, empty folder, glob without match).
   public static let inputMissing = ErrorCode(rawValue: "input.missing")
   /// An input path names something that is not a regular file, or is empty.
@@ -58,10 +56,10 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
   public static let networkFailed = ErrorCode(rawValue: "network.failed")
   /// Downloaded bytes do not match the pinned `sha256`.
   public static let digestMismatch = ErrorCode(rawValue: "digest.mismatch")
-  /// The tracking server cannot be reached or refused the request.
+  /// An external program the cell runs (gnuplot, an interpreter's package listing) could not start or failed.
+  public static let toolFailed = ErrorCode(rawValue: "tool.failed")
+  /// The tracking store cannot be opened, or its server cannot be reached or refused the request.
   public static let trackingFailed = ErrorCode(rawValue: "tracking.failed")
-  /// Fitting, scoring or evaluating a model failed (a single class, a degenerate fold, an unreadable model file).
-  public static let modelFailed = ErrorCode(rawValue: "model.failed")
   /// The cell produced an output the engine cannot store (an unsafe or duplicate name, a full disk).
   public static let outputInvalid = ErrorCode(rawValue: "output.invalid")
   /// The cell ran but its verdict is a failure (an `expect` check that did not hold).
@@ -75,8 +73,8 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
 
   /// Every code, in the order docs/errors.md lists them.
   public static let all: [ErrorCode] = [
-    .optionInvalid, .optionMissing, .inputMissing, .inputInvalid, .dataUnreadable, .dataInvalid, .referenceInvalid,
-    .upstreamMissing, .scriptFailed, .networkFailed, .digestMismatch, .trackingFailed, .modelFailed, .outputInvalid,
+    .optionInvalid, .inputMissing, .inputInvalid, .dataUnreadable, .dataInvalid, .referenceInvalid,
+    .upstreamMissing, .scriptFailed, .networkFailed, .digestMismatch, .trackingFailed, .toolFailed, .outputInvalid,
     .checkFailed, .interrupted, .cellFailed, .unexpected,
   ]
 }

@@ -37,7 +37,7 @@ public struct CellOptions: Sendable {
 
   public func requiredString(_ name: String) throws -> String {
     guard let s = try string(name) else {
-      throw CellError("missing option `\(name)`", code: .optionMissing, at: cellLocation)
+      throw CellError("missing option `\(name)`", code: .optionInvalid, at: cellLocation)
     }
     return s
   }

@@ -46,7 +46,7 @@ struct CSVChunkParser {
           badRows.append(
             ChunkBadRow(
               localLine: rowLine, start: rowStart, end: tok.rowEnd,
-              reason: "expected \(ncols) fields, found \(tok.fieldCount)"))
+              reason: "expected \(ncols) fields, found \(tok.fieldCount)", wrongFieldCount: true))
           badOrdinals.append(thisOrdinal)
           if ctx.policy == .fail { break }
           continue

@@ -292,7 +292,7 @@ public enum CSVReader {
 
   static func failError(_ ctx: CSVParseContext, _ bad: ChunkBadRow, line: Int, source: String) -> ReadError {
     let hint: String
-    if bad.reason.hasPrefix("expected") {
+    if bad.wrongFieldCount {
       hint = "a field probably holds an unquoted delimiter or quote, or the row is cut; fix the row or set the bad-row policy to skip or quarantine"
     } else {
       hint = "fix the value, change the schema, or set the bad-row policy to skip or quarantine"

@@ -79,6 +79,8 @@ struct ChunkBadRow {
   var start: Int
   var end: Int
   var reason: String
+  /// The row has a different number of fields than the header (not a bad value).
+  var wrongFieldCount = false
 }
 
 /// The parse of the rows starting in `[start, limit)`; `end` is where the last row (possibly past `limit`) ended.

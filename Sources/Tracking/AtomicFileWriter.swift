@@ -93,7 +93,7 @@ struct AtomicFileWriter: Sendable {
 
   private func move(_ source: URL, to destination: URL, replacing: Bool) throws {
     if !replacing && FileManager.default.fileExists(atPath: destination.path) {
-      throw TrackingError.io(path: destination.path, reason: "already exists")
+      throw TrackingError.alreadyExists(path: destination.path)
     }
     if rename(source.path, destination.path) != 0 {
       let code = errno
@@ -110,6 +110,8 @@ struct AtomicFileWriter: Sendable {
         if rename(sibling.path, destination.path) == 0 { return }
       }
       try? FileManager.default.removeItem(at: source)
+      // Another writer's folder appeared between the check above and the rename.
+      if !replacing && (code == EEXIST || code == ENOTEMPTY) { throw TrackingError.alreadyExists(path: destination.path) }
       throw TrackingError.io(path: destination.path, reason: "rename failed: \(String(cString: strerror(code)))")
     }
   }

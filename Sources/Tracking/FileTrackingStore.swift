@@ -137,7 +137,7 @@ public final class FileTrackingStore: TrackingStore {
       let next = (allExperiments().compactMap { Int64($0.id) }.max() ?? 0) + 1
       do {
         try writeExperiment(id: String(next), name: name)
-      } catch TrackingError.io(_, let reason) where reason.contains("exists") {
+      } catch TrackingError.alreadyExists {
         continue  // another process took this id: rescan
       }
     }
@@ -303,7 +303,7 @@ public final class FileTrackingStore: TrackingStore {
           try writer.createDirectory(at: datasetDir) { staged in
             try Data(MetaYAML.render(meta).utf8).write(to: staged.appendingPathComponent("meta.yaml"))
           }
-        } catch TrackingError.io(_, let reason) where reason.contains("exists") {}
+        } catch TrackingError.alreadyExists {}
       }
       let inputId = MD5.hex(datasetId + runId)
       var tagMap: [String: YAMLValue] = [:]
@@ -526,7 +526,7 @@ public final class FileTrackingStore: TrackingStore {
       try writer.createDirectory(at: try modelDirectory(name)) { staged in
         try Data(MetaYAML.render(meta).utf8).write(to: staged.appendingPathComponent("meta.yaml"))
       }
-    } catch TrackingError.io(_, let reason) where reason.contains("exists") {}
+    } catch TrackingError.alreadyExists {}
     guard let created = try findRegisteredModel(named: name) else {
       throw TrackingError.io(path: try modelDirectory(name).path, reason: "registered model was not created")
     }
@@ -572,7 +572,7 @@ public final class FileTrackingStore: TrackingStore {
           }
           try Data(MetaYAML.render(meta).utf8).write(to: staged.appendingPathComponent("meta.yaml"))
         }
-      } catch TrackingError.io(_, let reason) where reason.contains("exists") {
+      } catch TrackingError.alreadyExists {
         continue
       }
       var modelMeta = try readMeta(dir.appendingPathComponent("meta.yaml"))

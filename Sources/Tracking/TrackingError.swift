@@ -14,6 +14,8 @@ public enum TrackingError: Error, Sendable, CustomStringConvertible, Equatable {
   case storeCorrupt(path: String, reason: String)
   /// A file-system operation failed.
   case io(path: String, reason: String)
+  /// A file or folder that is created only once (an experiment, a model version) was created by another writer first.
+  case alreadyExists(path: String)
   /// The server could not be reached after every retry (connection refused, DNS failure, timeout).
   case unreachable(url: String, attempts: Int, reason: String)
   /// The server answered with an error status after every retry (or with a non-retryable one).
@@ -36,6 +38,8 @@ public enum TrackingError: Error, Sendable, CustomStringConvertible, Equatable {
         + "MLflow params are immutable, cannot change it to \"\(attempted.prefix(80))\" (log it under another key)"
     case .storeCorrupt(let path, let reason):
       return "tracking store file \(path) is malformed: \(reason); fix or remove the file"
+    case .alreadyExists(let path):
+      return "\(path) already exists (another writer created it first)"
     case .io(let path, let reason):
       return "file operation failed at \(path): \(reason); check the path and its permissions"
     case .unreachable(let url, let attempts, let reason):
