@@ -460,10 +460,11 @@ struct TrialCache: Sendable {
     return scores
   }
 
-  func write(_ key: String, scores: [Double], config: ModelConfiguration) {
+  /// Stores a trial's scores (safe with other processes writing the same trial at once).
+  func write(_ key: String, scores: [Double], config: ModelConfiguration) throws {
     guard enabled else { return }
-    let body: JSONValue = .object([
-      "model": .string(config.family.rawValue), "params": config.paramsJSON,
+    let entry: JSONValue = .object([
+      "key": .string(key), "model": .string(config.family.rawValue), "params": config.paramsJSON,
       "scores": .array(scores.map { TableOps.json($0) }),
       "score_bits": .array(scores.map { .string(String($0.bitPattern, radix: 16)) }),
     ])
