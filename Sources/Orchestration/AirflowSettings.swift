@@ -59,7 +59,6 @@ public struct AirflowSettings: Sendable, Equatable {
         if let l = v.list, l.allSatisfy({ $0.string != nil }) { settings.tags = l.compactMap(\.string) } else {
           d.error("`tags` must be a list of strings", at: v.location)
         }
-      case "slurm": break  // `--executor slurm` settings, checked by SlurmSettings
       default:
         d.error("unknown key `\(e.key)` in `orchestration.airflow`", at: e.keyLocation,
                 hint: Suggest.hint(for: e.key, in: keys) ?? "allowed: \(keys.joined(separator: ", "))")

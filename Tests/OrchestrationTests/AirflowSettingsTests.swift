@@ -65,6 +65,6 @@ struct AirflowSettingsTests {
 
   @Test func defaultDagIdKeepsOnlyWhatAirflowAccepts() {
     #expect(AirflowExport.defaultDagId("shot-drift") == "workbench_shot-drift")
-    #expect(AirflowExport.defaultDagId("é t") == "workbench___")
+    #expect(AirflowExport.defaultDagId("é t") == "workbench___t")
   }
 }
