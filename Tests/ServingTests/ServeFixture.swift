@@ -196,6 +196,15 @@ final class RunningServer: @unchecked Sendable {
   /// Sends a request with curl; returns the status code and body.
   func request(_ method: String, _ path: String, body: String? = nil, contentType: String? = "application/json",
                headers: [String] = []) throws -> (status: Int, body: String) {
+    try Client(port: port).request(method, path, body: body, contentType: contentType, headers: headers)
+  }
+
+  /// HTTP requests to 127.0.0.1:`port` through curl.
+  struct Client {
+    let port: Int
+
+    func request(_ method: String, _ path: String, body: String? = nil, contentType: String? = "application/json",
+                 headers: [String] = []) throws -> (status: Int, body: String) {
     var args = ["-s", "-S", "-X", method, "-o", "-", "-w", "\n%{http_code}", "http://127.0.0.1:\(port)\(path)"]
     if let contentType { args += ["-H", "Content-Type: \(contentType)"] }
     for h in headers { args += ["-H", h] }
@@ -207,6 +216,7 @@ final class RunningServer: @unchecked Sendable {
       throw MissingResource("unexpected curl output: \(text)")
     }
     return (code, String(text[..<newline]))
+  }
   }
 
   /// SIGTERM, then waits for the process; returns how it ended.
