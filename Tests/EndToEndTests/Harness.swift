@@ -35,14 +35,34 @@ struct Project {
 
   /// `run.json` of a workbook as a dictionary.
   func runJSON(_ workbook: String) throws -> [String: Any] {
-    let data = try Data(contentsOf: root.appendingPathComponent("outputs/\(workbook)/run.json"))
-    return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    let path = "outputs/\(workbook)/run.json"
+    let data = try Data(contentsOf: root.appendingPathComponent(path))
+    guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+      throw UnexpectedShape("\(path) is not a JSON object")
+    }
+    return object
   }
 
-  /// Cell id → status from run.json.
+  /// Cell id → status from run.json (decoded by type: a missing or mistyped field is an error naming it).
   func statuses(_ workbook: String) throws -> [String: String] {
-    let cells = try runJSON(workbook)["cells"] as! [[String: Any]]
-    return Dictionary(uniqueKeysWithValues: cells.map { ($0["id"] as! String, $0["status"] as! String) })
+    struct RunFile: Decodable {
+      struct Cell: Decodable { let id: String; let status: String }
+      let cells: [Cell]
+    }
+    let path = "outputs/\(workbook)/run.json"
+    let run: RunFile
+    do {
+      run = try JSONDecoder().decode(RunFile.self, from: Data(contentsOf: root.appendingPathComponent(path)))
+    } catch let error as DecodingError {
+      throw UnexpectedShape("\(path) does not list cells with `id` and `status`: \(error)")
+    }
+    var statuses: [String: String] = [:]
+    for cell in run.cells {
+      guard statuses.updateValue(cell.status, forKey: cell.id) == nil else {
+        throw UnexpectedShape("\(path) lists cell `\(cell.id)` twice")
+      }
+    }
+    return statuses
   }
 
   func executed(_ workbook: String) throws -> Set<String> {
@@ -50,6 +70,12 @@ struct Project {
   }
 
   func remove() { try? FileManager.default.removeItem(at: root) }
+}
+
+/// A file the test reads does not have the shape the test expects (instead of a trap on a force cast).
+struct UnexpectedShape: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
 }
 
 /// A small CSV that the tests generate themselves (no shared data needed).

@@ -1,12 +1,13 @@
 import Foundation
 @_exported import ProcessRunner
+import Testing
 
 /// Locations and helpers shared by every test target.
 ///
-/// Tests that need the real datasets in `../shared/datasets` or a Python oracle call the `require…` helpers:
-/// when the resource is absent they return `nil` and the test records *why* it did not run. On CI the
-/// resources are present (`scripts/test.sh` installs the Python environments), so CI sets
-/// `WORKBENCH_REQUIRE_ORACLES=1` and a missing resource becomes a failure instead of a skip.
+/// Tests that need the real datasets in `../shared/datasets`, a Python oracle or a tool say so with a trait
+/// (`@Test(.needsPython("anchors"))`, `.needsDataset(…)`, `.needsTool(…)`): when the resource is absent the test is
+/// skipped and the report says why. On CI (`CI=true`, or `WORKBENCH_REQUIRE_ORACLES=1`) every such test runs, and a
+/// missing resource fails it (the `Oracles` lookups throw ``MissingResource``) instead of skipping it.
 public enum TestPaths {
   /// The repository root (the folder holding Package.swift).
   public static let repositoryRoot: URL = {
@@ -50,8 +51,25 @@ public struct MissingResource: Error, CustomStringConvertible {
 }
 
 public enum Oracles {
-  /// True when CI demands every oracle (`WORKBENCH_REQUIRE_ORACLES=1`): tests must then fail rather than skip.
-  public static var required: Bool { ProcessInfo.processInfo.environment["WORKBENCH_REQUIRE_ORACLES"] == "1" }
+  /// True on CI (`CI=true`, which CI services set, or `WORKBENCH_REQUIRE_ORACLES=1`): every oracle and dataset is
+  /// then mandatory, and tests that need one fail rather than skip.
+  public static var required: Bool {
+    let environment = ProcessInfo.processInfo.environment
+    return environment["WORKBENCH_REQUIRE_ORACLES"] == "1" || environment["CI"] == "true"
+  }
+
+  /// Whether `relativePath` exists under `../shared/datasets`.
+  public static func hasDataset(_ relativePath: String) -> Bool {
+    FileManager.default.fileExists(atPath: TestPaths.sharedDatasets.appendingPathComponent(relativePath).path)
+  }
+
+  /// Whether the Python environment `name` exists (`scripts/python-env.sh NAME`).
+  public static func hasPython(_ name: String) -> Bool {
+    FileManager.default.isExecutableFile(atPath: TestPaths.pythonEnvironment(name).appendingPathComponent("bin/python").path)
+  }
+
+  /// Whether `name` is an executable on PATH.
+  public static func hasTool(_ name: String) -> Bool { ChildProcess.resolve(name) != nil }
 
   /// The shared dataset file at `relativePath` under `../shared/datasets`, or nil with the reason printed.
   public static func sharedDataset(_ relativePath: String) throws -> URL? {
@@ -132,4 +150,26 @@ public func makeTemporaryDirectory(_ prefix: String = "workbench-test") throws -
   let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   return url
+}
+
+/// Skips expressed as traits, so the test report lists each skipped test with its reason. On CI
+/// (``Oracles/required``) they never skip: the test runs and fails if the resource is missing.
+extension Trait where Self == ConditionTrait {
+  /// Runs the test when `../shared/datasets/<relativePath>` exists.
+  public static func needsDataset(_ relativePath: String) -> Self {
+    .enabled(if: Oracles.required || Oracles.hasDataset(relativePath),
+             "needs ../shared/datasets/\(relativePath) (the real datasets beside the checkout)")
+  }
+
+  /// Runs the test when the Python environment `name` exists.
+  public static func needsPython(_ name: String) -> Self {
+    .enabled(if: Oracles.required || Oracles.hasPython(name),
+             "needs the Python environment \(name): create it with scripts/python-env.sh \(name)")
+  }
+
+  /// Runs the test when the tool `name` is on PATH (`package`: the apt package that installs it).
+  public static func needsTool(_ name: String, package: String) -> Self {
+    .enabled(if: Oracles.required || Oracles.hasTool(name),
+             "needs `\(name)` on PATH: apt-get install \(package) (scripts/setup.sh installs it)")
+  }
 }
