@@ -59,7 +59,9 @@ public enum HTMLRenderer {
     if let d = s.description { h += "<p class=\"description\">" + htmlEscape(d) + "</p>\n" }
     if let r = s.reason { h += "<div class=\"callout " + (s.status == "failed" ? "danger" : "info") + "\">" + htmlEscape(r) + "</div>\n" }
     if !s.links.isEmpty {
-      h += "<p class=\"links\">" + s.links.map { "<a href=\"" + htmlEscape($0.target) + "\">" + htmlEscape($0.text) + "</a>" }
+      h += "<p class=\"links\">" + s.links.map {
+        MarkdownSubset.isSafeLink($0.target) ? "<a href=\"" + htmlEscape($0.target) + "\">" + htmlEscape($0.text) + "</a>" : htmlEscape($0.text)
+      }
         .joined(separator: " · ") + "</p>\n"
     }
     var figures = 0
@@ -97,6 +99,8 @@ public enum HTMLRenderer {
       return "<div class=\"callout " + level.rawValue + "\">" + htmlEscape(text) + "</div>\n"
     case .code(let c): return "<pre><code>" + htmlEscape(c) + "</code></pre>\n"
     case .link(let text, let target):
+      // An unsafe target (`javascript:`, `data:`…) is shown as text, never as a live link.
+      guard MarkdownSubset.isSafeLink(target) else { return "<p>" + htmlEscape(text) + "</p>\n" }
       return "<p><a href=\"" + htmlEscape(target) + "\">" + htmlEscape(text) + "</a></p>\n"
     case .details(let summary, let blocks):
       return "<details><summary>" + htmlEscape(summary) + "</summary>\n"

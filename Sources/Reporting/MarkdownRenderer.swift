@@ -73,7 +73,12 @@ public enum MarkdownRenderer {
       return "![" + markdownEscape(caption ?? file) + "](cells/" + cell + "/" + file + ")\n\n"
     case .callout(let level, let text): return "> **" + chrome.levelText(level) + ":** " + markdownEscape(text) + "\n\n"
     case .code(let c): return "```\n" + c.replacingOccurrences(of: "```", with: "` ` `") + "\n```\n\n"
-    case .link(let text, let target): return "[" + markdownEscape(text) + "](" + target + ")\n\n"
+    case .link(let text, let target):
+      // Only a safe target that cannot end the link early (no space, parenthesis or angle bracket) becomes a link.
+      guard MarkdownSubset.isSafeLink(target), !target.contains(where: { $0.isWhitespace || "()<>".contains($0) }) else {
+        return markdownEscape(text) + "\n\n"
+      }
+      return "[" + markdownEscape(text) + "](" + target + ")\n\n"
     case .details(let summary, let blocks):
       return folded(summary, blocks.map { block($0, cell: cell, chrome) }.joined())
     }
