@@ -76,10 +76,23 @@ struct HostileYAMLTests {
       #expect(!names.isEmpty)
       for name in names {
         let text = String(decoding: try Data(contentsOf: dir.appendingPathComponent(name)), as: UTF8.self)
-        if target == "workbook" {
-          _ = try? Workbook.parse(text, file: name)
-        } else {
-          _ = try? Condition.parse(SpecNode(.string(text), at: SourceLocation(file: name, line: 1, column: 1)))
+        // Either it parses, or it is Diagnostics whose every error points into this file.
+        // YAML ends a line at \n, \r\n, a lone \r, and (YAML 1.1) NEL, LS and PS.
+        let lineCount = 1 + text.unicodeScalars.filter { "\n\r\u{85}\u{2028}\u{2029}".unicodeScalars.contains($0) }.count
+        do {
+          if target == "workbook" {
+            _ = try Workbook.parse(text, file: name)
+          } else {
+            _ = try Condition.parse(SpecNode(.string(text), at: SourceLocation(file: name, line: 1, column: 1)))
+          }
+        } catch let error as Diagnostics {
+          #expect(!error.errors.isEmpty, "\(name)")
+          for d in error.errors {
+            let location = try #require(d.location, "\(name): \(d.message) has no location")
+            #expect(location.file == name && location.line >= 1 && location.line <= lineCount + 1, "\(name): \(d)")
+          }
+        } catch {
+          Issue.record("\(name): \(type(of: error)) instead of Diagnostics: \(error)")
         }
       }
     }
