@@ -8,7 +8,8 @@ public struct FactSheet: Sendable {
 
   public init(language: ReportLanguage) { self.language = language }
 
-  /// `value` with `decimals` decimals ("−" written as "-"; decimal comma in French).
+  /// `value` with `decimals` decimals ("−" written as "-"; decimal comma in French). Not WorkbenchCore's
+  /// `formatFloat`: report prose rounds to what a coach reads, in the report's language.
   public static func format(_ value: Double, decimals: Int, language: ReportLanguage, signed: Bool = false) -> String {
     let d = max(0, min(decimals, 6))
     var v = value

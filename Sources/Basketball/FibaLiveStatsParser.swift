@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchCore
 
 /// Reads FIBA LiveStats `data.json` files (the Genius Sports "v5" feed) into ``FibaGame`` values.
 ///
@@ -50,9 +51,9 @@ public enum FibaLiveStatsParser {
 
   /// Parses the bytes of one file; `fileName` is used for the game id and in error messages.
   public static func parse(data: Data, fileName: String) throws -> FibaGame {
-    let json: Any
-    do { json = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) } catch {
-      throw FibaParseError(file: fileName, path: "$", message: "not valid JSON (\((error as NSError).localizedDescription))")
+    let json: JSONValue
+    do { json = try JSONValue.parse(Array(data)) } catch {
+      throw FibaParseError(file: fileName, path: "$", message: "not valid JSON (\(error))")
     }
     let root = JSONCursor(value: json, path: "$", file: fileName)
     _ = try root.object()
@@ -128,14 +129,14 @@ public enum FibaLiveStatsParser {
     let period = try parsePeriod(c, numberKey: "period", typeKey: "periodType")
     let clock: Double
     // A present `clock` must be a clock: "xx" or "-5:00:00" is an error naming the event, not a silent 0 or `gt`.
-    if let cc = c.optionalChild("clock"), !(cc.value is NSNull), (cc.value as? String)?.trimmingCharacters(in: .whitespaces).isEmpty != true {
+    if let cc = c.optionalChild("clock"), cc.stringValue?.trimmingCharacters(in: .whitespaces).isEmpty != true {
       clock = try cc.clockSeconds()
     } else {
       clock = try c.child("gt").clockSeconds()
     }
     var previous: Int? = nil
     if let p = c.optionalChild("previousAction") {
-      if let s = p.value as? String, s.trimmingCharacters(in: .whitespaces).isEmpty { previous = nil } else { previous = try p.int() }
+      if let s = p.stringValue, s.trimmingCharacters(in: .whitespaces).isEmpty { previous = nil } else { previous = try p.int() }
     }
     var qualifiers: [String] = []
     if let q = c.optionalChild("qualifier") { qualifiers = try q.array().map { try $0.string() } }

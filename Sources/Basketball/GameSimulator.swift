@@ -1,5 +1,6 @@
 import Foundation
 import Learn
+import WorkbenchCore
 
 /// Writes a fictional game (fictional teams and players) in the FIBA LiveStats `data.json` format read by
 /// ``FibaLiveStatsParser``, with a box score, play-by-play and shot chart that agree: every identity of
@@ -22,11 +23,10 @@ public struct GameSimulator: Sendable {
   public var gameID: String { String(9_000_000 + Int(seed % 1_000_000)) }
   public var fileName: String { "data_\(gameID)_sim.json" }
 
-  /// The game as pretty-printed JSON with sorted keys (byte-identical for a given seed).
+  /// The game as canonical pretty-printed JSON (WorkbenchCore's writer: sorted keys; byte-identical for a seed).
   public func liveStatsJSON() throws -> Data {
     var state = SimulationState(seed: seed)
-    let root = state.run()
-    return JSONWriter.data(root)
+    return Data(state.run().serializedBytes())
   }
 
   /// Writes ``liveStatsJSON()`` into `folder` under ``fileName``; returns the file URL.

@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchCore
 
 /// Everything a phrasing model may use: the numbers (with their rounding) and the real names (players, teams,
 /// coaches). Built by ``FactSheet`` while the deterministic text is written, so the two always agree.
@@ -11,12 +12,13 @@ public struct GroundingFacts: Sendable, Codable, Equatable {
     self.names = names
   }
 
-  /// Compact JSON (sorted keys) given to the language model.
+  /// Compact canonical JSON (WorkbenchCore's writer, sorted keys) given to the language model.
   public func json() -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    guard let data = try? encoder.encode(self) else { return "{}" }
-    return String(decoding: data, as: UTF8.self)
+    let numbers = self.numbers.map { n -> JSONValue in
+      ["label": .string(n.label), "value": .double(n.value), "decimals": .int(n.decimals), "isPercent": .bool(n.isPercent)]
+    }
+    let document: JSONValue = ["numbers": .array(numbers), "names": .array(names.map { .string($0) })]
+    return document.serialized(pretty: false)
   }
 
   public mutating func merge(_ other: GroundingFacts) {

@@ -1,4 +1,5 @@
 import Learn
+import WorkbenchCore
 
 /// K-fold assignment by group (here: by game), so that no group is in both a training and a test fold.
 ///

@@ -1,26 +1,27 @@
 import Foundation
+import WorkbenchCore
 
-/// A position inside a decoded JSON document that knows its path, so every type error names the file and path.
+/// A position inside a parsed JSON document (WorkbenchCore's `JSONValue`) that knows its path, so every type error names the file and path.
 ///
 /// Accepts the LiveStats quirks: numbers written as strings ("75") or as JSON numbers, integral floats.
 struct JSONCursor {
-  let value: Any
+  let value: JSONValue
   let path: String
   let file: String
 
   func fail(_ message: String) -> FibaParseError { FibaParseError(file: file, path: path, message: message) }
 
-  static func describe(_ value: Any) -> String {
-    if value is NSNull { return "null" }
-    if let s = value as? String { return "\"\(s.count > 40 ? String(s.prefix(40)) + "…" : s)\"" }
-    if let n = value as? NSNumber { return n.stringValue }
-    if value is [Any] { return "an array" }
-    if value is [String: Any] { return "an object" }
-    return "\(type(of: value))"
+  static func describe(_ value: JSONValue) -> String {
+    switch value {
+    case .string(let s): "\"\(s.count > 40 ? String(s.prefix(40)) + "…" : s)\""
+    case .array: "an array"
+    case .object: "an object"
+    default: value.displayText
+    }
   }
 
-  func object() throws -> [String: Any] {
-    guard let o = value as? [String: Any] else { throw fail("expected an object, found \(Self.describe(value))") }
+  func object() throws -> [String: JSONValue] {
+    guard case .object(let o) = value else { throw fail("expected an object, found \(Self.describe(value))") }
     return o
   }
 
@@ -33,42 +34,49 @@ struct JSONCursor {
 
   /// The child at `key`, or nil when absent or null.
   func optionalChild(_ key: String) -> JSONCursor? {
-    guard let o = value as? [String: Any], let v = o[key], !(v is NSNull) else { return nil }
+    guard case .object(let o) = value, let v = o[key], v != .null else { return nil }
     return JSONCursor(value: v, path: path + "." + key, file: file)
   }
 
   func array() throws -> [JSONCursor] {
-    guard let a = value as? [Any] else { throw fail("expected an array, found \(Self.describe(value))") }
+    guard case .array(let a) = value else { throw fail("expected an array, found \(Self.describe(value))") }
     return a.enumerated().map { JSONCursor(value: $0.element, path: path + ".\($0.offset)", file: file) }
   }
 
+  /// A string, or a number's text ("75", "1.5").
   func string() throws -> String {
-    if let s = value as? String { return s }
-    if let n = value as? NSNumber { return n.stringValue }
-    throw fail("expected a string, found \(Self.describe(value))")
+    switch value {
+    case .string(let s): return s
+    case .int, .double: return value.displayText
+    default: throw fail("expected a string, found \(Self.describe(value))")
+    }
   }
+
+  /// The text of a string value, nil for any other value.
+  var stringValue: String? { value.stringValue }
 
   /// An integer written as a JSON number (integral) or as a decimal string.
   func int() throws -> Int {
-    if let s = value as? String {
-      let t = s.trimmingCharacters(in: .whitespaces)
-      if let i = Int(t) { return i }
-      throw fail("expected an integer, found \(Self.describe(value))")
-    }
-    if let n = value as? NSNumber {
-      let d = n.doubleValue
+    switch value {
+    case .string(let s):
+      if let i = Int(s.trimmingCharacters(in: .whitespaces)) { return i }
+    case .int(let i): return i
+    case .double(let d):
       if d.isFinite, d == d.rounded(), abs(d) < 1e15 { return Int(d) }
+    default: break
     }
     throw fail("expected an integer, found \(Self.describe(value))")
   }
 
   func double() throws -> Double {
-    if let s = value as? String {
+    switch value {
+    case .string(let s):
       if let d = Double(s.trimmingCharacters(in: .whitespaces)), d.isFinite { return d }
       throw fail("expected a number, found \(Self.describe(value))")
+    case .int(let i): return Double(i)
+    case .double(let d) where d.isFinite: return d
+    default: throw fail("expected a number, found \(Self.describe(value))")
     }
-    if let n = value as? NSNumber, n.doubleValue.isFinite { return n.doubleValue }
-    throw fail("expected a number, found \(Self.describe(value))")
   }
 
   /// Playing time "M:SS" / "MM:SS" (also "MM:SS:cc") → seconds; minutes may exceed 59 ("199:60" is tolerated).

@@ -1,5 +1,6 @@
 import Foundation
 import Learn
+import WorkbenchCore
 
 /// The mutable state of one simulated game.
 struct SimulationState {
@@ -25,11 +26,11 @@ struct SimulationState {
   var rng: SeededGenerator
   var players: [[SimPlayer]] = [[], [], []]  // index 1, 2
   var onCourt: [[Int]] = [[], [], []]        // indices into players[t]
-  var events: [[String: Any]] = []
+  var events: [[String: JSONValue]] = []
   var actionNumber = 0
   var score = [0, 0, 0]
   var teamOffReb = [0, 0, 0], teamDefReb = [0, 0, 0], teamTov = [0, 0, 0]
-  var shots: [[[String: Any]]] = [[], [], []]
+  var shots: [[JSONValue]] = [[], [], []]
   var period = 1
   var isOvertime = false
   var remaining = 600
@@ -67,22 +68,23 @@ struct SimulationState {
   mutating func emit(_ type: String, _ sub: String, team: Int = 0, player: Int? = nil, success: Bool = true,
                      attempt: Bool = false, previous: Int? = nil, qualifiers: [String] = []) -> Int {
     actionNumber += 1
-    var e: [String: Any] = [
-      "actionNumber": actionNumber, "actionType": type, "subType": sub, "tno": team, "period": period,
-      "periodType": periodType, "gt": Self.clock(remaining), "clock": Self.clock(remaining) + ":00",
-      "s1": scoresAsStrings ? String(score[1]) as Any : score[1] as Any,
-      "s2": scoresAsStrings ? String(score[2]) as Any : score[2] as Any,
-      "lead": score[1] - score[2], "success": success ? 1 : 0, "scoring": attempt ? 1 : 0,
-      "previousAction": previous.map { $0 as Any } ?? "", "qualifier": qualifiers,
+    var e: [String: JSONValue] = [
+      "actionNumber": .int(actionNumber), "actionType": .string(type), "subType": .string(sub), "tno": .int(team),
+      "period": .int(period), "periodType": .string(periodType), "gt": .string(Self.clock(remaining)),
+      "clock": .string(Self.clock(remaining) + ":00"),
+      "s1": scoresAsStrings ? .string(String(score[1])) : .int(score[1]),
+      "s2": scoresAsStrings ? .string(String(score[2])) : .int(score[2]),
+      "lead": .int(score[1] - score[2]), "success": success ? 1 : 0, "scoring": attempt ? 1 : 0,
+      "previousAction": previous.map { .int($0) } ?? "", "qualifier": .array(qualifiers.map { .string($0) }),
     ]
     if let i = player, team >= 1 {
       let p = players[team][i]
-      e["pno"] = p.pno
-      e["player"] = "\(p.first.prefix(1)). \(p.family.uppercased())"
-      e["shirtNumber"] = p.shirt
-      e["firstName"] = p.first
-      e["familyName"] = p.family
-      e["scoreboardName"] = "\(p.first.prefix(1)). \(p.family)"
+      e["pno"] = .int(p.pno)
+      e["player"] = .string("\(p.first.prefix(1)). \(p.family.uppercased())")
+      e["shirtNumber"] = .string(p.shirt)
+      e["firstName"] = .string(p.first)
+      e["familyName"] = .string(p.family)
+      e["scoreboardName"] = .string("\(p.first.prefix(1)). \(p.family)")
     } else {
       e["pno"] = 0
       e["player"] = ""
@@ -338,9 +340,10 @@ struct SimulationState {
     let (x, y) = shotLocation(zone: zone, left: attacksLeft(o))
     let p = players[o][shooter]
     shots[o].append([
-      "r": made ? 1 : 0, "x": x, "y": y, "p": p.pno, "pno": p.pno, "tno": o, "per": period, "perType": periodType,
-      "actionType": three ? "3pt" : "2pt", "actionNumber": shot, "previousAction": "",
-      "subType": events.last?["subType"] ?? "", "player": "\(p.first.prefix(1)). \(p.family)", "shirtNumber": p.shirt,
+      "r": made ? 1 : 0, "x": .double(x), "y": .double(y), "p": .int(p.pno), "pno": .int(p.pno), "tno": .int(o),
+      "per": .int(period), "perType": .string(periodType), "actionType": three ? "3pt" : "2pt", "actionNumber": .int(shot),
+      "previousAction": "", "subType": events.last?["subType"] ?? "", "player": .string("\(p.first.prefix(1)). \(p.family)"),
+      "shirtNumber": .string(p.shirt),
     ])
     if made {
       if uniform() < 0.6 {
@@ -379,7 +382,7 @@ struct SimulationState {
 
   // MARK: game
 
-  mutating func run() -> [String: Any] {
+  mutating func run() -> JSONValue {
     let teams = makeRosters()
     emit("game", "start")
     var offence = 1 + pick(2)
@@ -409,36 +412,41 @@ struct SimulationState {
 
   func minutesText(_ seconds: Int) -> String { "\(seconds / 60):" + String(format: "%02d", seconds % 60) }
 
-  func playerDictionary(_ t: Int, _ p: SimPlayer) -> [String: Any] {
+  func playerDictionary(_ t: Int, _ p: SimPlayer) -> JSONValue {
     let c = p.counts
     func pct(_ m: Int, _ a: Int) -> Int { a > 0 ? (100 * m) / a : 0 }
     let eff = PlayerGameMetrics.efficiency(c)
-    return [
-      "name": "\(p.first.prefix(1)). \(p.family)", "scoreboardName": "\(p.first.prefix(1)). \(p.family)",
-      "firstName": p.first, "familyName": p.family, "shirtNumber": p.shirt, "starter": p.starter ? 1 : 0,
+    var player: [String: JSONValue] = [
+      "name": .string("\(p.first.prefix(1)). \(p.family)"), "scoreboardName": .string("\(p.first.prefix(1)). \(p.family)"),
+      "firstName": .string(p.first), "familyName": .string(p.family), "shirtNumber": .string(p.shirt), "starter": p.starter ? 1 : 0,
       "active": onCourt[t].contains(p.pno - 1) ? 1 : 0, "playingPosition": "",
-      "sMinutes": minutesText(p.seconds), "sPoints": c.points,
-      "sFieldGoalsMade": c.fieldGoalsMade, "sFieldGoalsAttempted": c.fieldGoalsAttempted,
-      "sFieldGoalsPercentage": pct(c.fieldGoalsMade, c.fieldGoalsAttempted),
-      "sTwoPointersMade": c.twoPointersMade, "sTwoPointersAttempted": c.twoPointersAttempted,
-      "sTwoPointersPercentage": pct(c.twoPointersMade, c.twoPointersAttempted),
-      "sThreePointersMade": c.threePointersMade, "sThreePointersAttempted": c.threePointersAttempted,
-      "sThreePointersPercentage": pct(c.threePointersMade, c.threePointersAttempted),
-      "sFreeThrowsMade": c.freeThrowsMade, "sFreeThrowsAttempted": c.freeThrowsAttempted,
-      "sFreeThrowsPercentage": pct(c.freeThrowsMade, c.freeThrowsAttempted),
-      "sReboundsOffensive": c.offensiveRebounds, "sReboundsDefensive": c.defensiveRebounds, "sReboundsTotal": c.rebounds,
-      "sAssists": c.assists, "sTurnovers": c.turnovers, "sSteals": c.steals, "sBlocks": c.blocks,
-      "sBlocksReceived": c.blocksReceived, "sFoulsPersonal": c.personalFouls, "sFoulsOn": c.foulsDrawn,
-      "sPointsSecondChance": c.pointsSecondChance, "sPointsFastBreak": c.pointsFastBreak,
-      "sPointsInThePaint": c.pointsInThePaint, "sPlusMinusPoints": p.plusMinus,
-      "eff_1": eff, "eff_3": (PlayerGameMetrics.gameScore(c) * 10).rounded() / 10, "eff_5": PlayerGameMetrics.pir(c),
-    ].merging(p.pno == 4 ? ["captain": 1] : [:]) { a, _ in a }
+      "sMinutes": .string(minutesText(p.seconds)), "sPlusMinusPoints": .int(p.plusMinus),
+      "eff_1": .int(eff), "eff_3": .double((PlayerGameMetrics.gameScore(c) * 10).rounded() / 10), "eff_5": .int(PlayerGameMetrics.pir(c)),
+    ]
+    let counts: [(String, Int)] = [
+      ("sPoints", c.points), ("sFieldGoalsMade", c.fieldGoalsMade), ("sFieldGoalsAttempted", c.fieldGoalsAttempted),
+      ("sFieldGoalsPercentage", pct(c.fieldGoalsMade, c.fieldGoalsAttempted)),
+      ("sTwoPointersMade", c.twoPointersMade), ("sTwoPointersAttempted", c.twoPointersAttempted),
+      ("sTwoPointersPercentage", pct(c.twoPointersMade, c.twoPointersAttempted)),
+      ("sThreePointersMade", c.threePointersMade), ("sThreePointersAttempted", c.threePointersAttempted),
+      ("sThreePointersPercentage", pct(c.threePointersMade, c.threePointersAttempted)),
+      ("sFreeThrowsMade", c.freeThrowsMade), ("sFreeThrowsAttempted", c.freeThrowsAttempted),
+      ("sFreeThrowsPercentage", pct(c.freeThrowsMade, c.freeThrowsAttempted)),
+      ("sReboundsOffensive", c.offensiveRebounds), ("sReboundsDefensive", c.defensiveRebounds), ("sReboundsTotal", c.rebounds),
+      ("sAssists", c.assists), ("sTurnovers", c.turnovers), ("sSteals", c.steals), ("sBlocks", c.blocks),
+      ("sBlocksReceived", c.blocksReceived), ("sFoulsPersonal", c.personalFouls), ("sFoulsOn", c.foulsDrawn),
+      ("sPointsSecondChance", c.pointsSecondChance), ("sPointsFastBreak", c.pointsFastBreak),
+      ("sPointsInThePaint", c.pointsInThePaint),
+    ]
+    for (key, value) in counts { player[key] = .int(value) }
+    if p.pno == 4 { player["captain"] = 1 }
+    return .object(player)
   }
 
-  func document(teams: [(String, String, String)]) -> [String: Any] {
-    var tm: [String: Any] = [:]
+  func document(teams: [(String, String, String)]) -> JSONValue {
+    var tm: [String: JSONValue] = [:]
     for t in [1, 2] {
-      var pl: [String: Any] = [:]
+      var pl: [String: JSONValue] = [:]
       var sum = BoxCounts()
       var seconds = 0
       for p in players[t] {
@@ -452,37 +460,39 @@ struct SimulationState {
       sum.turnovers += teamTov[t]
       let (name, code, short) = teams[t - 1]
       let regulation = Array(periodScores[t].prefix(4))
-      var team: [String: Any] = [
-        "name": t == 1 ? name + " " : name, "shortName": short, "code": code, "nameInternational": "",
-        "codeInternational": "", "coach": "Coach \(short.capitalized)", "score": score[t], "full_score": score[t],
-        "pl": pl, "shot": shots[t], "fouls": 0, "timeouts": 0,
-        "tot_sMinutes": seconds == 12000 ? "199:60" : minutesText(seconds),
-        "tot_sPoints": sum.points, "tot_sFieldGoalsMade": sum.fieldGoalsMade,
-        "tot_sFieldGoalsAttempted": sum.fieldGoalsAttempted, "tot_sTwoPointersMade": sum.twoPointersMade,
-        "tot_sTwoPointersAttempted": sum.twoPointersAttempted, "tot_sThreePointersMade": sum.threePointersMade,
-        "tot_sThreePointersAttempted": sum.threePointersAttempted, "tot_sFreeThrowsMade": sum.freeThrowsMade,
-        "tot_sFreeThrowsAttempted": sum.freeThrowsAttempted, "tot_sReboundsOffensive": sum.offensiveRebounds,
-        "tot_sReboundsDefensive": sum.defensiveRebounds, "tot_sReboundsTotal": sum.rebounds,
-        "tot_sAssists": sum.assists, "tot_sTurnovers": sum.turnovers, "tot_sSteals": sum.steals,
-        "tot_sBlocks": sum.blocks, "tot_sBlocksReceived": sum.blocksReceived,
-        "tot_sFoulsPersonal": sum.personalFouls, "tot_sFoulsOn": sum.foulsDrawn, "tot_sFoulsTotal": sum.personalFouls,
-        "tot_sPointsSecondChance": sum.pointsSecondChance, "tot_sPointsFastBreak": sum.pointsFastBreak,
-        "tot_sPointsInThePaint": sum.pointsInThePaint, "tot_sPointsFromTurnovers": 0,
-        "tot_sBenchPoints": players[t].filter { !$0.starter }.reduce(0) { $0 + $1.counts.points },
-        "tot_sReboundsTeam": teamOffReb[t] + teamDefReb[t], "tot_sReboundsTeamOffensive": teamOffReb[t],
-        "tot_sReboundsTeamDefensive": teamDefReb[t], "tot_sTurnoversTeam": teamTov[t],
+      var team: [String: JSONValue] = [
+        "name": .string(t == 1 ? name + " " : name), "shortName": .string(short), "code": .string(code), "nameInternational": "",
+        "codeInternational": "", "coach": .string("Coach \(short.capitalized)"), "score": .int(score[t]), "full_score": .int(score[t]),
+        "pl": .object(pl), "shot": .array(shots[t]), "fouls": 0, "timeouts": 0,
+        "tot_sMinutes": .string(seconds == 12000 ? "199:60" : minutesText(seconds)),
       ]
-      team["tot_eff_1"] = players[t].reduce(0) { $0 + PlayerGameMetrics.efficiency($1.counts) }
-        + teamOffReb[t] + teamDefReb[t] - teamTov[t]
-      for (i, s) in regulation.enumerated() { team["p\(i + 1)_score"] = s }
-      if periodScores[t].count > 4 { team["ot_score"] = periodScores[t].dropFirst(4).reduce(0, +) }
-      tm[String(t)] = team
+      let totals: [(String, Int)] = [
+        ("tot_sPoints", sum.points), ("tot_sFieldGoalsMade", sum.fieldGoalsMade),
+        ("tot_sFieldGoalsAttempted", sum.fieldGoalsAttempted), ("tot_sTwoPointersMade", sum.twoPointersMade),
+        ("tot_sTwoPointersAttempted", sum.twoPointersAttempted), ("tot_sThreePointersMade", sum.threePointersMade),
+        ("tot_sThreePointersAttempted", sum.threePointersAttempted), ("tot_sFreeThrowsMade", sum.freeThrowsMade),
+        ("tot_sFreeThrowsAttempted", sum.freeThrowsAttempted), ("tot_sReboundsOffensive", sum.offensiveRebounds),
+        ("tot_sReboundsDefensive", sum.defensiveRebounds), ("tot_sReboundsTotal", sum.rebounds),
+        ("tot_sAssists", sum.assists), ("tot_sTurnovers", sum.turnovers), ("tot_sSteals", sum.steals),
+        ("tot_sBlocks", sum.blocks), ("tot_sBlocksReceived", sum.blocksReceived),
+        ("tot_sFoulsPersonal", sum.personalFouls), ("tot_sFoulsOn", sum.foulsDrawn), ("tot_sFoulsTotal", sum.personalFouls),
+        ("tot_sPointsSecondChance", sum.pointsSecondChance), ("tot_sPointsFastBreak", sum.pointsFastBreak),
+        ("tot_sPointsInThePaint", sum.pointsInThePaint), ("tot_sPointsFromTurnovers", 0),
+        ("tot_sBenchPoints", players[t].filter { !$0.starter }.reduce(0) { $0 + $1.counts.points }),
+        ("tot_sReboundsTeam", teamOffReb[t] + teamDefReb[t]), ("tot_sReboundsTeamOffensive", teamOffReb[t]),
+        ("tot_sReboundsTeamDefensive", teamDefReb[t]), ("tot_sTurnoversTeam", teamTov[t]),
+        ("tot_eff_1", players[t].reduce(0) { $0 + PlayerGameMetrics.efficiency($1.counts) } + teamOffReb[t] + teamDefReb[t] - teamTov[t]),
+      ]
+      for (key, value) in totals { team[key] = .int(value) }
+      for (i, s) in regulation.enumerated() { team["p\(i + 1)_score"] = .int(s) }
+      if periodScores[t].count > 4 { team["ot_score"] = .int(periodScores[t].dropFirst(4).reduce(0, +)) }
+      tm[String(t)] = .object(team)
     }
     return [
-      "clock": "00:00", "period": period, "periodType": periodType, "inOT": isOvertime ? 1 : 0,
+      "clock": "00:00", "period": .int(period), "periodType": .string(periodType), "inOT": isOvertime ? 1 : 0,
       "periodLength": 10, "periodLengthREGULAR": 10, "periodLengthOVERTIME": 5, "periodsMax": 4,
-      "tm": tm, "pbp": Array(events.reversed()), "attendance": 0, "disableMatch": 0, "totalTimeAdded": 0,
-      "timeline": [Any](), "othermatches": [Any](),
+      "tm": .object(tm), "pbp": .array(events.reversed().map { .object($0) }), "attendance": 0, "disableMatch": 0,
+      "totalTimeAdded": 0, "timeline": [], "othermatches": [],
     ]
   }
 }

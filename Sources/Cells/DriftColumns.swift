@@ -4,6 +4,7 @@ import Frame
 import Learn
 import Plotting
 import Stats
+import WorkbenchCore
 
 /// Turning frame columns into drift samples, and drawing reference vs current distributions for the drift cell.
 enum DriftColumns {

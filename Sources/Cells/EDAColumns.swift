@@ -83,18 +83,6 @@ enum EDAColumns {
     }
   }
 
-  /// `rows` row indices drawn without replacement with a seeded generator, returned in table order.
-  static func sampleRows(from count: Int, rows: Int, seed: UInt64) -> [Int] {
-    guard rows < count else { return Array(0..<count) }
-    var rng = SeededGenerator(seed: seed)
-    var indices = Array(0..<count)
-    for i in 0..<rows {  // partial Fisher–Yates
-      let j = i + rng.nextInt(below: count - i)
-      indices.swapAt(i, j)
-    }
-    return indices[0..<rows].sorted()
-  }
-
   /// The `formats` option (default `[svg]`).
   static func formats(_ o: CellOptions) throws -> [OutputFormat] {
     let names = try o.strings("formats") ?? ["svg"]

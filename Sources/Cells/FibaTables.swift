@@ -162,9 +162,7 @@ enum FibaTables {
   }
 
   static func encode(_ games: [FibaGame]) throws -> [UInt8] {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    return Array(try encoder.encode(games))
+    try JSONValue(encoding: games).serializedBytes(pretty: false)
   }
 
   /// Renders a chart into the scratch folder and returns its SVG and gnuplot script as output files.

@@ -28,7 +28,7 @@ enum PlotCell {
   ]
 
   static let descriptor = KindDescriptor(
-    name: "plot", version: 2,
+    name: "plot", version: 3,
     summary: "Draw a chart of a table with gnuplot (bar, line, scatter, histogram, density, box, heatmap, shot_chart); SVG (+PNG) and the .gp script.",
     options: [
       OptionSpec("input", .table, required: true, doc: "The table to plot (`cell` or `cell.table`)."),
@@ -118,7 +118,7 @@ enum PlotCell {
       }
       let seed = s["seed"]?.intValue ?? 0
       if rows < full.rowCount {
-        table = full.gathering(EDAColumns.sampleRows(from: full.rowCount, rows: rows, seed: UInt64(bitPattern: Int64(seed))))
+        table = full.gathering(SeededSample.indices(count: rows, of: full.rowCount, seed: UInt64(bitPattern: Int64(seed))))
         plan.captionNotes.append("random sample of \(TableOps.formatCount(rows)) of \(TableOps.formatCount(full.rowCount)) rows (seed \(seed))")
       }
       sampling = .object(["rows": .int(table.rowCount), "of": .int(full.rowCount), "seed": .int(seed), "sampled": .bool(rows < full.rowCount)])

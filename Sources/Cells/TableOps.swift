@@ -41,7 +41,9 @@ enum TableOps {
     return n < 0 ? "-" + out : out
   }
 
-  /// A number for display: integers plainly, others with `digits` significant decimals.
+  /// A number for display in cell summaries: integers plainly, others with `digits` significant digits (`%g`), "—"
+  /// for missing. Not WorkbenchCore's `formatFloat` (data text, full precision) nor Reporting's `ReadableNumber`
+  /// (report prose, trailing zeros trimmed): changing either would change cell outputs.
   static func formatNumber(_ x: Double, digits: Int = 4) -> String {
     guard x.isFinite else { return x.isNaN ? "—" : (x > 0 ? "∞" : "-∞") }
     if x == x.rounded(), abs(x) < 1e12 { return String(Int64(x)) }

@@ -236,7 +236,7 @@ struct TransformStep {
       guard let e = arg.entries else { throw fail("expects a mapping with \(required.map { "`\($0)`" }.joined(separator: ", "))") }
       for x in e where !keys.contains(x.key) {
         throw CellError("`\(kind)`: unknown key `\(x.key)`", at: x.keyLocation,
-                        hint: ExpressionSuggestBridge.hint(x.key, keys) ?? "keys: \(keys.joined(separator: ", "))")
+                        hint: Suggest.hint(for: x.key, in: keys) ?? "keys: \(keys.joined(separator: ", "))")
       }
       for r in required where arg[r] == nil { throw fail("missing `\(r)`", hint: "keys: \(keys.joined(separator: ", "))") }
     }
@@ -266,7 +266,7 @@ struct TransformStep {
         }
         guard let s = e.value.string, let t = DataType(rawValue: s) else {
           throw fail("type of `\(e.key)` must be int, float, string or bool", e.value,
-                     hint: e.value.string.flatMap { ExpressionSuggestBridge.hint($0, DataType.allCases.map(\.rawValue)) })
+                     hint: e.value.string.flatMap { Suggest.hint(for: $0, in: DataType.allCases.map(\.rawValue)) })
         }
         targets.append((e.key, t))
       }
@@ -315,7 +315,7 @@ struct TransformStep {
           case "mode": return (e.key, .mode)
           default:
             throw fail("unknown method `\(s)` for `\(e.key)`", e.value,
-                       hint: ExpressionSuggestBridge.hint(s, ["median", "mean", "mode"]) ?? "use median, mean, mode or {constant: value}")
+                       hint: Suggest.hint(for: s, in: ["median", "mean", "mode"]) ?? "use median, mean, mode or {constant: value}")
           }
         }
         guard let c = e.value["constant"], e.value.entries?.count == 1 else {
@@ -380,7 +380,7 @@ struct TransformStep {
       action = .ifColumns(present: present, then: try nested("then"), otherwise: try nested("else"))
     default:
       throw CellError("unknown step `\(kind)`", at: at,
-                      hint: ExpressionSuggestBridge.hint(kind, TransformCell.stepKinds) ?? "steps: \(TransformCell.stepKinds.joined(separator: ", "))")
+                      hint: Suggest.hint(for: kind, in: TransformCell.stepKinds) ?? "steps: \(TransformCell.stepKinds.joined(separator: ", "))")
     }
     return TransformStep(kind: kind, action: action, source: arg, location: at)
   }
@@ -513,9 +513,4 @@ struct TransformStep {
     }
     return CellError("`\(kind)`: \(error.message)", at: location, hint: error.hint)
   }
-}
-
-/// "Did you mean" for step keys (the workbook layer's `Suggest`).
-enum ExpressionSuggestBridge {
-  static func hint(_ word: String, _ candidates: [String]) -> String? { Suggest.hint(for: word, in: candidates) }
 }

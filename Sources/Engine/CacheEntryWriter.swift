@@ -21,8 +21,7 @@ extension ExecutionContext {
       artifacts.append(ArtifactRecord(name: name, role: role, digest: digest, size: bytes.count, rows: nil))
     }
     try add("result.json", .result, output.result.serializedBytes())
-    let report = try JSONEncoder.sorted.encode(output.report)
-    try add("report.json", .report, [UInt8](report))
+    try add("report.json", .report, try JSONValue(encoding: output.report).serializedBytes(pretty: false))
     for t in output.tables {
       let name = t.name + OutputNames.tableSuffix
       try claim(name)
@@ -40,13 +39,5 @@ extension ExecutionContext {
     manifest.cacheFiles = output.cacheFiles
     if !output.provisional && output.failure == nil { try store.putManifest(manifest) }  // neither is reused
     return manifest
-  }
-}
-
-extension JSONEncoder {
-  static var sorted: JSONEncoder {
-    let e = JSONEncoder()
-    e.outputFormatting = [.sortedKeys]
-    return e
   }
 }

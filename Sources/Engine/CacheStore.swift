@@ -84,10 +84,8 @@ public struct CacheStore: Sendable {
       return (digest, size)
     }
     try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    guard rename(tmp, path) == 0 else {
-      let message = String(cString: strerror(errno))
-      unlink(tmp)
-      throw EngineError("cannot write `\(path)`: \(message)", hint: "check free disk space and permissions")
+    do { try AtomicFile.moveIntoPlace(tmp, to: path) } catch {
+      throw EngineError(error.description, hint: "check free disk space and permissions")
     }
     if let s = FileSystem.statSignature(path) {
       state.recordDigest(path: path, signature: s, digest: digest)

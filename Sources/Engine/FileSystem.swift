@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchCore
 
 #if canImport(Glibc)
 import Glibc
@@ -8,30 +9,12 @@ import Darwin
 
 /// File-system helpers with the guarantees the cache needs: atomic replacement and cheap change detection.
 public enum FileSystem {
-  /// Writes `bytes` to `path` atomically: a temp file in the same directory, fsync, then rename.
-  /// `durable` adds an fsync before the rename (cache entries); report files skip it (they are rewritten each run).
+  /// Writes `bytes` to `path` atomically (WorkbenchCore's `AtomicFile`: a temp file in the same folder, then rename).
+  /// `durable` flushes the file before the rename (cache manifests); report files skip it (rewritten each run). The
+  /// folder is not flushed: a manifest whose rename a power cut lost is a cache miss, never a wrong result.
   public static func writeAtomically(_ bytes: some Collection<UInt8>, to path: String, durable: Bool = false) throws {
-    let url = URL(fileURLWithPath: path)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
-    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-    guard fd >= 0 else { throw EngineError("cannot write `\(path)`: \(String(cString: strerror(errno)))") }
-    var ok = true
-    let array = Array(bytes)
-    array.withUnsafeBytes { buf in
-      var offset = 0
-      while offset < buf.count {
-        let n = write(fd, buf.baseAddress! + offset, buf.count - offset)
-        if n <= 0 { if errno == EINTR { continue }; ok = false; break }
-        offset += n
-      }
-    }
-    if ok && durable { ok = fsync(fd) == 0 }
-    close(fd)
-    guard ok, rename(tmp, path) == 0 else {
-      let message = String(cString: strerror(errno))
-      unlink(tmp)
-      throw EngineError("cannot write `\(path)`: \(message)", hint: "check free disk space and permissions")
+    do { try AtomicFile.write(bytes, to: path, fsync: durable ? .file : .none) } catch {
+      throw EngineError(error.description, hint: "check free disk space and permissions")
     }
   }
 

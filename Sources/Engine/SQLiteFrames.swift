@@ -1,6 +1,7 @@
 import CSQLite
 import Foundation
 import Frame
+import WorkbenchCore
 
 /// Frames in and out of SQLite (SQL cells): bulk loading, typed query results and a query-only authorizer.
 extension SQLiteDatabase {

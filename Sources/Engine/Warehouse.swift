@@ -1,5 +1,6 @@
 import Foundation
 import Frame
+import WorkbenchCore
 
 /// `outputs/<workbook>/warehouse.sqlite`: the main table of every cell marked `publish: true`, as a SQLite
 /// table named after the cell, so `sqlite3` and BI tools can query bronze, silver and gold tables.
@@ -47,9 +48,8 @@ struct Warehouse {
       FileSystem.removeItem(tmp)
       throw error
     }
-    guard rename(tmp, path) == 0 else {
-      FileSystem.removeItem(tmp)
-      throw EngineError("cannot replace \(path)", hint: "check permissions on the outputs folder")
+    do { try AtomicFile.moveIntoPlace(tmp, to: path) } catch {
+      throw EngineError(error.description, hint: "check permissions on the outputs folder")
     }
     try FileSystem.writeAtomically(digest, to: markerPath)
     return warnings

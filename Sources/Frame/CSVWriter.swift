@@ -1,4 +1,6 @@
-/// Writes a ``Frame`` as CSV text, deterministically.
+import WorkbenchCore
+
+/// Writes a ``Frame`` as CSV text, deterministically: the one table CSV writer (cell exports, scripted cells' inputs).
 ///
 /// Header row of column names; nulls as empty fields; floats via ``formatFloat(_:integralWithoutPoint:)``;
 /// bools as `true`/`false`; a field is quoted (with `"` doubled) when it contains the delimiter, a quote, CR or LF,
@@ -41,18 +43,12 @@ public enum CSVWriter {
   }
 
   static func appendField(_ s: String, to out: inout [UInt8], delimiter: UInt8) {
-    out.append(contentsOf: quoteIfNeeded(Array(s.utf8), delimiter: delimiter))
+    CSVField.append(Array(s.utf8), to: &out, delimiter: delimiter)
   }
 
   static func quoteIfNeeded(_ b: [UInt8], delimiter: UInt8) -> [UInt8] {
-    let needs = b.contains { $0 == delimiter || $0 == 34 || $0 == 10 || $0 == 13 } || b.first == 32 || b.last == 32
-    guard needs else { return b }
-    var q: [UInt8] = [34]
-    for c in b {
-      if c == 34 { q.append(34) }
-      q.append(c)
-    }
-    q.append(34)
-    return q
+    var out: [UInt8] = []
+    CSVField.append(b, to: &out, delimiter: delimiter)
+    return out
   }
 }

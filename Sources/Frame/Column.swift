@@ -1,3 +1,5 @@
+import WorkbenchCore
+
 /// The logical type of a column.
 public enum DataType: String, Sendable, Codable, CaseIterable {
   case int, float, string, bool
@@ -136,13 +138,4 @@ public enum Value: Sendable, Hashable, CustomStringConvertible {
     default: nil
     }
   }
-}
-
-/// Shortest round-tripping text for a Double ("1.5", "2", "0.1"); integers print without ".0" only when
-/// `integralWithoutPoint` is true. Used everywhere a float is written as text so outputs are byte-stable.
-public func formatFloat(_ v: Double, integralWithoutPoint: Bool = false) -> String {
-  if v.isNaN { return "NaN" }
-  if v.isInfinite { return v > 0 ? "inf" : "-inf" }
-  if integralWithoutPoint, v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
-  return "\(v)"
 }

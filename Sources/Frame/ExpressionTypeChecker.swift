@@ -1,3 +1,5 @@
+import WorkbenchCore
+
 /// The static type of an expression node. `null` is the type of the literal `null` (it fits anywhere).
 enum ExpressionType: String, Sendable, Equatable {
   case int, float, string, bool, null
@@ -79,7 +81,7 @@ struct ExpressionTypeChecker {
     case .column(let name, let span):
       guard let index = schema.firstIndex(where: { $0.name == name }) else {
         let names = schema.map(\.name)
-        var hint = ExpressionSuggest.hint(for: name, in: names)
+        var hint = Suggest.hint(for: name, in: names)
         if hint == nil, let ci = names.first(where: { $0.lowercased() == name.lowercased() }) { hint = "did you mean `\(ci)`?" }
         if hint == nil, name.contains(" ") == false, names.contains(where: { $0.hasPrefix(name + " ") }) {
           hint = "column names with spaces must be written in backquotes, e.g. `\(names.first { $0.hasPrefix(name + " ") }!)`"
@@ -179,7 +181,7 @@ struct ExpressionTypeChecker {
     case .call(let name, let args, let span):
       guard let f = ExpressionFunction(rawValue: name) else {
         throw ExpressionError("unknown function `\(name)`", offset: span.offset, length: name.count,
-                              hint: ExpressionSuggest.hint(for: name, in: ExpressionFunction.allCases.map(\.rawValue))
+                              hint: Suggest.hint(for: name, in: ExpressionFunction.allCases.map(\.rawValue))
                                 ?? "functions: \(ExpressionFunction.allCases.map(\.rawValue).joined(separator: ", "))")
       }
       let typed = try args.map { (a) throws(ExpressionError) -> TypedExpression in try check(a) }
@@ -277,38 +279,5 @@ struct ExpressionTypeChecker {
       try arity(1...1, "to_string(x)")
       return .string
     }
-  }
-}
-
-/// "Did you mean" suggestions by edit distance (case-insensitive).
-enum ExpressionSuggest {
-  static func hint(for word: String, in candidates: [String]) -> String? {
-    closest(to: word, in: candidates).map { "did you mean `\($0)`?" }
-  }
-
-  static func closest(to word: String, in candidates: [String]) -> String? {
-    let limit = Swift.max(2, word.count / 3)
-    var best: (name: String, distance: Int)?
-    for c in candidates {
-      let d = distance(word.lowercased(), c.lowercased())
-      if d <= limit, best == nil || d < best!.distance { best = (c, d) }
-    }
-    return best?.name
-  }
-
-  static func distance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    var current = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-      current[0] = i
-      for j in 1...b.count {
-        current[j] = Swift.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-      }
-      swap(&previous, &current)
-    }
-    return previous[b.count]
   }
 }

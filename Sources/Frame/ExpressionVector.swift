@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchCore
 
 /// A column of intermediate values during evaluation: typed storage plus validity (nil = no nulls).
 struct ExpressionVector {

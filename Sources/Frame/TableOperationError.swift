@@ -1,3 +1,5 @@
+import WorkbenchCore
+
 /// A table operation that cannot be applied (unknown column, wrong type, a failed cast under `fail`…).
 public struct TableOperationError: Error, Sendable, Equatable, CustomStringConvertible {
   public var message: String
@@ -15,7 +17,7 @@ public struct TableOperationError: Error, Sendable, Equatable, CustomStringConve
 
   static func unknownColumn(_ name: String, in frame: Frame, role: String = "column") -> TableOperationError {
     TableOperationError("unknown \(role) `\(name)`",
-                        hint: ExpressionSuggest.hint(for: name, in: frame.columnNames)
+                        hint: Suggest.hint(for: name, in: frame.columnNames)
                           ?? "columns: \(frame.columnNames.prefix(30).joined(separator: ", "))")
   }
 }

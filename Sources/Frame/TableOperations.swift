@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchCore
 
 /// Pure operations on frames used by the `transform` cell (docs/cells/transform.md). Each returns a new frame and
 /// throws ``TableOperationError`` with a suggestion instead of trapping.
@@ -324,8 +325,8 @@ public enum TableOperations {
 
   /// A seeded random subset of rows without replacement, kept in their original order.
   ///
-  /// The generator is SplitMix64 (Steele et al. 2014) seeded with `seed`, driving a partial Fisher–Yates shuffle:
-  /// the same seed and table always give the same rows, on every platform.
+  /// The rows are `SeededSample.indices` (WorkbenchCore), the same the plot `sample:` option picks: the same seed
+  /// and table always give the same rows, on every platform.
   public static func sample(_ frame: Frame, rows: Int?, fraction: Double?, seed: UInt64) throws(TableOperationError) -> Frame {
     let n = frame.rowCount
     let k: Int
@@ -338,36 +339,6 @@ public enum TableOperations {
     } else {
       throw TableOperationError("`sample` needs `rows` or `fraction`")
     }
-    var generator = SplitMix64(seed: seed)
-    var indices = Array(0..<n)
-    for i in 0..<k {
-      let j = i + Int(generator.next(below: UInt64(n - i)))
-      indices.swapAt(i, j)
-    }
-    return frame.gathering(indices.prefix(k).sorted())
-  }
-}
-
-/// SplitMix64: a tiny, fast, statistically sound 64-bit generator (used by `sample`; Frame cannot depend on Learn).
-public struct SplitMix64: RandomNumberGenerator, Sendable {
-  private var state: UInt64
-  public init(seed: UInt64) { state = seed }
-  public mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  /// Uniform in `0..<bound` without modulo bias (Lemire's method); 0 when `bound` is 0.
-  public mutating func next(below bound: UInt64) -> UInt64 {
-    guard bound > 0 else { return 0 }
-    var m = next().multipliedFullWidth(by: bound)
-    if m.low < bound {
-      let threshold = (0 &- bound) % bound
-      while m.low < threshold { m = next().multipliedFullWidth(by: bound) }
-    }
-    return m.high
+    return frame.gathering(SeededSample.indices(count: k, of: n, seed: seed))
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchCore
 
 /// One aggregate of a `group_by`: `function(column)`, e.g. `mean(Shot Made Flag)`, `count()`.
 public struct Aggregate: Sendable, Equatable {
@@ -24,7 +25,7 @@ public struct Aggregate: Sendable, Equatable {
     let name = t[..<open].trimmingCharacters(in: .whitespaces).lowercased()
     guard let f = Function(rawValue: name) else {
       throw TableOperationError("unknown aggregate function `\(name)`",
-                                hint: ExpressionSuggest.hint(for: name, in: Function.allCases.map(\.rawValue))
+                                hint: Suggest.hint(for: name, in: Function.allCases.map(\.rawValue))
                                   ?? "functions: \(Function.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     var inner = t[t.index(after: open)..<t.index(before: t.endIndex)].trimmingCharacters(in: .whitespaces)

@@ -1,3 +1,5 @@
+import WorkbenchCore
+
 /// Per-feature histogram bins learned from training data (the first step of every tree model here).
 ///
 /// * Numeric feature: up to `maxBins` value bins with quantile edges, as in LightGBM and scikit-learn's

@@ -3,6 +3,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import WorkbenchCore
 
 /// Hyper-parameters of ``GradientBoostingModel`` with their LightGBM / XGBoost names.
 ///

@@ -1,3 +1,5 @@
+import WorkbenchCore
+
 /// Hyper-parameters of ``RandomForestModel`` (names follow scikit-learn's `RandomForestClassifier`).
 public struct RandomForestParameters: Sendable, Equatable {
   /// Number of trees (`n_estimators`).

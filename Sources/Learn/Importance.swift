@@ -1,3 +1,5 @@
+import WorkbenchCore
+
 /// Permutation importance of one feature: how much the score drops when that feature's column is shuffled.
 public struct FeatureImportance: Sendable, Equatable {
   public var feature: String

@@ -3,6 +3,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import WorkbenchCore
 
 /// Binary-classification metrics computed exactly as scikit-learn 1.9 computes them (same formulas, same
 /// edge-case conventions, numpy's pairwise summation for means), so results agree to the last few ulps.
@@ -141,34 +142,8 @@ public enum Metrics {
   // MARK: numerics shared with numpy
 
   /// numpy's summation of a contiguous float64 array: pairwise, with 8 accumulators in leaves of ≤ 128 values
-  /// (checked bit-for-bit against `np.sum`).
-  public static func pairwiseSum(_ values: [Double]) -> Double {
-    guard !values.isEmpty else { return 0 }
-    return values.withUnsafeBufferPointer { b in pairwise(b.baseAddress!, values.count) }
-  }
-
-  static func pairwise(_ a: UnsafePointer<Double>, _ n: Int) -> Double {
-    if n < 8 {
-      var res = -0.0
-      for i in 0..<n { res += a[i] }
-      return res
-    } else if n <= 128 {
-      var r0 = a[0], r1 = a[1], r2 = a[2], r3 = a[3], r4 = a[4], r5 = a[5], r6 = a[6], r7 = a[7]
-      var i = 8
-      while i < n - (n % 8) {
-        r0 += a[i]; r1 += a[i + 1]; r2 += a[i + 2]; r3 += a[i + 3]
-        r4 += a[i + 4]; r5 += a[i + 5]; r6 += a[i + 6]; r7 += a[i + 7]
-        i += 8
-      }
-      var res = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
-      while i < n { res += a[i]; i += 1 }
-      return res
-    } else {
-      var n2 = n / 2
-      n2 -= n2 % 8
-      return pairwise(a, n2) + pairwise(a + n2, n - n2)
-    }
-  }
+  /// (checked bit-for-bit against `np.sum`); the one implementation is WorkbenchCore's `PairwiseSum`.
+  public static func pairwiseSum(_ values: [Double]) -> Double { PairwiseSum.sum(values) }
 
   /// scipy's `trapezoid`: Σ Δx·(yᵢ + yᵢ₊₁)/2, with the sign making the area positive for a monotone x.
   static func trapezoid(y: [Double], x: [Double]) -> Double {

@@ -1,3 +1,5 @@
+import WorkbenchCore
+
 /// Row indices of one train/test partition (each array ascending, disjoint).
 public struct IndexSplit: Sendable, Equatable {
   public var train: [Int]
@@ -192,7 +194,5 @@ public enum Split {
     return floored.map { Int($0) }
   }
 
-  static func format(_ label: Double) -> String {
-    label == label.rounded() && abs(label) < 1e15 ? String(Int(label)) : String(label)
-  }
+  static func format(_ label: Double) -> String { formatFloat(label, integralWithoutPoint: true) }
 }

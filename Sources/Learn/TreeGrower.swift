@@ -1,3 +1,5 @@
+import WorkbenchCore
+
 /// The best split found for a node.
 struct TreeSplit {
   var feature: Int = -1

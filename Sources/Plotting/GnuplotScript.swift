@@ -288,7 +288,8 @@ public enum GnuplotScript {
     s.plot = ["$matrix matrix with image pixels notitle"]
   }
 
-  /// `v` with `decimals` digits, never "-0.00", "NaN" for missing values.
+  /// `v` with `decimals` digits, never "-0.00", "NaN" for missing values: a gnuplot literal printed on a figure
+  /// (fixed decimals), not the shortest round-trip text of WorkbenchCore's `formatFloat`.
   public static func format(_ v: Double, decimals: Int) -> String {
     guard v.isFinite else { return "NaN" }
     let text = String(format: "%.\(decimals)f", v)

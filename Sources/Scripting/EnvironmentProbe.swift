@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchCore
 import ProcessRunner
 
 /// What a script's interpreter brings: its version, installed packages and the folders they live in.
@@ -54,13 +55,13 @@ public struct EnvironmentProbe: Sendable, Equatable {
     switch language {
     case .python:
       let out = try ChildProcess.run(interpreter, ["-c", pythonScript], environment: environment)
-      guard out.status == 0, let data = out.stdoutText.split(separator: "\n").last.map({ Data($0.utf8) }),
-            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+      guard out.status == 0, let line = out.stdoutText.split(separator: "\n").last,
+            let json = try? JSONValue.parse(Array(line.utf8)), json.objectValue != nil else {
         throw ChildProcessError("`\(interpreter)` could not list its packages: \(out.stderrText.suffix(400))")
       }
-      return EnvironmentProbe(interpreter: interpreter, version: json["version"] as? String ?? "unknown",
-                              packages: json["packages"] as? [String: String] ?? [:],
-                              packageFolders: json["folders"] as? [String] ?? [])
+      return EnvironmentProbe(interpreter: interpreter, version: json["version"]?.stringValue ?? "unknown",
+                              packages: (json["packages"]?.objectValue ?? [:]).compactMapValues(\.stringValue),
+                              packageFolders: (json["folders"]?.arrayValue ?? []).compactMap(\.stringValue))
     case .r:
       let out = try ChildProcess.run(interpreter, ["--vanilla", "-e", rScript], environment: environment)
       let lines = out.stdoutText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

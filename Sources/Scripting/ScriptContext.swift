@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchCore
 
 /// A value handed to a script (params, metrics): JSON's types, kept typed across languages.
 public indirect enum ScriptValue: Sendable, Equatable {
@@ -25,20 +26,11 @@ public indirect enum ScriptValue: Sendable, Equatable {
     }
   }
 
+  /// A JSON string literal (WorkbenchCore's escaping; R reads the same `\uXXXX` escapes).
   static func quoted(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-      }
-    }
-    return out + "\""
+    var out = ""
+    JSONValue.writeString(s, into: &out)
+    return out
   }
 
   /// The value as an R literal (`list(a = 1L)`, `TRUE`, `NULL`), as papermill's R translator writes them.

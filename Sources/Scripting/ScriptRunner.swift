@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchCore
 import ProcessRunner
 
 #if canImport(Glibc)
@@ -80,10 +81,10 @@ public enum ScriptRunner {
     let (text, truncated) = boundedText(log)
     var result = ScriptResult(ending: ending!, output: text, outputTruncated: truncated, seconds: seconds)
     if let data = fm.contents(atPath: context.errorPath),
-       let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
-      result.errorType = json["type"] as? String
-      result.errorMessage = json["message"] as? String
-      result.errorLine = json["line"] as? Int
+       let json = try? JSONValue.parse(Array(data)), json.objectValue != nil {
+      result.errorType = json["type"]?.stringValue
+      result.errorMessage = json["message"]?.stringValue
+      result.errorLine = json["line"]?.intValue
     } else if language == .shell, result.ending != .finished(status: 0),
               let error = shellError(in: text, codePath: context.codePath) {
       result.errorType = "bash"

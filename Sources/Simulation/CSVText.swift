@@ -1,14 +1,8 @@
-/// A minimal RFC 4180 CSV writer: fields with a comma, quote, CR or LF are quoted, quotes doubled; rows end
-/// with "\n" (as the Kaggle files).
+import WorkbenchCore
+
+/// CSV lines of simulated shots (fields quoted by WorkbenchCore's `CSVField`); rows end with "\n" (as the Kaggle files).
 public enum CSVText {
-  public static func field(_ value: String) -> String {
-    guard value.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-    var out = "\""
-    for c in value {
-      if c == "\"" { out += "\"\"" } else { out.append(c) }
-    }
-    return out + "\""
-  }
+  public static func field(_ value: String) -> String { CSVField.text(value) }
 
   public static func line(_ fields: [String]) -> String { fields.map(field).joined(separator: ",") + "\n" }
 

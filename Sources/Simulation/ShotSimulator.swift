@@ -1,4 +1,5 @@
 import Learn
+import WorkbenchCore
 
 /// Simulated NBA field-goal attempts in the Kaggle bronze schema, following real published tendencies of a
 /// season (``SeasonProfile``): zone mix, the 3-point attempt share, make rate by zone and distance, corner

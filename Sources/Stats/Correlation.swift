@@ -1,3 +1,5 @@
+import WorkbenchCore
+
 /// Correlation matrices like pandas `DataFrame.corr(method=…)` with pairwise-complete observations:
 /// each pair of columns uses the rows where both are non-missing (NaN = missing).
 ///

@@ -1,3 +1,5 @@
+import WorkbenchCore
+
 /// Centred cross-product sums Σ(xᵢ − x̄ᵢ)(xⱼ − x̄ⱼ) of several equal-length, NaN-free columns, computed
 /// in one blocked pass: rows are processed 2048 at a time, centred into a small buffer that stays in cache,
 /// and every pair's block sum (8 SIMD lanes) is added to a compensated total. Memory is read once whatever

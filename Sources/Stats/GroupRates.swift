@@ -1,3 +1,5 @@
+import WorkbenchCore
+
 /// Per-group count and mean of a target ("success rate by shot zone"), like
 /// `df.groupby(key)[target].agg(["count", "mean"])`.
 ///
@@ -74,10 +76,7 @@ public struct GroupRates: Sendable, Equatable, Codable {
     groups = sorted.map { Group(key: Self.format($0.key), count: $0.count, mean: $0.mean) }
   }
 
-  static func format(_ x: Double) -> String {
-    if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-    return String(x)
-  }
+  static func format(_ x: Double) -> String { formatFloat(x, integralWithoutPoint: true) }
 
   static func checkLengths(_ keys: Int, _ target: Int, name: String) throws {
     guard keys == target else { throw StatsError.lengthMismatch(what: "target for group key `\(name)`", expected: keys, actual: target) }

@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchCore
 
 /// Central moment sums of non-missing values, computed in two passes as pandas' nanops do.
 struct Moments {

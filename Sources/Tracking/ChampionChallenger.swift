@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchCore
 
 /// Whether a larger or a smaller value of the held-out metric is better.
 public enum MetricDirection: String, Sendable, Codable {
@@ -63,8 +64,8 @@ public struct HeldOutData: Sendable, Equatable {
 
   /// `split.test (digest 1a2b…, workbench://parivision/split.test)`: the source's `uri` when it has one.
   public var description: String {
-    let object = (try? JSONSerialization.jsonObject(with: Data(source.utf8))) as? [String: Any]
-    return "\(name) (digest \(digest), \((object?["uri"] as? String) ?? source))"
+    let uri = (try? JSONValue.parse(Array(source.utf8)))?["uri"]?.stringValue
+    return "\(name) (digest \(digest), \(uri ?? source))"
   }
 }
 

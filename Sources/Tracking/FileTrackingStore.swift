@@ -239,6 +239,8 @@ public final class FileTrackingStore: TrackingStore {
       lifecycleStage: meta["lifecycle_stage"]?.stringValue ?? "active")
   }
 
+  /// A metric line's value as MLflow's file store writes it (Python's `nan`, `inf`, `-inf`); not WorkbenchCore's
+  /// `formatFloat`, whose "NaN" MLflow's reader would not accept.
   private static func formatMetricValue(_ v: Double) -> String {
     if v.isNaN { return "nan" }
     if v.isInfinite { return v > 0 ? "inf" : "-inf" }

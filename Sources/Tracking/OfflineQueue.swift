@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchCore
 
 /// One run written to the local store while the server was unreachable, waiting to be replayed.
 public struct PendingRun: Sendable, Equatable, Codable {
@@ -42,13 +43,10 @@ public struct OfflineQueue: Sendable {
   }
 
   public func save(_ pending: [PendingRun]) throws {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
     do {
-      try FileManager.default.createDirectory(at: fileURL.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try encoder.encode(Document(version: 1, pending: pending)).write(to: fileURL, options: .atomic)
+      try AtomicFile.write(JSONValue(encoding: Document(version: 1, pending: pending)).serializedBytes(), to: fileURL.path)
     } catch {
-      throw TrackingError.io(path: fileURL.path, reason: "cannot write the offline queue: \(error.localizedDescription)")
+      throw TrackingError.io(path: fileURL.path, reason: "cannot write the offline queue: \(error)")
     }
   }
 }

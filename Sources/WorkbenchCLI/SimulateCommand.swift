@@ -2,6 +2,7 @@ import ArgumentParser
 import Basketball
 import Foundation
 import Simulation
+import WorkbenchCore
 
 struct Simulate: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -53,7 +54,7 @@ struct Simulate: ParsableCommand {
     func run() throws {
       let data = try GameSimulator(seed: seed).liveStatsJSON()
       if let output {
-        try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+        try AtomicFile.write(data, to: output)
         printError("wrote simulated game (seed \(seed)) to \(output)")
       } else {
         FileHandle.standardOutput.write(data)

@@ -103,7 +103,8 @@ public indirect enum JSONValue: Sendable, Hashable, Codable {
 
   public func serializedBytes(pretty: Bool = true) -> [UInt8] { Array(serialized(pretty: pretty).utf8) }
 
-  /// Non-finite doubles have no JSON form: they are written as `null` (documented in docs/outputs.md).
+  /// Non-finite doubles have no JSON form: they are written as `null` (documented in docs/outputs.md). JSON's own
+  /// contract, distinct from `formatFloat` (data text: "NaN", "inf"): integral values keep ".0", and -0 is "0.0".
   public static func formatDouble(_ d: Double) -> String {
     guard d.isFinite else { return "null" }
     if d == d.rounded(), abs(d) < 1e15 { return String(Int64(d)) + ".0" }

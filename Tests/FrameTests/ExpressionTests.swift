@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Frame
+import WorkbenchCore
 
 /// Parser, type checker and evaluator of the expression language.
 @Suite("expressions")
@@ -145,7 +146,7 @@ struct ExpressionTests {
 
   /// Random strings and random token soups never trap: they parse or throw ExpressionError.
   @Test func parserFuzz() throws {
-    var g = SplitMix64(seed: 20_260_421)
+    var g = SplitMix64(state: 20_260_421)
     let alphabet = Array("abxyz_ 019.+-*/%()=<>!,'`\"\n\té&|")
     let words = ["case", "when", "then", "else", "end", "and", "or", "not", "in", "is", "null", "(", ")", ",", "x", "zone",
                  "`Shot Distance`", "'a'", "1", "2.5", "+", "-", "*", "/", "%", "=", "<", "coalesce(", "substr(", "true"]

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Frame
+import WorkbenchCore
 
 /// Every table operation behind the `transform` steps.
 @Suite("table operations")
@@ -89,7 +90,7 @@ struct TableOperationsTests {
   /// with nulls, NaN, ±0, repeated dictionary entries and key spaces both small (direct table) and large (hashing).
   @Test(arguments: [1, 2, 3, 4, 5, 6])
   func dedupeMatchesNaiveReference(seed: UInt64) throws {
-    var rng = SplitMix64(seed: seed)
+    var rng = SplitMix64(state: seed)
     let n = 20_000
     let spread = [2, 50, 5_000][Int(seed % 3)]
     func validity() -> [Bool] { (0..<n).map { _ in Int.random(in: 0..<10, using: &rng) != 0 } }
@@ -232,7 +233,7 @@ struct TableOperationsTests {
     #expect(try TableOperations.sample(frame, rows: 5000, fraction: nil, seed: 1).rowCount == n)
     #expect(throws: TableOperationError.self) { try TableOperations.sample(frame, rows: nil, fraction: 1.5, seed: 1) }
     // SplitMix64 reference values (seed 1234567, Vigna's splitmix64.c).
-    var g = SplitMix64(seed: 1_234_567)
+    var g = SplitMix64(state: 1_234_567)
     #expect(g.next() == 6_457_827_717_110_365_317)
     #expect(g.next() == 3_203_168_211_198_807_973)
   }

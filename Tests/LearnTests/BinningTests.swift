@@ -1,5 +1,6 @@
 import Testing
 @testable import Learn
+import WorkbenchCore
 
 @Test func fewDistinctValuesGetOneBinEachWithMidpointEdges() throws {
   let binner = try FeatureBinner.fit(features: [[3, 1, 2, 2, .nan, 1]], isCategorical: [false])

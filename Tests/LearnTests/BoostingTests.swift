@@ -1,5 +1,6 @@
 import Testing
 @testable import Learn
+import WorkbenchCore
 
 @Test func boostingIsIdenticalWithOneAndTwoThreads() throws {
   let data = TreeTestData.synthetic(rows: 25_000, seed: 5)

@@ -1,5 +1,6 @@
 import Testing
 @testable import Learn
+import WorkbenchCore
 
 @Test func forestIsIdenticalWithOneAndTwoThreads() throws {
   let data = TreeTestData.synthetic(rows: 1_500, seed: 5)

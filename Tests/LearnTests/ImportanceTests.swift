@@ -1,5 +1,6 @@
 import Learn
 import Testing
+import WorkbenchCore
 
 @Suite struct ImportanceTests {
   @Test func informativeFeatureMattersAndResultsAreSeeded() throws {

@@ -2,6 +2,7 @@ import Foundation
 import Learn
 import Testing
 import TestSupport
+import WorkbenchCore
 
 @Suite struct LogisticRegressionTests {
   /// sklearn configurations (name → model) fitted on the same features; lbfgs at tol 1e-10, saga at 1e-12.

@@ -1,5 +1,6 @@
 import Learn
 import Testing
+import WorkbenchCore
 
 @Suite struct ModelFileTests {
   static func trainedModel(options: LogisticRegression.Options = .init(C: 0.5, standardize: true)) throws -> (LogisticRegression, Dataset) {

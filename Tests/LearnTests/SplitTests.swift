@@ -2,6 +2,7 @@ import Foundation
 import Learn
 import Testing
 import TestSupport
+import WorkbenchCore
 
 @Suite struct SplitTests {
   static func labels(positives: Int, negatives: Int) -> [Double] {

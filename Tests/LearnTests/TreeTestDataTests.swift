@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Learn
+import WorkbenchCore
 
 /// Small helpers for the tree-model tests: synthetic data, a tiny CSV reader and a rank-based ROC AUC.
 enum TreeTestData {

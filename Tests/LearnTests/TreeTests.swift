@@ -1,5 +1,6 @@
 import Testing
 @testable import Learn
+import WorkbenchCore
 
 @Test func pureTargetGivesASingleLeaf() throws {
   let data = Dataset(featureNames: ["a"], features: [[1, 2, 3, 4]], target: [1, 1, 1, 1])
