@@ -151,15 +151,20 @@ public struct CacheStore: Sendable {
 
   /// Deletes manifests whose keys are not in `keep`, blobs no kept manifest references, and files in the
   /// auxiliary folders (everything beside `blobs/` and `manifests/`, e.g. a sweep's `trials/`) that no kept
-  /// manifest lists in `cache_files`.
-  public func collectGarbage(keep: Set<String>) -> GarbageReport {
+  /// manifest lists in `cache_files`. With a `gracePeriod` (a cache shared with other machines, whose writers this
+  /// process cannot see), nothing younger than it is deleted, and a young manifest keeps what it references.
+  public func collectGarbage(keep: Set<String>, gracePeriod: TimeInterval? = nil) -> GarbageReport {
     var report = GarbageReport()
     var keptBlobs = Set<String>()
     var keptFiles = Set<String>()
+    let young: (String) -> Bool = { path in
+      guard let gracePeriod, let s = FileSystem.statSignature(path) else { return false }
+      return Double(s.mtimeNs) / 1e9 > Date().timeIntervalSince1970 - gracePeriod
+    }
     let manifestsDir = root.appendingPathComponent("manifests").path
     for path in FileSystem.filesUnder(manifestsDir) where path.hasSuffix(".json") {
       let key = String((path as NSString).lastPathComponent.dropLast(5))
-      if keep.contains(key), let m = try? manifest(key) {
+      if keep.contains(key) || young(path), let m = try? manifest(key) {
         keptBlobs.formUnion(m.artifacts.map(\.digest))
         keptFiles.formUnion(m.cacheFiles)
       } else {
@@ -170,7 +175,7 @@ public struct CacheStore: Sendable {
     }
     for path in FileSystem.filesUnder(root.appendingPathComponent("blobs").path) {
       let name = (path as NSString).lastPathComponent
-      if !keptBlobs.contains(name) {
+      if !keptBlobs.contains(name) && !young(path) {
         report.bytes += FileSystem.statSignature(path)?.size ?? 0
         FileSystem.removeItem(path)
         state.forgetDigest(path: path)
@@ -186,8 +191,10 @@ public struct CacheStore: Sendable {
         let path = (dir as NSString).appendingPathComponent(name)
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
               attributes[.type] as? FileAttributeType == .typeRegular else { continue }
-        if let pid = Leftovers.ownerPid(ofName: name) {
+        if gracePeriod == nil, let pid = Leftovers.ownerPid(ofName: name) {  // a shared cache's writers may be elsewhere
           guard Leftovers.isDead(pid) else { continue }
+        } else if let gracePeriod {
+          guard let modified = attributes[.modificationDate] as? Date, modified < Date().addingTimeInterval(-gracePeriod) else { continue }
         } else {
           guard let modified = attributes[.modificationDate] as? Date, modified < stale else { continue }
         }
@@ -200,7 +207,7 @@ public struct CacheStore: Sendable {
     for folder in folders.sorted() where folder != "blobs" && folder != "manifests" {
       for path in FileSystem.filesUnder(root.appendingPathComponent(folder).path) {
         let relative = String(path.dropFirst(root.path.count + 1))
-        if !keptFiles.contains(relative) {
+        if !keptFiles.contains(relative) && !young(path) {
           report.bytes += FileSystem.statSignature(path)?.size ?? 0
           FileSystem.removeItem(path)
           report.auxiliaryFiles += 1

@@ -1,21 +1,6 @@
 import Foundation
 import WorkbookModel
 
-/// A cell's freshness as `workbench status` reports it.
-public struct CellFreshness: Sendable {
-  public enum State: String, Sendable { case fresh, stale, skipped, error }
-  public var id: String
-  public var kind: String
-  public var state: State
-  /// Why it is stale ("param seed 42→7", "input datasets/x.csv changed", "never run").
-  public var reasons: [String]
-  public var key: String?
-  public var recordedKey: String?
-  public var components: KeyComponents?
-  public var recordedComponents: KeyComponents?
-  public var manifest: Manifest?
-}
-
 /// The outcome of `workbench verify` for one cell.
 public struct VerifiedCell: Sendable {
   public enum Verdict: String, Sendable {
@@ -54,73 +39,17 @@ public struct PublishedRun: Sendable {
 }
 
 extension Engine {
-  /// Computes, without executing anything, which cells a run would take from the cache and why others rerun.
-  public func status(_ workbook: ValidatedWorkbook) -> [CellFreshness] {
-    let recorded = state.state(workbook: workbook.workbook.name)
-    let context = ExecutionContext(engine: self, workbook: workbook, store: store, state: state,
-                                   force: false, verification: false, environment: ProcessInfo.processInfo.environment,
-                                   runId: nil, observer: SilentObserver())
-    var records: [String: CellRecord] = [:]
-    var out: [CellFreshness] = []
-    var stateOf: [String: CellFreshness.State] = [:]
-    for id in workbook.order {
-      let cell = workbook.cell(id)!
-      var f = CellFreshness(id: id, kind: cell.kind.name, state: .stale, reasons: [])
-      let old = recorded[id]
-      f.recordedKey = old?.key
-      let oldManifest = old.flatMap { manifest(forKey: $0.key) }
-      f.recordedComponents = oldManifest?.components
-      defer {
-        out.append(f)
-        stateOf[id] = f.state
-      }
-      if let bad = cell.dependencies.first(where: { records[$0]?.status != .cached }) {
-        let upstreamState = stateOf[bad]
-        f.state = upstreamState == .skipped ? .skipped : .stale
-        f.reasons = [upstreamState == .skipped ? "upstream cell \(bad) will be skipped" : "upstream cell \(bad) will rerun"]
-        records[id] = CellRecord(id: id, kind: cell.kind.name, status: .executed)
-        continue
-      }
-      do {
-        guard let prepared = try context.prepare(cell, upstream: records) else {
-          f.state = .skipped
-          f.reasons = ["condition `when` is false"]
-          records[id] = CellRecord(id: id, kind: cell.kind.name, status: .skipped)
-          continue
-        }
-        f.key = prepared.key
-        f.components = prepared.components
-        if let m = try store.manifest(prepared.key) {
-          if let problem = store.verify(m) {
-            f.reasons = [problem.description]
-          } else {
-            f.state = .fresh
-            f.manifest = m
-            records[id] = CellRecord(id: id, kind: cell.kind.name, status: .cached, key: m.key, outputDigest: m.outputDigest, manifest: m)
-            continue
-          }
-        } else if let oldManifest {
-          f.reasons = prepared.components.differences(from: oldManifest.components)
-          if f.reasons.isEmpty { f.reasons = ["cache entry missing"] }
-        } else {
-          f.reasons = ["never run"]
-        }
-      } catch {
-        f.state = .error
-        f.reasons = [ExecutionContext.describe(error)]
-      }
-      records[id] = CellRecord(id: id, kind: cell.kind.name, status: .executed)
-    }
-    let order = Dictionary(uniqueKeysWithValues: workbook.cells.enumerated().map { ($1.id, $0) })
-    return out.sorted { order[$0.id]! < order[$1.id]! }
-  }
-
   /// Rebuilds the outputs folder (each cell's folder, `index.html`, `report.md`, `run.json`, the warehouse) from the
   /// cache alone, executing nothing: for CI artifacts, or after `outputs/` was deleted. A cell whose current inputs
   /// have no cache entry is listed as skipped with why it is stale (its folder then holds only a result.json saying
   /// so); a damaged cache entry is reported as failed and dropped. The summary's exit code is then 1. Published as
   /// a whole, like a run (see ``OutputWriter``).
-  public func render(_ workbook: ValidatedWorkbook, observer: any RunObserver = SilentObserver()) throws -> RunSummary {
+  ///
+  /// `executedElsewhere` (cell → duration in ms) names the cells another process executed for this run (the tasks
+  /// of an Airflow DAG run, `workbench render --cell-results`): they are reported as executed, as a local run that
+  /// computed them would, instead of cached.
+  public func render(_ workbook: ValidatedWorkbook, executedElsewhere: [String: Int] = [:],
+                     observer: any RunObserver = SilentObserver()) throws -> RunSummary {
     let name = workbook.workbook.name
     try OutputWriter(engine: self).checkDestination(workbook: name)
     let lock = try WorkbookLock(path: layout.lockPath(workbook: name)) { holder in
@@ -129,12 +58,14 @@ extension Engine {
     defer { withExtendedLifetime(lock) {} }
     var records: [CellRecord] = []
     var stale: [String] = []
-    for f in status(workbook) {
-      switch f.state {
-      case .fresh:
+    for f in plan(workbook).cells {
+      switch f.decision {
+      case .cached:
         guard let m = f.manifest else { preconditionFailure("a fresh cell has a manifest") }
-        records.append(CellRecord(id: f.id, kind: f.kind, status: .cached, key: m.key, outputDigest: m.outputDigest,
-                                  durationMs: m.durationMs, warnings: m.warnings, manifest: m))
+        let elsewhere = executedElsewhere[f.id]
+        records.append(CellRecord(id: f.id, kind: f.kind, status: elsewhere == nil ? .cached : .executed, key: m.key,
+                                  outputDigest: m.outputDigest, durationMs: elsewhere ?? m.durationMs, warnings: m.warnings,
+                                  manifest: m))
       case .skipped:
         records.append(CellRecord(id: f.id, kind: f.kind, status: .skipped, key: f.key, reason: f.reasons.first))
       case .stale, .error:

@@ -87,7 +87,9 @@ public final class Engine: Sendable {
 
   // MARK: Running
 
-  public func run(_ workbook: ValidatedWorkbook, options: RunOptions = RunOptions(),
+  /// Runs a workbook: stale cells execute in this process (at most `options.jobs` at a time) or, with an
+  /// `executor`, wherever it sends them (see ``CellExecutor``); outputs are published the same way either way.
+  public func run(_ workbook: ValidatedWorkbook, options: RunOptions = RunOptions(), executor: (any CellExecutor)? = nil,
                   observer: any RunObserver = SilentObserver()) async throws -> RunSummary {
     let name = workbook.workbook.name
     try OutputWriter(engine: self).checkDestination(workbook: name)  // before executing anything
@@ -101,7 +103,14 @@ public final class Engine: Sendable {
       engine: self, workbook: workbook, store: store, state: state, force: options.force,
       verification: false, environment: options.environment, runId: runId, observer: observer)
     let selected = options.selectedCells.isEmpty ? Set(workbook.order) : workbook.closure(of: options.selectedCells)
-    let records = try await Self.interruptible { try await context.execute(selected: selected, jobs: max(1, options.jobs)) }
+    let records: [CellRecord]
+    if let executor {
+      records = try await Self.interruptible {
+        try await self.executeRemotely(workbook, options: options, executor: executor, runId: runId, observer: observer)
+      }
+    } else {
+      records = try await Self.interruptible { try await context.execute(selected: selected, jobs: max(1, options.jobs)) }
+    }
     if Interruption.shared.signal != nil {
       state.finishRun(runId, status: "interrupted")
       removeLeftovers(workbook: name, ownedByThisProcess: true)
@@ -139,8 +148,10 @@ public final class Engine: Sendable {
       if ownedByThisProcess { Leftovers.removeOwn(in: dir, matching: matches) } else { Leftovers.removeDead(in: dir, matching: matches) }
     }
     remove(layout.stateDirectory.appendingPathComponent("tmp").path) { _ in true }
-    remove(layout.cacheDirectory.appendingPathComponent("blobs").path) { $0.hasPrefix(".") }
-    if workbook == nil {
+    // A shared cache's temp files may be those of live writers on other machines (a pid says nothing there):
+    // `gc` removes them once older than its grace period.
+    if !layout.hasSharedCache { remove(layout.cacheDirectory.appendingPathComponent("blobs").path) { $0.hasPrefix(".") } }
+    if workbook == nil && !layout.hasSharedCache {
       // `gc` and `fsck`: also the temp files of atomic writes inside the cache's fan-out folders.
       for folder in ["blobs", "manifests"] {
         for dir in FileSystem.subdirectories(of: layout.cacheDirectory.appendingPathComponent(folder).path) {
@@ -187,9 +198,15 @@ public final class Engine: Sendable {
     state.clearState(workbook: workbook)
   }
 
+  /// How long `gc` leaves anything new in a shared cache alone (default 24 hours): a job elsewhere may be writing an
+  /// entry whose manifest (written last) does not exist yet, or one this project's state does not know.
+  public static let sharedCacheGracePeriod: TimeInterval = 24 * 3600
+
   /// Deletes cache entries no workbook's last good state refers to, and what interrupted commands left behind.
+  /// On a shared cache (``ProjectLayout/hasSharedCache``) nothing younger than `gracePeriod` (default
+  /// ``sharedCacheGracePeriod``) and no blob a remaining manifest references is deleted.
   /// Needs an engine opened with `.exclusive` access. Throws, deleting nothing, when the state cannot be read.
-  public func collectGarbage() throws -> CacheStore.GarbageReport {
+  public func collectGarbage(gracePeriod: TimeInterval? = nil) throws -> CacheStore.GarbageReport {
     guard projectLock.access == .exclusive else {
       throw EngineError("gc needs the project to itself", hint: "open the engine with exclusive access")
     }
@@ -201,7 +218,7 @@ public final class Engine: Sendable {
                         hint: "run `workbench fsck` to check the state database and the cache")
     }
     removeLeftovers(workbook: nil)
-    return store.collectGarbage(keep: keep)
+    return store.collectGarbage(keep: keep, gracePeriod: layout.hasSharedCache ? (gracePeriod ?? Self.sharedCacheGracePeriod) : gracePeriod)
   }
 
   /// Re-hashes every cache blob (see ``CacheStore/checkIntegrity()``) and checks the state database, replacing it

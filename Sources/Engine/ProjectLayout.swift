@@ -1,4 +1,5 @@
 import Foundation
+import WorkbookModel
 
 #if canImport(Glibc)
 import Glibc
@@ -8,26 +9,62 @@ import Glibc
 public struct ProjectLayout: Sendable {
   /// The project root (see ``projectRoot(forWorkbookAt:)``).
   public let root: URL
-  /// `.workbench/` (or `$WORKBENCH_STATE_DIR`): cache, state database, locks.
+  /// `.workbench/` (or `$WORKBENCH_STATE_DIR`): state database, locks, scratch folders and (unless shared) the cache.
   public let stateDirectory: URL
   /// `outputs/` under the root.
   public let outputsRoot: URL
   /// `--output DIR`: this invocation's outputs folder, in place of `outputs/<workbook>/`.
   public let outputOverride: URL?
 
-  public init(root: URL, stateDirectory: URL? = nil, outputsRoot: URL? = nil, outputOverride: URL? = nil) {
+  /// The content-addressed cache (blobs and manifests only): `<state directory>/cache`, or a shared folder (see
+  /// ``resolve(root:currentDirectory:environment:cacheOption:workbookCache:outputOverride:)``).
+  public let cacheDirectory: URL
+
+  public init(root: URL, stateDirectory: URL? = nil, outputsRoot: URL? = nil, outputOverride: URL? = nil,
+              cacheDirectory: URL? = nil) {
     self.root = root.standardizedFileURL
-    self.stateDirectory = stateDirectory ?? root.appendingPathComponent(".workbench")
+    let state = stateDirectory ?? root.appendingPathComponent(".workbench")
+    self.stateDirectory = state
     self.outputsRoot = outputsRoot ?? root.appendingPathComponent("outputs")
     self.outputOverride = outputOverride?.standardizedFileURL
+    self.cacheDirectory = (cacheDirectory ?? state.appendingPathComponent("cache")).standardizedFileURL
   }
 
-  public var cacheDirectory: URL { stateDirectory.appendingPathComponent("cache") }
+  /// Whether the cache is not the state directory's own: it may be shared with other projects and machines, whose
+  /// writers this process cannot see (temp files are then removed by age, and `gc` keeps a grace period).
+  public var hasSharedCache: Bool {
+    cacheDirectory.path != stateDirectory.appendingPathComponent("cache").standardizedFileURL.path
+  }
+
+  /// The one place state and cache folders are chosen. State directory: `$WORKBENCH_STATE_DIR` (relative to the
+  /// current directory), else `<root>/.workbench`. Cache, first that is set: `--cache DIR` (relative to the current
+  /// directory), `$WORKBENCH_CACHE_DIR` (relative to the current directory), the workbook's `cache:` (relative to
+  /// the project root), else `<state directory>/cache`.
+  public static func resolve(root: URL, currentDirectory cwd: URL, environment: [String: String],
+                             cacheOption: String? = nil, workbookCache: String? = nil,
+                             outputOverride: URL? = nil) -> ProjectLayout {
+    let nonEmpty: (String?) -> String? = { $0.flatMap { $0.isEmpty ? nil : $0 } }
+    let state = nonEmpty(environment["WORKBENCH_STATE_DIR"]).map { URL(fileURLWithPath: $0, relativeTo: cwd) }
+    let cache = nonEmpty(cacheOption).map { URL(fileURLWithPath: $0, relativeTo: cwd) }
+      ?? nonEmpty(environment["WORKBENCH_CACHE_DIR"]).map { URL(fileURLWithPath: $0, relativeTo: cwd) }
+      ?? nonEmpty(workbookCache).map { URL(fileURLWithPath: $0, relativeTo: root) }
+    return ProjectLayout(root: root, stateDirectory: state, outputOverride: outputOverride, cacheDirectory: cache)
+  }
   public var stateDatabasePath: String { stateDirectory.appendingPathComponent("state.sqlite").path }
   public func lockPath(workbook: String) -> String { stateDirectory.appendingPathComponent("locks/\(workbook).lock").path }
   public func outputs(workbook: String) -> URL { outputOverride ?? outputsRoot.appendingPathComponent(workbook) }
   public func cellOutputs(workbook: String, cell: String) -> URL {
     outputs(workbook: workbook).appendingPathComponent("cells/\(cell)")
+  }
+
+  /// The workbook's top-level `cache:` folder, read before the engine opens (the cache is chosen then); nil when
+  /// the workbook has none or cannot be read or parsed (loading it reports why).
+  public static func cacheSetting(ofWorkbookAt path: String) -> String? {
+    // Parsed only when a top-level `cache:` may be there (a line starting with it): most workbooks have none.
+    guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
+          text.hasPrefix("cache:") || text.contains("\ncache:"), let root = try? YAMLReader.parse(text, file: path)
+    else { return nil }
+    return root["cache"]?.string
   }
 
   /// The project root of a workbook, found from the workbook's folder (not the current directory): the nearest

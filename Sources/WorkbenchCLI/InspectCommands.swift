@@ -9,17 +9,18 @@ struct Status: AsyncParsableCommand {
     abstract: "Show which cells are fresh and why the others would rerun (executes nothing).")
 
   @OptionGroup var workbook: WorkbookArguments
+  @OptionGroup var cache: CacheArguments
   @Flag(help: "Machine-readable output.") var json = false
 
   func run() async throws {
-    let engine = try workbook.engine()
+    let engine = try workbook.engine(cache: cache)
     let wb = try workbook.load(engine)
-    let report = engine.status(wb)
+    let plan = engine.plan(wb)
     if json {
       let value: JSONValue = .object([
         "workbook": .string(wb.workbook.name),
-        "cells": .array(report.map { f in
-          .object(["id": .string(f.id), "kind": .string(f.kind), "state": .string(f.state.rawValue),
+        "cells": .array(plan.cells.map { f in
+          .object(["id": .string(f.id), "kind": .string(f.kind), "state": .string(f.statusLabel),
                    "reasons": .array(f.reasons.map(JSONValue.string)), "key": f.key.map(JSONValue.string) ?? .null,
                    "recorded_key": f.recordedKey.map(JSONValue.string) ?? .null])
         }),
@@ -28,11 +29,11 @@ struct Status: AsyncParsableCommand {
       return
     }
     let t = Terminal.standardOutput
-    let width = report.map(\.id.count).max() ?? 4
-    for f in report {
+    let width = plan.cells.map(\.id.count).max() ?? 4
+    for f in plan.cells {
       let state: String
-      switch f.state {
-      case .fresh: state = t.green("fresh  ")
+      switch f.decision {
+      case .cached: state = t.green("fresh  ")
       case .stale: state = t.yellow("stale  ")
       case .skipped: state = t.dim("skipped")
       case .error: state = t.red("error  ")
@@ -43,31 +44,69 @@ struct Status: AsyncParsableCommand {
   }
 }
 
+extension Plan.Cell {
+  /// The word `status` and `explain` show: `fresh` for a cached cell, else the decision.
+  var statusLabel: String { decision == .cached ? "fresh" : decision.rawValue }
+}
+
+struct PlanCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "plan",
+    abstract: "Print the run's plan: every cell's options after substitution, cache key, and whether it is cached, stale (why) or skipped (executes nothing).",
+    discussion: "With --json, the plan as JSON (the form a remote executor runs cells from; see docs/cell-run.md).")
+
+  @OptionGroup var workbook: WorkbookArguments
+  @OptionGroup var cache: CacheArguments
+  @Flag(help: "Machine-readable output (the plan as JSON).") var json = false
+
+  func run() async throws {
+    let engine = try workbook.engine(cache: cache)
+    let wb = try workbook.load(engine)
+    let plan = engine.plan(wb)
+    if json {
+      printOut(plan.json.serialized().trimmingCharacters(in: .newlines))
+      return
+    }
+    printOut("plan of \(plan.workbook) (\(plan.workbookFile)): \(plan.cells.filter { $0.decision == .cached }.count) cached, "
+             + "\(plan.staleCells.count) to execute, \(plan.cells.filter { $0.decision == .skipped }.count) skipped")
+    for c in plan.cells {
+      printOut("\(c.decision.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)) \(c.id) (\(c.kind))"
+               + (c.upstream.isEmpty ? "" : " after \(c.upstream.joined(separator: ", "))")
+               + (c.reasons.isEmpty ? "" : ": " + c.reasons.joined(separator: "; ")))
+      printOut("        key \(c.key ?? "(known once upstream cells ran)")")
+      if let options = c.options, !options.isEmpty {
+        printOut("        options " + JSONValue.object(options).serialized(pretty: false))
+      }
+    }
+  }
+}
+
 struct Explain: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Explain one cell's cache key: every component in clear, and what changed since its last run.")
 
   @OptionGroup var workbook: WorkbookArguments
+  @OptionGroup var cache: CacheArguments
   @Argument(help: "The cell id.") var cell: String
   @Flag(help: "Machine-readable output.") var json = false
 
   func run() async throws {
-    let engine = try workbook.engine()
+    let engine = try workbook.engine(cache: cache)
     let wb = try workbook.load(engine)
     guard wb.cell(cell) != nil else {
       throw Diagnostics([.error("no cell `\(cell)` in \(wb.workbook.file)", hint: Suggest.hint(for: cell, in: wb.cells.map(\.id)))])
     }
-    guard let f = engine.status(wb).first(where: { $0.id == cell }) else { return }
+    guard let f = engine.plan(wb).cell(cell) else { return }
     if json {
       printOut(JSONValue.object([
-        "id": .string(f.id), "kind": .string(f.kind), "state": .string(f.state.rawValue),
+        "id": .string(f.id), "kind": .string(f.kind), "state": .string(f.statusLabel),
         "reasons": .array(f.reasons.map(JSONValue.string)), "key": f.key.map(JSONValue.string) ?? .null,
         "components": f.components?.json ?? .null, "recorded_key": f.recordedKey.map(JSONValue.string) ?? .null,
         "recorded_components": f.recordedComponents?.json ?? .null,
       ]).serialized().trimmingCharacters(in: .newlines))
       return
     }
-    printOut("cell \(f.id) (\(f.kind)): \(f.state.rawValue)" + (f.reasons.isEmpty ? "" : " — " + f.reasons.joined(separator: "; ")))
+    printOut("cell \(f.id) (\(f.kind)): \(f.statusLabel)" + (f.reasons.isEmpty ? "" : " — " + f.reasons.joined(separator: "; ")))
     if let c = f.components {
       printOut("key \(f.key ?? "?")")
       printOut("  scheme        \(c.scheme)")
@@ -102,11 +141,24 @@ struct Clean: AsyncParsableCommand {
 struct GC: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gc", abstract: "Delete cache entries that no workbook's last good state uses.",
-    discussion: "Waits until no other workbench command works in the project, and keeps it to itself while it deletes.")
+    discussion: """
+      Waits until no other workbench command works in the project, and keeps it to itself while it deletes. On a       shared cache (--cache, WORKBENCH_CACHE_DIR) nothing younger than the grace period is deleted (jobs elsewhere       may be writing it) and no blob a remaining manifest references; see docs/cache.md.
+      """)
+
+  @OptionGroup var cache: CacheArguments
+  @Option(name: .customLong("grace-hours"), help: "On a shared cache, keep everything younger than this many hours (default 24).")
+  var graceHours: Double?
+
+  func validate() throws {
+    if let graceHours, !(graceHours >= 0) || !graceHours.isFinite { throw ValidationError("--grace-hours must be a number of hours, 0 or more") }
+  }
 
   func run() async throws {
-    let engine = try projectEngine(access: .exclusive)
-    let r = try engine.collectGarbage()
+    let engine = try projectEngine(access: .exclusive, cache: cache)
+    if graceHours != nil && !engine.layout.hasSharedCache {
+      printError("note: --grace-hours applies to a shared cache (--cache or WORKBENCH_CACHE_DIR); .workbench/cache is this project's alone")
+    }
+    let r = try engine.collectGarbage(gracePeriod: graceHours.map { $0 * 3600 })
     printError("removed \(r.manifests) manifest(s), \(r.blobs) blob(s) and \(r.auxiliaryFiles) auxiliary file(s) (e.g. sweep trials), \(r.bytes / 1024) KiB freed")
   }
 }
@@ -120,8 +172,10 @@ struct Fsck: AsyncParsableCommand {
       Exit code 0 when nothing was wrong, 1 when damage was found (and repaired as described).
       """)
 
+  @OptionGroup var cache: CacheArguments
+
   func run() async throws {
-    let engine = try projectEngine(access: .exclusive)
+    let engine = try projectEngine(access: .exclusive, cache: cache)
     let (stateProblem, report) = try engine.checkIntegrity()
     let t = Terminal.standardError
     for path in report.corruptBlobs { printError(t.red("corrupt  ") + "\(Engine.relative(path, to: engine.layout.root)) (deleted)") }
@@ -136,13 +190,11 @@ struct Fsck: AsyncParsableCommand {
 }
 
 /// An engine for the project in the current directory (commands that take no workbook: `gc`, `fsck`).
-func projectEngine(access: ProjectLock.Access) throws -> Engine {
+func projectEngine(access: ProjectLock.Access, cache: CacheArguments) throws -> Engine {
   let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-  let root = ProjectLayout.projectRoot(from: cwd)
-  let env = ProcessInfo.processInfo.environment
-  let stateDir = env["WORKBENCH_STATE_DIR"].map { URL(fileURLWithPath: $0, relativeTo: cwd) }
-  return try Engine(layout: ProjectLayout(root: root, stateDirectory: stateDir), registry: CellRegistry.standard,
-                    access: access, notice: { printError($0) })
+  let layout = ProjectLayout.resolve(root: ProjectLayout.projectRoot(from: cwd), currentDirectory: cwd,
+                                     environment: ProcessInfo.processInfo.environment, cacheOption: cache.cache)
+  return try Engine(layout: layout, registry: CellRegistry.standard, access: access, notice: { printError($0) })
 }
 
 struct Schema: ParsableCommand {

@@ -9,6 +9,8 @@ struct Run: AsyncParsableCommand {
 
   @OptionGroup var workbook: WorkbookArguments
   @OptionGroup var output: OutputArguments
+  @OptionGroup var cache: CacheArguments
+  @OptionGroup var execution: ExecutorArguments
 
   @Option(name: .customLong("cell"), help: "Run only this cell and what it depends on (repeatable).")
   var cells: [String] = []
@@ -42,7 +44,7 @@ struct Run: AsyncParsableCommand {
   }
 
   func run() async throws {
-    let engine = try workbook.engine(output: output)
+    let engine = try workbook.engine(output: output, cache: cache)
     let wb = try workbook.load(engine)
     for c in cells where wb.cell(c) == nil {
       throw Diagnostics([.error("--cell \(c): no such cell", hint: Suggest.hint(for: c, in: wb.cells.map(\.id)))])
@@ -60,7 +62,7 @@ struct Run: AsyncParsableCommand {
     options.command = CommandLine.arguments.dropFirst().joined(separator: " ")
     options.gates = gates
     let observer = ConsoleObserver(quiet: quiet || json)
-    let summary = try await engine.run(wb, options: options, observer: observer)
+    let summary = try await engine.run(wb, options: options, executor: try execution.executor(engine: engine, workbook: wb), observer: observer)
     observer.finish()
     let out = summary.outputsDirectory
     if json {
@@ -110,6 +112,7 @@ struct Render: AsyncParsableCommand {
 
   @OptionGroup var workbook: WorkbookArguments
   @OptionGroup var output: OutputArguments
+  @OptionGroup var cache: CacheArguments
 
   @Flag(help: "Print the summary (run.json) on standard output.")
   var json = false
@@ -117,10 +120,16 @@ struct Render: AsyncParsableCommand {
   @Flag(name: .shortAndLong, help: "Only report problems.")
   var quiet = false
 
+  @Option(name: .customLong("cell-results"), help: ArgumentHelp(
+    "A JSON array of `workbench cell run --json` results (objects or their JSON text; nulls ignored): the cells they say were executed are reported as executed by this run instead of cached. An exported Airflow DAG's publishing task passes its tasks' results.",
+    valueName: "json"))
+  var cellResults: String?
+
   func run() async throws {
-    let engine = try workbook.engine(output: output)
+    let engine = try workbook.engine(output: output, cache: cache)
     let wb = try workbook.load(engine)
-    let summary = try engine.render(wb, observer: ConsoleObserver(quiet: quiet || json))
+    let executed = try cellResults.map(Self.executedCells) ?? [:]
+    let summary = try engine.render(wb, executedElsewhere: executed, observer: ConsoleObserver(quiet: quiet || json))
     let out = summary.outputsDirectory
     if !summary.staleCells.isEmpty {
       let t = Terminal.standardError
@@ -139,13 +148,37 @@ struct Render: AsyncParsableCommand {
       let t = Terminal.standardError
       for w in summary.outputWarnings { printError(t.yellow("warning: ") + w) }
       let shown = shownPath(out.appendingPathComponent("index.html"))
-      let rendered = summary.records.filter { $0.status == .cached }.count
+      let rendered = summary.records.filter { $0.status == .cached || $0.status == .executed }.count
       var line = "\(wb.workbook.name): \(rendered) rendered from the cache"
+      if !executed.isEmpty { line += " (\(executed.count) executed for this run by other processes)" }
       if !summary.staleCells.isEmpty { line += ", " + t.yellow("\(summary.staleCells.count) stale (not rendered)") }
       printError(line + " — report: \(shown)")
       if !summary.staleCells.isEmpty { printError("run `workbench run \(workbook.workbook)` to compute the stale cells") }
       for r in summary.records where r.status == .failed { printError(t.red("FAILED ") + "\(r.id): " + (r.reason ?? "")) }
     }
     if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+  }
+}
+
+extension Render {
+  /// Cell → duration (ms) of the results whose status is `executed`.
+  static func executedCells(_ text: String) throws -> [String: Int] {
+    let bad = { (why: String) in ValidationError("--cell-results: \(why); expected a JSON array of `workbench cell run --json` results") }
+    guard let value = try? JSONValue.parse(Array(text.utf8)) else { throw bad("not JSON") }
+    guard let items = value.arrayValue else { throw bad("not an array") }
+    var executed: [String: Int] = [:]
+    for (index, item) in items.enumerated() {
+      var result = item
+      if case .null = item { continue }
+      if let text = item.stringValue {
+        guard let parsed = try? JSONValue.parse(Array(text.utf8)) else { throw bad("item \(index) is text but not JSON") }
+        result = parsed
+      }
+      guard let cell = result["cell"]?.stringValue, let status = result["status"]?.stringValue else {
+        throw bad("item \(index) has no `cell` and `status`")
+      }
+      if status == "executed" { executed[cell] = result["duration_ms"]?.intValue ?? 0 }
+    }
+    return executed
   }
 }

@@ -15,6 +15,7 @@ struct Verify: AsyncParsableCommand {
 
   @OptionGroup var workbook: WorkbookArguments
   @OptionGroup var output: OutputArguments
+  @OptionGroup var cache: CacheArguments
   @Option(help: "How many independent cells may run at once.") var jobs: Int = 1
   @Flag(help: "Machine-readable output.") var json = false
 
@@ -22,7 +23,7 @@ struct Verify: AsyncParsableCommand {
   static let inputsChangedExitCode: Int32 = 3
 
   func run() async throws {
-    let engine = try workbook.engine(output: output)
+    let engine = try workbook.engine(output: output, cache: cache)
     let explicit = try workbook.overrides()
     var wb = try workbook.load(engine, overrides: explicit)
     let published = engine.publishedRun(workbook: wb.workbook.name)

@@ -40,9 +40,9 @@ struct WorkbenchCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "workbench",
     abstract: "Run declarative, cached, reproducible workbooks for sports-analytics MLOps.",
-    discussion: "Exit codes: 0 success, 1 a cell failed, a --fail-on condition held or verify found a difference, 2 usage or workbook error, 3 verify could not compare because the inputs changed since the recorded run.",
+    discussion: "Exit codes: 0 success, 1 a cell failed, a --fail-on condition held or verify found a difference, 2 usage or workbook error, 3 verify could not compare because the inputs changed since the recorded run, 4 `cell run`: the workbook changed since the plan, 5 `cell run`: an upstream cell has no cache entry.",
     version: workbenchVersion,
-    subcommands: [Run.self, Render.self, Status.self, Explain.self, Verify.self, Clean.self, GC.self, Fsck.self, Schema.self, Simulate.self, Runs.self, Sync.self, Promote.self, Rollback.self, Serve.self])
+    subcommands: [Run.self, Render.self, Status.self, Explain.self, PlanCommand.self, CellCommand.self, Verify.self, Clean.self, GC.self, Fsck.self, Schema.self, Simulate.self, Runs.self, Sync.self, Promote.self, Rollback.self, Export.self, Serve.self])
 }
 
 /// Options shared by the commands that open a workbook.
@@ -64,14 +64,14 @@ struct WorkbookArguments: ParsableArguments {
 
   /// The engine of the workbook's project: its root is found from the workbook's folder
   /// (``ProjectLayout/projectRoot(forWorkbookAt:relativeTo:)``), so any current directory works.
-  func engine(output: OutputArguments? = nil) throws -> Engine {
+  func engine(output: OutputArguments? = nil, cache: CacheArguments? = nil) throws -> Engine {
     let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     let root = ProjectLayout.projectRoot(forWorkbookAt: workbook, relativeTo: cwd)
-    let env = ProcessInfo.processInfo.environment
-    let stateDir = env["WORKBENCH_STATE_DIR"].map { URL(fileURLWithPath: $0, relativeTo: cwd) }
     let outputDir = output?.output.map { URL(fileURLWithPath: $0, relativeTo: cwd) }
-    return try Engine(layout: ProjectLayout(root: root, stateDirectory: stateDir, outputOverride: outputDir),
-                      registry: CellRegistry.standard, notice: { printError($0) })
+    let layout = ProjectLayout.resolve(root: root, currentDirectory: cwd, environment: ProcessInfo.processInfo.environment,
+                                       cacheOption: cache?.cache, workbookCache: ProjectLayout.cacheSetting(ofWorkbookAt: workbookPath),
+                                       outputOverride: outputDir)
+    return try Engine(layout: layout, registry: CellRegistry.standard, notice: { printError($0) })
   }
 
   /// The workbook file as an absolute path (it is given relative to the current directory).
