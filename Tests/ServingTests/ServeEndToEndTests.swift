@@ -100,10 +100,28 @@ import WorkbenchCore
     let before = try JSONValue.parse(Array(try server.request("GET", "/version").body.utf8))
     #expect(before["version"]?.intValue ?? 0 >= 2)
     let championRun = try #require(before["run_id"]?.stringValue)
-    let rollback = try fixture.workbench(["rollback", "--model", "servetest"])
-    #expect(rollback.status == 0, "\(rollback.stderr)")
     // Restores a champion trained with C = 1 (registered again: a new version of the same model) for the other tests.
     defer { _ = try? fixture.workbench(["promote", "--model", "servetest", "--run", championRun]) }
+    // Load from 4 concurrent clients (600 requests) while the alias moves: none may fail.
+    let codes = fixture.root.appendingPathComponent("codes-\(UUID().uuidString)")
+    try """
+      for w in 1 2 3 4; do
+        ( for i in $(seq 1 150); do curl -s -o /dev/null -w '%{http_code}\\n' -H 'Content-Type: application/json' \\
+            --data-binary '{"instances": [[1, 20, 100, 150]]}' http://127.0.0.1:\(server.port)/invocations; done > \(codes.path).$w ) &
+      done
+      wait
+      cat \(codes.path).1 \(codes.path).2 \(codes.path).3 \(codes.path).4 > \(codes.path)
+      """.write(to: fixture.root.appendingPathComponent("load.sh"), atomically: true, encoding: .utf8)
+    let load = try startProcess(URL(fileURLWithPath: "/bin/bash"), [fixture.root.appendingPathComponent("load.sh").path])
+    for _ in 0..<200 where ((try? String(contentsOf: URL(fileURLWithPath: codes.path + ".1"), encoding: .utf8)) ?? "").isEmpty {
+      usleep(20_000)  // until the load has started (bounded)
+    }
+    let rollback = try fixture.workbench(["rollback", "--model", "servetest"])
+    #expect(rollback.status == 0, "\(rollback.stderr)")
+    #expect(load.wait().status == 0)
+    let statuses = try String(contentsOf: codes, encoding: .utf8).split(separator: "\n")
+    #expect(statuses.count == 600)
+    #expect(statuses.allSatisfy { $0 == "200" }, "\(Dictionary(grouping: statuses, by: { $0 }).mapValues(\.count))")
     var version = try servedVersion()
     var polls = 0
     while version != 1, polls < 300 {  // a bound, not a timing assertion
