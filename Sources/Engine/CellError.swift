@@ -64,6 +64,9 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
   public static let outputInvalid = ErrorCode(rawValue: "output.invalid")
   /// The cell ran but its verdict is a failure (an `expect` check that did not hold).
   public static let checkFailed = ErrorCode(rawValue: "check.failed")
+  /// A remote executor (Slurm) reports the cell failed without the cell saying why: its job was killed, timed out,
+  /// ran out of memory or could not start.
+  public static let executorFailed = ErrorCode(rawValue: "executor.failed")
   /// The run was interrupted (SIGINT/SIGTERM) while the cell ran.
   public static let interrupted = ErrorCode(rawValue: "run.interrupted")
   /// A cell kind's own check failed; the message says which.
@@ -75,6 +78,6 @@ public struct ErrorCode: RawRepresentable, Hashable, Sendable, CustomStringConve
   public static let all: [ErrorCode] = [
     .optionInvalid, .inputMissing, .inputInvalid, .dataUnreadable, .dataInvalid, .referenceInvalid,
     .upstreamMissing, .scriptFailed, .networkFailed, .digestMismatch, .trackingFailed, .toolFailed, .outputInvalid,
-    .checkFailed, .interrupted, .cellFailed, .unexpected,
+    .checkFailed, .executorFailed, .interrupted, .cellFailed, .unexpected,
   ]
 }

@@ -89,12 +89,15 @@ public struct CellExecutionResult: Sendable, Equatable {
   public var message: String?
   /// The last lines of the job's log (its standard output and error), shown with the failure.
   public var logTail: String?
+  /// The cell's own structured diagnostic when it failed and said why (`cell run --json`'s `error`).
+  public var error: CellDiagnostic?
 
-  public init(cell: String, outcome: Outcome, message: String? = nil, logTail: String? = nil) {
+  public init(cell: String, outcome: Outcome, message: String? = nil, logTail: String? = nil, error: CellDiagnostic? = nil) {
     self.cell = cell
     self.outcome = outcome
     self.message = message
     self.logTail = logTail
+    self.error = error
   }
 }
 

@@ -64,6 +64,8 @@ public struct Plan: Sendable {
     public var recordedComponents: KeyComponents?
     /// The cache entry of a cached cell (not serialised; read from the cache by key).
     public var manifest: Manifest?
+    /// Why a cell whose decision is `.error` cannot run, as run.json records it (`cells[].error`).
+    public var error: CellDiagnostic?
 
     public init(id: String, kind: String, decision: Decision, reasons: [String], upstream: [String],
                 params: [String: JSONValue], definition: String) {
@@ -118,6 +120,7 @@ extension Plan.Cell {
     o["components"] = components?.json ?? .null
     o["recorded_key"] = recordedKey.map(JSONValue.string) ?? .null
     o["recorded_components"] = recordedComponents?.json ?? .null
+    o["error"] = error?.json ?? .null
     return .object(o)
   }
 
@@ -133,6 +136,7 @@ extension Plan.Cell {
     options = json["options"]?.objectValue
     key = json["key"]?.stringValue
     if let c = json["components"], c != .null { components = try KeyComponents(json: c) }
+    error = json["error"].flatMap(CellDiagnostic.init(json:))
     recordedKey = json["recorded_key"]?.stringValue
     if let c = json["recorded_components"], c != .null { recordedComponents = try KeyComponents(json: c) }
   }
@@ -233,6 +237,7 @@ extension Engine {
       } catch {
         p.decision = .error
         p.reasons = [ExecutionContext.describe(error)]
+        p.error = CellDiagnostic.from(error, cell: id, registry: registry)
       }
       records[id] = CellRecord(id: id, kind: cell.kind.name, status: .executed)
     }

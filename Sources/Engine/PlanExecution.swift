@@ -15,6 +15,10 @@ public struct SingleCellOutcome: Sendable {
   public var durationMs = 0
   /// Why it failed, was skipped, or what is missing; for `cached`, that nothing was done.
   public var message: String?
+  /// The failure as run.json records it (`error` of the `--json` line).
+  public var error: CellDiagnostic?
+  /// How many work items the cell has (`cell items --count`); nil when not counted.
+  public var items: Int?
 
   public var exitCode: Int32 {
     switch status {
@@ -31,6 +35,7 @@ public struct SingleCellOutcome: Sendable {
       "cell": .string(cell), "status": .string(status.rawValue), "key": key.map(JSONValue.string) ?? .null,
       "output_digest": outputDigest.map(JSONValue.string) ?? .null, "duration_ms": .int(durationMs),
       "message": message.map(JSONValue.string) ?? .null, "exit_code": .int(Int(exitCode)),
+      "error": error?.json ?? .null, "items": items.map(JSONValue.int) ?? .null,
     ])
   }
 }
@@ -91,6 +96,7 @@ extension Engine {
     Interruption.shared.exitIfInterrupted("interrupted: cell run of `\(id)` abandoned; nothing was written to the cache for it")
     var outcome = SingleCellOutcome(cell: id, status: .failed, key: record.key, outputDigest: record.outputDigest,
                                     durationMs: record.durationMs, message: record.reason)
+    outcome.error = record.error
     switch record.status {
     case .executed: outcome.status = .executed
     case .cached:
@@ -138,7 +144,7 @@ extension Engine {
     for id in workbook.order {
       guard let cell = workbook.cell(id), let p = after.cell(id) else { continue }
       let kind = cell.kind.name
-      let record: CellRecord
+      var record: CellRecord
       if !selected.contains(id) {
         records[id] = CellRecord(id: id, kind: kind, status: .skipped, reason: "not selected (--cell)")
         continue  // not logged, as in a local run
@@ -157,6 +163,7 @@ extension Engine {
           record = CellRecord(id: id, kind: kind, status: .skipped, key: p.key, reason: p.reasons.first)
         case .error:
           record = CellRecord(id: id, kind: kind, status: .failed, key: p.key, reason: p.reasons.joined(separator: "; "))
+          record.error = p.error
         case .stale:
           let r = results[id]
           if r?.outcome == .cancelled {
@@ -170,6 +177,8 @@ extension Engine {
             }
             if let tail = r?.logTail, !tail.isEmpty { reason += "\n" + tail }
             record = CellRecord(id: id, kind: kind, status: .failed, key: p.key, reason: reason)
+            // The cell's own diagnostic when its `cell run` said why; else the executor's account (job killed…).
+            record.error = r?.error ?? CellDiagnostic(code: .executorFailed, message: reason, cell: id, location: cell.spec.location)
           }
         }
       }

@@ -89,7 +89,8 @@ public struct SlurmExecutor: CellExecutor {
         let (message, rest) = Self.cellRunMessage(in: logTail)
         let job = "Slurm job \(state) (\(reason)); log: \(logPath)"
         results.append(CellExecutionResult(
-          cell: cell.id, outcome: .failed, message: message.map { "\($0)\n(\(job))" } ?? job, logTail: rest))
+          cell: cell.id, outcome: .failed, message: message.map { "\($0)\n(\(job))" } ?? job, logTail: rest,
+          error: Self.cellRunDiagnostic(in: logTail)))
       case let .cancelled(reason)?: results.append(CellExecutionResult(cell: cell.id, outcome: .cancelled, message: reason))
       case .unknown?, nil: continue  // the engine reads the cache: an entry there means the job did its work
       }
@@ -97,6 +98,13 @@ public struct SlurmExecutor: CellExecutor {
     // Logs of a run whose jobs all succeeded are of no further use (unless kept for a benchmark); failed ones stay.
     if results.allSatisfy({ $0.outcome == .succeeded }), !keepLogs { try? FileManager.default.removeItem(at: run.logDirectory) }
     return results
+  }
+
+  /// The structured diagnostic (`error`) of `cell run --json`'s result line at the end of a job's log, if any.
+  static func cellRunDiagnostic(in logTail: String) -> CellDiagnostic? {
+    let last = logTail.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+    guard let last, last.hasPrefix("{"), let result = try? JSONValue.parse(Array(last.utf8)), let error = result["error"] else { return nil }
+    return CellDiagnostic(json: error)
   }
 
   /// The message of `cell run --json`'s result line at the end of a job's log, and the log lines before it.

@@ -224,6 +224,38 @@ struct UnmappedTestError: Error {}
     }
   }
 
+  /// A remote executor that fails every cell: with the cell's own diagnostic (as `cell run --json` reports it), or
+  /// without one (as when Slurm kills a job).
+  struct FailingExecutor: CellExecutor {
+    var diagnostic: CellDiagnostic?
+    func execute(_ request: ExecutionRequest, observer: any RunObserver) async throws -> [CellExecutionResult] {
+      request.cells.map { CellExecutionResult(cell: $0.id, outcome: .failed, message: "job 12 TIMEOUT", error: diagnostic) }
+    }
+  }
+
+  /// Run through an executor, a failed cell's run.json error is the cell's own diagnostic when the job reported
+  /// one, else `executor.failed` at the cell's line.
+  @Test func remoteFailuresKeepTheCellsDiagnosticOrAreExecutorFailed() async throws {
+    let p = try DiagnosticProject(); defer { p.remove() }
+    let yaml = "workbook: wb\ncells:\n  - id: note\n    kind: note\n    text: hello\n"
+    try p.write("wb.yaml", yaml)
+    func runJSON(_ executor: FailingExecutor) async throws -> JSONValue? {
+      let engine = try Engine(layout: ProjectLayout(root: p.root), registry: p.registry)
+      let summary = try await engine.run(try engine.load(workbookAt: p.root.appendingPathComponent("wb.yaml").path), executor: executor)
+      #expect(summary.exitCode == 1)
+      let runJSON = try JSONValue.parse(Array(try Data(contentsOf: summary.outputsDirectory.appendingPathComponent("run.json"))))
+      return runJSON["cells"]?.arrayValue?.first?["error"]
+    }
+    let killed = try await runJSON(FailingExecutor(diagnostic: nil))
+    #expect(killed?["code"]?.stringValue == "executor.failed")
+    #expect(killed?["line"]?.intValue == 3)
+    #expect(killed?["message"]?.stringValue?.contains("TIMEOUT") == true)
+    let own = CellDiagnostic(code: .scriptFailed, message: "exited with status 3", cell: "note",
+                             location: SourceLocation(file: "wb.yaml", line: 5, column: 11))
+    let reported = try await runJSON(FailingExecutor(diagnostic: own))
+    #expect(reported.flatMap(CellDiagnostic.init(json:)) == own)
+  }
+
   @Test func diagnosticJSONRoundTrips() throws {
     let d = CellDiagnostic(code: .inputMissing, message: "input `x` does not exist", cell: "bronze",
                            location: SourceLocation(file: "wb.yaml", line: 7, column: 13), hint: "pass another")
