@@ -33,4 +33,25 @@ import Testing
       #expect(back == f, "round \(round)")
     }
   }
+
+  /// The cases the cell exports meet: every special float, Int64 extremes, nulls of each type, quotes, both line
+  /// ends and edge spaces inside fields, a header that needs quoting.
+  @Test func writesEdgeValuesExactly() throws {
+    let f = try Frame(columns: [
+      Column(name: "i", ints: [Int64.min, Int64.max, 0], validity: [true, true, false]),
+      Column(name: "x", floats: [.nan, .infinity, -.infinity]),
+      Column(name: "f", floats: [-0.0, 1e300, 5e-324], validity: [true, true, false]),
+      Column(name: "s, t", strings: ["line\nbreak", "cr\r", nil]),
+      Column(name: "e", strings: [" lead", "trail ", ""]),
+    ])
+    #expect(CSVWriter.string(f) == """
+      i,x,f,"s, t",e
+      -9223372036854775808,NaN,-0.0,"line
+      break"," lead"
+      9223372036854775807,inf,1e+300,"cr\r","trail "
+      ,-inf,,,
+
+      """)
+  }
+
 }
