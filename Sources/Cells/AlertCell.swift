@@ -15,29 +15,19 @@ enum AlertCell {
       OptionSpec("text", .string, required: true, doc: "The message (use `${cell.field}` to insert figures, e.g. `${drift.drifted_columns}`)."),
       OptionSpec("header", .string, doc: "The header line of the message (default: the workbook and cell)."),
       OptionSpec("fields", .dictionary(.any), doc: "Label → value pairs shown as fields of the message (values may be `${cell.field}`)."),
-      OptionSpec("webhook_env", .string, default: "WORKBENCH_ALERT_WEBHOOK", doc: "Name of the environment variable holding the webhook URL."),
-      OptionSpec("timeout", .number, default: 10, doc: "Seconds to wait for the webhook."),
+      OptionSpec("webhook_env", .string, default: "WORKBENCH_ALERT_WEBHOOK",
+                 pattern: OptionPattern("[A-Za-z0-9_]+", meaning: "the NAME of an environment variable (letters, digits, _), not a URL"), doc: "Name of the environment variable holding the webhook URL."),
+      OptionSpec("timeout", .number, default: 10, range: OptionRange(lower: 0, lowerInclusive: false, upper: 300), doc: "Seconds to wait for the webhook."),
       OptionSpec("fail_on_error", .boolean, default: false, doc: "Fail the cell when the message cannot be delivered (default: record a warning and succeed)."),
-    ],
-    validate: { cell, diagnostics in
-      if let n = cell.option("webhook_env"), let s = n.string, !s.contains("${"),
-         s.isEmpty || !s.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
-      {
-        diagnostics.error("`webhook_env` must be the NAME of an environment variable (letters, digits, _), not a URL", at: n.location, cell: cell.id,
-                          hint: "e.g. `webhook_env: WORKBENCH_ALERT_WEBHOOK`, then `export WORKBENCH_ALERT_WEBHOOK=https://hooks.slack.com/…`")
-      }
-      if let n = cell.option("timeout"), let x = n.double, !(x > 0 && x <= 300) {
-        diagnostics.error("`timeout` must be between 0 and 300 seconds", at: n.location, cell: cell.id)
-      }
-    })
+    ])
 
   static let implementation = CellImplementation(descriptor: descriptor) { context in
     let o = context.options
     let text = try o.requiredString("text")
     let title = try o.string("header") ?? "Workbench alert: \(context.workbookName) / \(context.cellId)"
-    let variable = try o.string("webhook_env") ?? "WORKBENCH_ALERT_WEBHOOK"
-    let timeout = try o.double("timeout") ?? 10
-    let failOnError = try o.bool("fail_on_error") ?? false
+    let variable = try o.text("webhook_env")
+    let timeout = try o.number("timeout")
+    let failOnError = try o.boolean("fail_on_error")
     let fields = (o["fields"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.map { (label: $0.key, value: $0.value.displayText) }
     let payload = message(title: title, text: text, fields: fields)
     let body = payload.serializedBytes(pretty: false)

@@ -19,12 +19,12 @@ enum CoachCell {
       OptionSpec("team", .string, doc: "Report on one team only (name, code or key, as `focus`); default: both teams get findings, a post-mortem and recommendations."),
       OptionSpec("focus", .string, doc: "A team (name, code or key, case- and accent-insensitive, e.g. `LANDERNEAU`) listed first; both teams always get a post-mortem."),
       OptionSpec("league", .table, doc: "A `load` cell over a folder of games: findings are also compared with the league mean ± 1 SD (`LeagueReference`)."),
-      OptionSpec("league_minimum_games", .integer, default: 5, doc: "Fewer games than this in `league`: the league reference is not used (a warning says so)."),
+      OptionSpec("league_minimum_games", .integer, default: 5, range: .atLeast(1), doc: "Fewer games than this in `league`: the league reference is not used (a warning says so)."),
       OptionSpec("language", .choice(["en", "fr"]), default: "en", doc: "Report language."),
-      OptionSpec("key_players", .integer, default: 3, doc: "Key players per team (most minutes, ≥ 10 min) whose figures are checked."),
+      OptionSpec("key_players", .integer, default: 3, range: .atLeast(0), doc: "Key players per team (most minutes, ≥ 10 min) whose figures are checked."),
       OptionSpec("llm", .object([
         OptionSpec("enabled", .boolean, doc: "Ask an OpenAI-compatible endpoint to phrase the summary (URL, model and key from WORKBENCH_LLM_URL, WORKBENCH_LLM_MODEL, WORKBENCH_LLM_API_KEY)."),
-        OptionSpec("timeout_s", .number, doc: "Request timeout in seconds (default 30)."),
+        OptionSpec("timeout_s", .number, default: 30, range: .above(0), doc: "Request timeout in seconds."),
       ]), doc: "Optional grounded phrasing; rejected, failed or timed-out answers fall back to the deterministic text."),
     ],
     tools: ["gnuplot"])
@@ -42,16 +42,15 @@ enum CoachCell {
       game = g
     }
     guard game.teams.count == 2 else { throw CellError("game \(game.gameID) does not have two teams", at: o.location(of: "input")) }
-    let language: ReportLanguage = (try o.string("language")).flatMap(ReportLanguage.init(code:)) ?? .english
-    let keyPlayers = try o.int("key_players") ?? 3
-    guard keyPlayers >= 0 else { throw CellError("`key_players` must be ≥ 0", at: o.location(of: "key_players")) }
+    let language = try o.choice("language", as: ReportLanguage.self)
+    let keyPlayers = try o.integer("key_players")
     var warnings: [String] = []
 
     // League reference.
     var league: LeagueReference?
     if let ref = try o.string("league") {
       let leagueGames = try FibaTables.games(of: ref, context: context, option: "league")
-      let minimum = try o.int("league_minimum_games") ?? 5
+      let minimum = try o.integer("league_minimum_games")
       if leagueGames.count >= minimum {
         league = LeagueReference.compute(leagueGames)
       } else {
@@ -251,8 +250,7 @@ enum CoachCell {
       return LLMResult(enabled: true, status: "fallback", reason: "WORKBENCH_LLM_URL and WORKBENCH_LLM_MODEL must be set",
                        acceptedText: nil, summary: "deterministic (fallback: endpoint not configured)")
     }
-    var timeout = spec["timeout_s"]?.doubleValue ?? 30
-    if !(timeout > 0 && timeout.isFinite) { timeout = 30 }
+    let timeout = spec["timeout_s"]?.doubleValue ?? 30  // declared `> 0`: checked before the cell runs
     let key = env["WORKBENCH_LLM_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
     let client = ChatCompletionsClient(endpoint: url, model: model, apiKey: key, timeout: timeout)
     let outcome = await GroundedPhraser(client: client).phrase(report)

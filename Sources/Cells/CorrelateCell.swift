@@ -17,9 +17,9 @@ enum CorrelateCell {
       OptionSpec("columns", .list(.string), doc: "Numeric columns to correlate (default: every int, float and bool column)."),
       OptionSpec("method", .choice(["pearson", "spearman", "both"]), default: "pearson", doc: "Correlation coefficient(s)."),
       OptionSpec("target", .string, doc: "A numeric column (e.g. the made flag): each column's correlation with it, sorted by absolute value."),
-      OptionSpec("categorical", .list(.string), doc: "Columns (text or codes) for a Cramér's V matrix."),
-      OptionSpec("min_periods", .integer, default: 1, doc: "Pairs with fewer complete rows get null (pandas `min_periods`)."),
-      OptionSpec("decimals", .integer, default: 2, doc: "Digits printed in each heatmap cell."),
+      OptionSpec("categorical", .list(.string), default: [], doc: "Columns (text or codes) for a Cramér's V matrix."),
+      OptionSpec("min_periods", .integer, default: 1, range: .atLeast(1), doc: "Pairs with fewer complete rows get null (pandas `min_periods`)."),
+      OptionSpec("decimals", .integer, default: 2, range: .from(0, to: 6), doc: "Digits printed in each heatmap cell."),
       OptionSpec("plots", .boolean, default: true, doc: "Draw the heatmaps (needs gnuplot)."),
       OptionSpec("formats", .list(.choice(["svg", "png"])), default: .array(["svg"]), doc: "Figure formats: `[svg]` or `[svg, png]`."),
     ],
@@ -29,13 +29,11 @@ enum CorrelateCell {
     let o = context.options
     let table = try context.table(try o.requiredString("input"))
     guard table.rowCount > 0 else { throw CellError("the table has no rows", hint: "check the upstream cell") }
-    let method = try o.string("method") ?? "pearson"
+    let method = try o.text("method")
     let methods: [Correlation.Method] = method == "both" ? [.pearson, .spearman] : method == "spearman" ? [.spearman] : [.pearson]
-    let minPeriods = try o.int("min_periods") ?? 1
-    guard minPeriods >= 1 else { throw CellError("`min_periods` must be ≥ 1", at: o.location(of: "min_periods")) }
-    let decimals = try o.int("decimals") ?? 2
-    guard (0...6).contains(decimals) else { throw CellError("`decimals` must be between 0 and 6", at: o.location(of: "decimals")) }
-    let plots = try o.bool("plots") ?? true
+    let minPeriods = try o.integer("min_periods")
+    let decimals = try o.integer("decimals")
+    let plots = try o.boolean("plots")
     let formats = try EDAColumns.formats(o)
 
     let names: [String]
@@ -46,7 +44,7 @@ enum CorrelateCell {
       names = table.columns.filter { $0.type != .string }.map(\.name)
     }
     if let dup = duplicate(names) { throw CellError("column `\(dup)` is listed twice in `columns`", at: o.location(of: "columns")) }
-    let categorical = try o.strings("categorical") ?? []
+    let categorical = try o.texts("categorical")
     if let dup = duplicate(categorical) { throw CellError("column `\(dup)` is listed twice in `categorical`", at: o.location(of: "categorical")) }
     for n in categorical { _ = try EDAColumns.column(table, n, option: "categorical", o) }
     let targetName = try o.string("target")

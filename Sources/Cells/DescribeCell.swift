@@ -14,8 +14,8 @@ enum DescribeCell {
     options: [
       OptionSpec("input", .table, required: true, doc: "The table to profile (`cell` or `cell.table`)."),
       OptionSpec("columns", .list(.string), doc: "Columns to profile (default: all)."),
-      OptionSpec("categorical", .list(.string), doc: "Numeric columns to treat as categories (codes, ids)."),
-      OptionSpec("top", .integer, default: 5, doc: "How many most frequent values to list per categorical column."),
+      OptionSpec("categorical", .list(.string), default: [], doc: "Numeric columns to treat as categories (codes, ids)."),
+      OptionSpec("top", .integer, default: 5, range: .atLeast(0), doc: "How many most frequent values to list per categorical column."),
       EDARates.option,
     ],
     tools: ["gnuplot"])
@@ -24,9 +24,8 @@ enum DescribeCell {
     let o = context.options
     let table = try context.table(try o.requiredString("input"))
     let names = try o.strings("columns") ?? table.columnNames
-    let categorical = Set(try o.strings("categorical") ?? [])
-    let top = try o.int("top") ?? 5
-    guard top >= 0 else { throw CellError("`top` must be ≥ 0", at: o.location(of: "top")) }
+    let categorical = Set(try o.texts("categorical"))
+    let top = try o.integer("top")
     for n in names + Array(categorical) where table.column(named: n) == nil {
       throw CellError("unknown column `\(n)`", at: o.location(of: "columns"),
                       hint: Suggest.hint(for: n, in: table.columnNames) ?? "columns: \(table.columnNames.joined(separator: ", "))")

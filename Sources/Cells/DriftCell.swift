@@ -21,14 +21,14 @@ enum DriftCell {
       OptionSpec("reference", .table, required: true, doc: "The reference table (`cell` or `cell.table`): a declared baseline, never training rows scored in-sample."),
       OptionSpec("current", .table, required: true, doc: "The current table to compare with the reference."),
       OptionSpec("columns", .list(.string), doc: "Columns to test (default: the columns both tables have, minus `exclude` and the prediction/performance columns)."),
-      OptionSpec("exclude", .list(.string), doc: "Columns left out of the default column list (ids, dates)."),
-      OptionSpec("categorical", .list(.string), doc: "Numeric columns to treat as categories (codes)."),
+      OptionSpec("exclude", .list(.string), default: [], doc: "Columns left out of the default column list (ids, dates)."),
+      OptionSpec("categorical", .list(.string), default: [], doc: "Numeric columns to treat as categories (codes)."),
       OptionSpec("method", .choice(testNames), doc: "One test for every column (default: Evidently's choice per column)."),
       OptionSpec("tests", .dictionary(.choice(testNames)), doc: "Per-column test, e.g. `{Shot Distance: ks}` (overrides `method`)."),
-      OptionSpec("threshold", .number, doc: "Threshold for every column (default: the test's: 0.05 for p-values, 0.1 for distances)."),
+      OptionSpec("threshold", .number, range: .atLeast(0), doc: "Threshold for every column (default: the test's: 0.05 for p-values, 0.1 for distances)."),
       OptionSpec("thresholds", .dictionary(.number), doc: "Per-column thresholds (override `threshold`)."),
-      OptionSpec("drift_share", .number, default: 0.5, doc: "Share of tested columns that must drift for dataset drift (Evidently: 0.5, drift when share ≥ it)."),
-      OptionSpec("min_rows", .integer, default: 30, doc: "Fewer non-missing values than this in either table → `insufficient_data` instead of a verdict."),
+      OptionSpec("drift_share", .number, default: 0.5, range: OptionRange(lower: 0, lowerInclusive: false, upper: 1), doc: "Share of tested columns that must drift for dataset drift (Evidently: 0.5, drift when share ≥ it)."),
+      OptionSpec("min_rows", .integer, default: 30, range: .atLeast(0), doc: "Fewer non-missing values than this in either table → `insufficient_data` instead of a verdict."),
       OptionSpec("prediction", .object([
         OptionSpec("column", .string, required: true, doc: "The model score column present in both tables (e.g. `score`)."),
         OptionSpec("method", .choice(testNames), doc: "Test (default: Evidently's choice)."),
@@ -42,24 +42,11 @@ enum DriftCell {
         OptionSpec("threshold", .number, default: 0.5, doc: "Probability above which the predicted label is 1 (accuracy)."),
       ]), doc: "Performance drift: each metric on the reference vs the current rows (labels needed in both)."),
       OptionSpec("training", .table, doc: "The model's training table (e.g. `split.train`): with `prediction`/`performance`, the cell refuses a reference that shares most of its rows."),
-      OptionSpec("plots", .integer, default: 8, doc: "At most this many drifted columns are plotted (most drifted first)."),
-      OptionSpec("plot_points", .integer, default: 5000, doc: "At most this many values per table in a numeric histogram (seeded sample, declared)."),
+      OptionSpec("plots", .integer, default: 8, range: .atLeast(0), doc: "At most this many drifted columns are plotted (most drifted first)."),
+      OptionSpec("plot_points", .integer, default: 5000, range: .atLeast(10), doc: "At most this many values per table in a numeric histogram (seeded sample, declared)."),
       OptionSpec("seed", .integer, default: 0, doc: "Seed of the plot samples."),
     ],
-    tools: ["gnuplot"],
-    validate: { cell, diagnostics in
-      if let n = cell.option("drift_share"), let x = n.double, !(x > 0 && x <= 1) {
-        diagnostics.error("`drift_share` must be in (0, 1]", at: n.location, cell: cell.id)
-      }
-      for name in ["min_rows", "plots", "plot_points"] {
-        if let n = cell.option(name), let v = n.int, v < (name == "plot_points" ? 10 : 0) {
-          diagnostics.error("`\(name)` must be ≥ \(name == "plot_points" ? 10 : 0)", at: n.location, cell: cell.id)
-        }
-      }
-      if let n = cell.option("threshold"), let x = n.double, x < 0 {
-        diagnostics.error("`threshold` must be ≥ 0", at: n.location, cell: cell.id)
-      }
-    })
+    tools: ["gnuplot"])
 
   struct ColumnOutcome {
     var name: String
@@ -86,9 +73,9 @@ enum DriftCell {
     let referenceName = try o.requiredString("reference"), currentName = try o.requiredString("current")
     let reference = try context.table(referenceName)
     let current = try context.table(currentName)
-    let minRows = try o.int("min_rows") ?? 30
-    let driftShare = try o.double("drift_share") ?? 0.5
-    let seed = UInt64(truncatingIfNeeded: try o.int("seed") ?? 0)
+    let minRows = try o.integer("min_rows")
+    let driftShare = try o.number("drift_share")
+    let seed = UInt64(truncatingIfNeeded: try o.integer("seed"))
     var warnings: [String] = []
 
     // Prediction and performance options.
@@ -104,8 +91,8 @@ enum DriftCell {
 
     // Columns.
     let common = reference.columnNames.filter { current.column(named: $0) != nil }
-    let exclude = Set(try o.strings("exclude") ?? [])
-    let categorical = Set(try o.strings("categorical") ?? [])
+    let exclude = Set(try o.texts("exclude"))
+    let categorical = Set(try o.texts("categorical"))
     var modelColumns: Set<String> = []
     if let predictionColumn { modelColumns.insert(predictionColumn) }
     if performance != nil { modelColumns.formUnion([performanceTarget ?? "", performanceScore, "predicted"]) }
@@ -262,8 +249,8 @@ enum DriftCell {
       columnsJSON[oc.name] = .object(entry)
     }
     let ranked = tested.sorted { ($0.severity, $1.name) > ($1.severity, $0.name) } + insufficient
-    let plotLimit = try o.int("plots") ?? 8
-    let points = try o.int("plot_points") ?? 5000
+    let plotLimit = try o.integer("plots")
+    let points = try o.integer("plot_points")
     let toPlot = Array(ranked.filter { $0.result?.drifted == true }.prefix(plotLimit))
     var sampling: [String: JSONValue] = [:]
 
@@ -342,11 +329,11 @@ enum DriftCell {
   /// training table — a reference of which half or more of the rows (over the shared columns) are training rows.
   static func checkNotInSample(referenceName: String, reference: Frame, context: CellContext) throws {
     let o = context.options
-    let parts = referenceName.split(separator: ".", maxSplits: 1).map(String.init)
-    if parts.count == 2, parts[1] == "train" {
+    let parsed = try CellReference.table(referenceName)
+    if parsed.table == "train" {
       throw CellError("the reference `\(referenceName)` is a training table: prediction and performance drift against rows the model was trained on compare in-sample scores (optimistic) with out-of-sample ones, so the 'drop' would be an artefact",
                       at: o.location(of: "reference"),
-                      hint: "use held-out rows as the reference (e.g. `\(parts[0]).test` scored by `predict`, or a later labelled period)")
+                      hint: "use held-out rows as the reference (e.g. `\(parsed.cell).test` scored by `predict`, or a later labelled period)")
     }
     guard let trainingName = try o.string("training") else { return }
     let training = try context.table(trainingName)

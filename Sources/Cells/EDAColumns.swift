@@ -85,7 +85,7 @@ enum EDAColumns {
 
   /// The `formats` option (default `[svg]`).
   static func formats(_ o: CellOptions) throws -> [OutputFormat] {
-    let names = try o.strings("formats") ?? ["svg"]
+    let names = try o.texts("formats")
     var formats: [OutputFormat] = []
     for n in names {
       guard let f = OutputFormat(rawValue: n) else {

@@ -11,18 +11,13 @@ enum EvaluateCell {
     name: "evaluate", version: 1,
     summary: "Evaluate a trained model on a labelled table: accuracy … ROC-AUC, log loss, calibration (or RMSE/MAE/R²), with plots.",
     options: [
-      OptionSpec("model", .table, required: true, doc: "The `train` or `sweep` cell whose model to evaluate."),
+      OptionSpec("model", .modelReference, required: true, doc: "The `train` or `sweep` cell whose model to evaluate."),
       OptionSpec("input", .table, required: true, doc: "A labelled table with the model's feature columns (e.g. `split.test` or new data)."),
       OptionSpec("target", .string, doc: "The label column (default: the model's target)."),
-      OptionSpec("threshold", .number, default: 0.5, doc: "Probability above which a row is predicted 1."),
+      OptionSpec("threshold", .number, default: 0.5, range: .from(0, to: 1), doc: "Probability above which a row is predicted 1."),
       OptionSpec("plots", .boolean, default: true, doc: "Draw ROC / PR / calibration plots with gnuplot."),
     ],
-    tools: ["gnuplot"],
-    validate: { cell, diagnostics in
-      if let t = cell.option("threshold"), let x = t.double, !(x >= 0 && x <= 1) {
-        diagnostics.error("`threshold` must be between 0 and 1", at: t.location, cell: cell.id)
-      }
-    })
+    tools: ["gnuplot"])
 
   static let implementation = CellImplementation(descriptor: descriptor) { context in
     let o = context.options
@@ -31,7 +26,7 @@ enum EvaluateCell {
     guard !reference.schema.target.isEmpty else {
       throw CellError("the model does not name its target", at: o.cellLocation, hint: "set `target`")
     }
-    let threshold = try o.double("threshold") ?? 0.5
+    let threshold = try o.number("threshold")
     reference.schema.threshold = threshold
     let table = try context.table(try o.requiredString("input"))
     let data = try reference.dataset(table, withTarget: true, options: o, part: "evaluation table")
@@ -50,7 +45,7 @@ enum EvaluateCell {
       report.append(LearningEvaluation.calibrationBlock(r, part: "evaluation"))
     }
     var files: [(name: String, bytes: [UInt8])] = []
-    if try o.bool("plots") ?? true {
+    if try o.boolean("plots") {
       let rendered = try await LearningPlots.render(evaluation.charts(part: "evaluation"), scratch: context.scratchDirectory)
       files = rendered.files
       report += rendered.blocks

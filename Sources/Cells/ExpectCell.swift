@@ -16,13 +16,10 @@ enum ExpectCell {
       OptionSpec("checks", .list(.any), required: true,
                  doc: "Checks, each a mapping with one type (between, in_set, null_rate, unique, row_count, expression) and optional name, severity (error|warn), by, mostly (see docs/cells/expect.md)."),
       OptionSpec("by", .list(.string), doc: "Columns whose value combinations (e.g. a season) each check is evaluated in separately; a check's own `by` replaces it (`by: []` for the whole table)."),
-      OptionSpec("sample_rows", .integer, default: 5, doc: "Failing rows kept per check and per failing group: the first ones in table order."),
-      OptionSpec("sample_columns", .list(.string), doc: "Extra columns shown with the failing rows (the grouping and checked columns are always shown)."),
+      OptionSpec("sample_rows", .integer, default: 5, range: .atLeast(0), doc: "Failing rows kept per check and per failing group: the first ones in table order."),
+      OptionSpec("sample_columns", .list(.string), default: [], doc: "Extra columns shown with the failing rows (the grouping and checked columns are always shown)."),
     ],
     validate: { cell, diagnostics in
-      if let n = cell.option("sample_rows"), let i = n.int, i < 0 {
-        diagnostics.error("`sample_rows` must be ≥ 0", at: n.location, cell: cell.id)
-      }
       guard let checks = cell.option("checks"), let list = checks.list else { return }
       if list.isEmpty { diagnostics.error("`checks` is empty: a contract needs at least one check", at: checks.location, cell: cell.id) }
       var names: [String: SourceLocation] = [:]
@@ -55,9 +52,8 @@ enum ExpectCell {
       return try ExpectCheck.parse(LocatedValue(value: value, node: node, fallback: o.location(of: "checks")))
     }
     let cellBy = try o.strings("by") ?? []
-    let sampleRows = try o.int("sample_rows") ?? 5
-    guard sampleRows >= 0 else { throw CellError("`sample_rows` must be ≥ 0", at: o.location(of: "sample_rows")) }
-    let extra = try o.strings("sample_columns") ?? []
+    let sampleRows = try o.integer("sample_rows")
+    let extra = try o.texts("sample_columns")
     for name in extra + cellBy where table.column(named: name) == nil {
       throw CellError("unknown column `\(name)`", at: o.location(of: extra.contains(name) ? "sample_columns" : "by"),
                       hint: Suggest.hint(for: name, in: table.columnNames) ?? "columns: \(table.columnNames.prefix(30).joined(separator: ", "))")

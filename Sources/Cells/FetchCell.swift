@@ -13,12 +13,12 @@ enum FetchCell {
     summary: "Download a URL over HTTP(S) (optional sha256 pin, timeouts, retries, offline copy); optionally parse CSV/TSV/JSON into a table.",
     options: [
       OptionSpec("url", .string, required: true, doc: "The http:// or https:// address to download."),
-      OptionSpec("sha256", .string, doc: "Expected SHA-256 of the bytes (64 hex digits); a mismatch is an error. Pinned downloads are reused offline."),
+      OptionSpec("sha256", .string, pattern: OptionPattern("[0-9a-fA-F]{64}", meaning: "64 hexadecimal digits"), doc: "Expected SHA-256 of the bytes (64 hex digits); a mismatch is an error. Pinned downloads are reused offline."),
       OptionSpec("format", .choice(["none", "csv", "tsv", "json", "jsonl"]), default: "none",
                  doc: "Also parse the bytes into the cell's table (`csv`, `tsv`, `json` array of records, `jsonl`)."),
       OptionSpec("file", .string, doc: "Name of the output file (default: the last part of the URL)."),
-      OptionSpec("timeout", .number, default: 30, doc: "Seconds before one attempt is abandoned."),
-      OptionSpec("retries", .integer, default: 3, doc: "Extra attempts after a network error or HTTP 429/5xx, waiting 0.5 s, 1 s, 2 s… between them."),
+      OptionSpec("timeout", .number, default: 30, range: .above(0), doc: "Seconds before one attempt is abandoned."),
+      OptionSpec("retries", .integer, default: 3, range: .atLeast(0), doc: "Extra attempts after a network error or HTTP 408, 429, 500, 502, 503, 504, waiting 0.5 s, 1 s, 2 s… (or the server's Retry-After, at most 30 s) between them."),
     ],
     validate: { cell, diagnostics in
       if let u = cell.option("url"), let s = u.string, !s.contains("${") {
@@ -26,9 +26,6 @@ enum FetchCell {
         if !(lower.hasPrefix("http://") || lower.hasPrefix("https://")) || URL(string: s)?.host == nil {
           diagnostics.error("`url` must be an http:// or https:// address", at: u.location, cell: cell.id)
         }
-      }
-      if let p = cell.option("sha256"), let s = p.string, !s.contains("${"), !Digest.isValid(s.lowercased()) {
-        diagnostics.error("`sha256` must be 64 hexadecimal digits", at: p.location, cell: cell.id)
       }
     })
 
@@ -38,11 +35,10 @@ enum FetchCell {
     guard let url = URL(string: address), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme), url.host != nil else {
       throw CellError("`url` must be an http:// or https:// address", at: o.location(of: "url"))
     }
-    let pin = try o.string("sha256")?.lowercased()
-    if let pin, !Digest.isValid(pin) { throw CellError("`sha256` must be 64 hexadecimal digits", at: o.location(of: "sha256")) }
-    let timeout = try o.double("timeout") ?? 30
-    let retries = max(0, try o.int("retries") ?? 3)
-    let format = try o.string("format") ?? "none"
+    let pin = try o.string("sha256")?.lowercased()  // declared pattern: 64 hexadecimal digits
+    let timeout = try o.number("timeout")
+    let retries = try o.integer("retries")
+    let format = try o.text("format")
     let fileName = try o.string("file") ?? defaultFileName(url)
     guard !fileName.isEmpty, !fileName.contains("/"), fileName != ".", fileName != ".." else {
       throw CellError("`file` must be a plain file name", at: o.location(of: "file"))

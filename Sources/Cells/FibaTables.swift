@@ -149,7 +149,7 @@ enum FibaTables {
 
   /// The games a fiba `load` cell parsed (`input: cell` or `cell.table`: the cell part is used).
   static func games(of reference: String, context: CellContext, option: String) throws -> [FibaGame] {
-    let cell = String(reference.split(separator: ".", maxSplits: 1).first ?? Substring(reference))
+    let cell = try CellReference.table(reference, at: context.options.location(of: option)).cell
     let bytes: [UInt8]
     do { bytes = try context.file(gamesFile, of: cell) } catch {
       throw CellError("cell `\(cell)` has no parsed FIBA games", at: context.options.location(of: option),

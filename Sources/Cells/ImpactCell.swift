@@ -15,33 +15,27 @@ enum ImpactCell {
     summary: "Player impact model over a folder of FIBA games: group k-fold by game, honest cross-validated R², contributions, out-/under-performers.",
     options: [
       OptionSpec("input", .table, required: true, doc: "A `load` cell with `format: fiba_livestats` over a folder of games."),
-      OptionSpec("folds", .integer, default: 5, doc: "Outer group k-fold folds (a game's rows are all in one fold)."),
+      OptionSpec("folds", .integer, default: 5, range: .atLeast(2), doc: "Outer group k-fold folds (a game's rows are all in one fold)."),
       OptionSpec("seed", .integer, default: 42, doc: "Seed of the fold assignment."),
-      OptionSpec("minimum_minutes", .number, default: 10, doc: "Player-games with fewer minutes are left out."),
-      OptionSpec("lambdas", .list(.number), doc: "Ridge penalties tried by the inner group k-fold (default 0.1, 1, 10, 100, 1000)."),
-      OptionSpec("top", .integer, default: 5, doc: "Out- and under-performers listed in the report."),
-      OptionSpec("minimum_games", .integer, default: 2, doc: "Games a player needs to be listed as an out-/under-performer."),
+      OptionSpec("minimum_minutes", .number, default: 10, range: .atLeast(0), doc: "Player-games with fewer minutes are left out."),
+      OptionSpec("lambdas", .list(.number), default: [0.1, 1, 10, 100, 1000], range: .above(0), count: 1...Int.max,
+                 doc: "Ridge penalties tried by the inner group k-fold."),
+      OptionSpec("top", .integer, default: 5, range: .atLeast(0), doc: "Out- and under-performers listed in the report."),
+      OptionSpec("minimum_games", .integer, default: 2, range: .atLeast(1), doc: "Games a player needs to be listed as an out-/under-performer."),
       OptionSpec("language", .choice(["en", "fr"]), default: "en", doc: "Language of the summary sentences."),
     ],
-    tools: ["gnuplot"])
+    tools: ["gnuplot"], produces: [.model])
 
   static let implementation = CellImplementation(descriptor: descriptor) { context in
     let o = context.options
     let games = try FibaTables.games(of: try o.requiredString("input"), context: context, option: "input")
-    let folds = try o.int("folds") ?? 5
-    guard folds >= 2 else { throw CellError("`folds` must be ≥ 2", at: o.location(of: "folds")) }
-    let seed = try o.int("seed") ?? 42
-    let minimumMinutes = try o.double("minimum_minutes") ?? 10
-    let top = max(0, try o.int("top") ?? 5)
-    let minimumGames = max(1, try o.int("minimum_games") ?? 2)
-    let language: ReportLanguage = (try o.string("language")).flatMap(ReportLanguage.init(code:)) ?? .english
-    var lambdas: [Double] = [0.1, 1, 10, 100, 1000]
-    if let list = o["lambdas"]?.arrayValue {
-      lambdas = list.compactMap(\.doubleValue)
-      guard !lambdas.isEmpty, lambdas.allSatisfy({ (x: Double) in x > 0 && x.isFinite }) else {
-        throw CellError("`lambdas` must be positive numbers", at: o.location(of: "lambdas"))
-      }
-    }
+    let folds = try o.integer("folds")
+    let seed = try o.integer("seed")
+    let minimumMinutes = try o.number("minimum_minutes")
+    let top = try o.integer("top")
+    let minimumGames = try o.integer("minimum_games")
+    let language = try o.choice("language", as: ReportLanguage.self)
+    let lambdas = try o.numbers("lambdas")
 
     let report: ImpactModelReport
     do {

@@ -12,7 +12,7 @@ enum LearningOptions {
     OptionSpec("test", .table, doc: "Instead of `input`: the held-out test table (optional)."),
     OptionSpec("target", .string, doc: "The column to predict (default: the split cell's `target`)."),
     OptionSpec("features", .list(.string), required: true, doc: "Feature columns, in order."),
-    OptionSpec("categorical", .list(.string), doc: "Features to treat as categories (text features must be listed here)."),
+    OptionSpec("categorical", .list(.string), default: [], doc: "Features to treat as categories (text features must be listed here)."),
     OptionSpec("task", .choice(["classification", "regression"]), doc: "Default: classification when the target holds only 0/1."),
     OptionSpec("missing", .choice(["error", "impute"]), default: "error",
                doc: "Missing or infinite feature values: stop with an error naming the column and row, or impute the training median."),
@@ -54,7 +54,7 @@ struct LearningInputs: Sendable {
     var testFrame: Frame?
     var defaultTarget: String?
     if let input = try o.string("input") {
-      let cell = String(input.split(separator: ".", maxSplits: 1).first ?? Substring(input))
+      let cell = try CellReference.table(input, at: o.location(of: "input")).cell
       defaultTarget = try? context.result(of: cell)["target"]?.stringValue
       if let t = try? context.table("\(cell).train") {
         trainFrame = t
@@ -77,9 +77,9 @@ struct LearningInputs: Sendable {
     let trainTarget = try LearningData.targetValues(trainFrame, name: target, at: targetLocation)
     let task = try o.string("task").flatMap(LearningTask.init(rawValue:)) ?? LearningData.inferTask(trainTarget)
     try LearningData.checkTarget(trainTarget, name: target, task: task, part: "training part", at: targetLocation)
-    let features = try o.strings("features") ?? []
-    let categorical = try o.strings("categorical") ?? []
-    let missing = try o.string("missing") ?? "error"
+    let features = try o.texts("features")
+    let categorical = try o.texts("categorical")
+    let missing = try o.text("missing")
     var schema = try LearningData.schema(train: trainFrame, features: features, categorical: categorical, target: target,
                                          task: task, missing: missing, options: o)
     var train = try LearningData.dataset(trainFrame, schema: schema, withTarget: true, groups: groups, part: "training part", options: o)
@@ -95,7 +95,7 @@ struct LearningInputs: Sendable {
     let rawTrain = train
     train = try LearningData.applyPolicy(train, schema: schema, part: "training part", at: o.location(of: "missing"))
     if let t = test { test = try LearningData.applyPolicy(t, schema: schema, part: "test part", at: o.location(of: "missing")) }
-    let seedValue = try o.int("seed") ?? 42
+    let seedValue = try o.integer("seed")
     return LearningInputs(schema: schema, train: train, rawTrain: rawTrain, test: test, trainFrame: trainFrame, testFrame: testFrame,
                           seed: UInt64(bitPattern: Int64(seedValue)), warnings: warnings)
   }

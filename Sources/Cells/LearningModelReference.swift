@@ -13,8 +13,7 @@ struct LearningModelReference: Sendable {
 
   static func load(_ context: CellContext, option: String = "model") throws -> LearningModelReference {
     let o = context.options
-    let reference = try o.requiredString(option)
-    let cell = String(reference.split(separator: ".", maxSplits: 1).first ?? Substring(reference))
+    let cell = try CellReference.parse(try o.text(option), at: o.location(of: option), maximumPath: 0).cell
     let bytes: [UInt8]
     do {
       bytes = try context.file("model.wbm", of: cell)

@@ -23,9 +23,9 @@ enum LoadCell {
                  doc: "Malformed rows: stop (`fail`), drop and count them (`skip`), or drop them into the `rejected` table (`quarantine`)."),
       OptionSpec("null_values", .list(.string), doc: "Text values read as null (default: empty, NA, NaN, nan, null, NULL, N/A)."),
       OptionSpec("source_column", .boolean, doc: "Add a `source_file` column (default: true when several files are read)."),
-      OptionSpec("max_megabytes", .integer, default: .int(ReadLimits.defaultMaximumBytes >> 20),
+      OptionSpec("max_megabytes", .integer, default: .int(ReadLimits.defaultMaximumBytes >> 20), range: .from(1, to: Double(1 << 30)),
                  doc: "Size limit per file after decompression, in MiB: a larger file (or a gzip bomb) is an error, not exhausted memory."),
-      OptionSpec("max_rows", .integer, default: .int(ReadLimits.defaultMaximumRows),
+      OptionSpec("max_rows", .integer, default: .int(ReadLimits.defaultMaximumRows), range: .atLeast(1),
                  doc: "Row limit per file: a file with more data rows is an error."),
     ])
 
@@ -36,7 +36,7 @@ enum LoadCell {
     let files = try InputFiles.expand(source, root: context.projectRoot, location: o.location(of: "source"))
     var csv = CSVOptions()
     csv.limits = try Self.limits(o)
-    csv.badRows = BadRowPolicy(rawValue: try o.string("bad_rows") ?? "fail") ?? .fail
+    csv.badRows = try o.choice("bad_rows", as: BadRowPolicy.self)
     if let nulls = try o.strings("null_values") { csv.nullTokens = nulls }
     if let schema = o["schema"]?.objectValue {
       for (column, type) in schema {
@@ -46,7 +46,7 @@ enum LoadCell {
         csv.schema[column] = t
       }
     }
-    let format = try o.string("format") ?? "auto"
+    let format = try o.text("format")
     if let d = try o.string("delimiter") {
       guard d.utf8.count == 1 else { throw CellError("`delimiter` must be one character", at: o.location(of: "delimiter")) }
       csv.delimiter = d.utf8.first
@@ -171,14 +171,10 @@ enum LoadCell {
     return CellOutput(result: result, tables: tables, report: report, warnings: warnings)
   }
 
-  /// `max_megabytes` and `max_rows`, checked (a value may arrive through `${param}`).
+  /// `max_megabytes` and `max_rows` (their declared ranges are checked before the cell runs, `${param}` values too).
   static func limits(_ o: CellOptions) throws -> ReadLimits {
-    let megabytes = try o.int("max_megabytes") ?? (ReadLimits.defaultMaximumBytes >> 20)
-    let rows = try o.int("max_rows") ?? ReadLimits.defaultMaximumRows
-    guard megabytes >= 1, megabytes <= 1 << 30 else {
-      throw CellError("`max_megabytes` must be from 1 to \(1 << 30), got \(megabytes)", at: o.location(of: "max_megabytes"))
-    }
-    guard rows >= 1 else { throw CellError("`max_rows` must be at least 1, got \(rows)", at: o.location(of: "max_rows")) }
+    let megabytes = try o.integer("max_megabytes")
+    let rows = try o.integer("max_rows")
     return ReadLimits(maximumBytes: megabytes << 20, maximumRows: rows,
                       raiseBytesWith: "`max_megabytes: \(megabytes * 4)` on the load cell", raiseRowsWith: "`max_rows: \(rows.multipliedReportingOverflow(by: 4).overflow ? rows : rows * 4)` on the load cell")
   }

@@ -41,23 +41,23 @@ enum PlotCell {
       OptionSpec("aggregate", .choice(["mean", "count", "sum", "none"]), doc: "bar/heatmap: how `y`/`value` is aggregated per category (default: mean when a value column is given, else count); `none` = one bar per row."),
       OptionSpec("horizontal", .boolean, default: false, doc: "bar: horizontal bars (long category names)."),
       OptionSpec("bins", .oneOf([.integer, .list(.number)]), doc: "histogram: number of equal bins (default 20) or explicit edges."),
-      OptionSpec("bin_width", .number, doc: "histogram: bin width starting at the minimum (instead of `bins`)."),
+      OptionSpec("bin_width", .number, range: .above(0), doc: "histogram: bin width starting at the minimum (instead of `bins`)."),
       OptionSpec("bandwidth", .oneOf([.choice(["scott", "silverman"]), .number]), default: "scott", doc: "density: `scott`, `silverman` (scipy gaussian_kde rules) or a fixed kernel width in data units."),
       OptionSpec("made", .string, doc: "shot_chart: the made flag column (1/true = made, 0/false = missed)."),
       OptionSpec("court", .choice(["nba", "fiba"]), default: "nba", doc: "shot_chart: `nba` (tenths of feet, hoop at 0,0) or `fiba` (centimetres, hoop at 0,0)."),
       OptionSpec("style", .choice(["points", "hexbin"]), default: "points", doc: "shot_chart: one point per shot, or hexagons coloured by success rate."),
-      OptionSpec("hex_size", .number, doc: "shot_chart hexbin: hexagon radius in court units (default 15 for nba = 1.5 ft, 45 for fiba = 45 cm)."),
-      OptionSpec("min_attempts", .integer, default: 1, doc: "shot_chart hexbin: hide hexagons with fewer shots."),
-      OptionSpec("decimals", .integer, default: 2, doc: "heatmap: digits printed in each cell."),
+      OptionSpec("hex_size", .number, range: .above(0), doc: "shot_chart hexbin: hexagon radius in court units (default 15 for nba = 1.5 ft, 45 for fiba = 45 cm)."),
+      OptionSpec("min_attempts", .integer, default: 1, range: .atLeast(1), doc: "shot_chart hexbin: hide hexagons with fewer shots."),
+      OptionSpec("decimals", .integer, default: 2, range: .from(0, to: 6), doc: "heatmap: digits printed in each cell."),
       OptionSpec("chart_title", .string, doc: "Title printed on the figure (default: describes the chart). The cell's own `title` heads its report section."),
       OptionSpec("x_label", .string, doc: "x axis label (default: the x column)."),
       OptionSpec("y_label", .string, doc: "y axis label (default: the y column or the aggregate)."),
       OptionSpec("legend", .choice(LegendPosition.allCases.map(\.rawValue)), doc: "Legend position (default: topRight)."),
-      OptionSpec("width", .integer, default: 800, doc: "Figure width in pixels."),
-      OptionSpec("height", .integer, default: 600, doc: "Figure height in pixels."),
+      OptionSpec("width", .integer, default: 800, range: .from(100, to: 4000), doc: "Figure width in pixels."),
+      OptionSpec("height", .integer, default: 600, range: .from(100, to: 4000), doc: "Figure height in pixels."),
       OptionSpec("formats", .list(.choice(["svg", "png"])), default: .array(["svg"]), doc: "Output formats: `[svg]` or `[svg, png]`."),
       OptionSpec("sample", .object([
-        OptionSpec("rows", .integer, required: true, doc: "How many rows to keep (drawn without replacement)."),
+        OptionSpec("rows", .integer, required: true, range: .atLeast(1), doc: "How many rows to keep (drawn without replacement)."),
         OptionSpec("seed", .integer, default: 0, doc: "Seed of the draw."),
       ]), doc: "Plot a seeded random sample of the rows (declared in the caption); needed beyond 20,000 points."),
     ],
@@ -93,14 +93,6 @@ enum PlotCell {
       if cell.option("group") != nil, let c = cell.option("color") {
         diagnostics.error("give `group` or `color`, not both (they mean the same)", at: c.location, cell: cell.id)
       }
-      for name in ["width", "height"] {
-        if let n = cell.option(name), let v = n.int, !(100...4000).contains(v) {
-          diagnostics.error("`\(name)` must be between 100 and 4000 pixels, got \(v)", at: n.location, cell: cell.id)
-        }
-      }
-      if let s = cell.option("sample"), let rows = s["rows"], let v = rows.int, v < 1 {
-        diagnostics.error("`sample.rows` must be ≥ 1, got \(v)", at: rows.location, cell: cell.id)
-      }
     })
 
   static let implementation = CellImplementation(descriptor: descriptor) { context in
@@ -129,7 +121,7 @@ enum PlotCell {
     switch kind {
     case "bar":
       chartKind = try plan.bar(table)
-      if try o.bool("horizontal") ?? false { swap(&plan.xLabel, &plan.yLabel) }  // categories go on the y axis
+      if try o.boolean("horizontal") { swap(&plan.xLabel, &plan.yLabel) }  // categories go on the y axis
     case "line", "scatter": chartKind = try plan.xy(table, line: kind == "line")
     case "histogram", "density": chartKind = try plan.distribution(table, density: kind == "density")
     case "box": chartKind = try plan.box(table)
@@ -146,10 +138,7 @@ enum PlotCell {
       }
     }
     let legend = try o.string("legend").flatMap(LegendPosition.init(rawValue:)) ?? plan.legend
-    let width = try o.int("width") ?? 800, height = try o.int("height") ?? 600
-    guard (100...4000).contains(width), (100...4000).contains(height) else {
-      throw CellError("`width` and `height` must be between 100 and 4000 pixels", at: o.location(of: o.has("width") ? "width" : "height"))
-    }
+    let width = try o.integer("width"), height = try o.integer("height")
     let title = try o.string("chart_title") ?? plan.title
     let chart = Chart(chartKind, title: title, xLabel: try o.string("x_label") ?? plan.xLabel,
                       yLabel: try o.string("y_label") ?? plan.yLabel, width: width, height: height,
@@ -283,7 +272,7 @@ struct PlotPlan {
     let x = try required("x", table)
     let values = try columns("y", table)
     let aggregate = try o.string("aggregate") ?? (values.isEmpty ? "count" : "mean")
-    let horizontal = try o.bool("horizontal") ?? false
+    let horizontal = try o.boolean("horizontal")
     xLabel = x
     legend = .topRight
     if aggregate == "none" {
@@ -545,8 +534,7 @@ struct PlotPlan {
         }
       }
     }
-    let decimals = try o.int("decimals") ?? 2
-    guard (0...6).contains(decimals) else { throw CellError("`decimals` must be between 0 and 6", at: o.location(of: "decimals")) }
+    let decimals = try o.integer("decimals")
     series = [(valueName ?? "count", used)]
     categories = nil
     xLabel = x
@@ -559,9 +547,9 @@ struct PlotPlan {
     let x = try required("x", table), y = try required("y", table)
     guard let madeName = try o.string("made") else { throw CellError("shot charts need `made`", at: o.cellLocation) }
     let xs = try numeric(table, x, "x"), ys = try numeric(table, y, "y"), made = try numeric(table, madeName, "made")
-    let isFIBA = (try o.string("court") ?? "nba") == "fiba"
+    let isFIBA = try o.text("court") == "fiba"
     let court: CourtGeometry = isFIBA ? .fiba() : .nba()
-    let hexbin = (try o.string("style") ?? "points") == "hexbin"
+    let hexbin = try o.text("style") == "hexbin"
     var px: [Double] = [], py: [Double] = [], pm: [Bool] = []
     for r in 0..<table.rowCount {
       guard xs[r].isFinite, ys[r].isFinite, !made[r].isNaN else { droppedMissing += 1; continue }
@@ -571,10 +559,8 @@ struct PlotPlan {
     let makes = pm.filter { $0 }.count
     let style: ShotChart.Style
     if hexbin {
-      let size = try o.double("hex_size") ?? (isFIBA ? 45 : 15)
-      guard size > 0, size.isFinite else { throw CellError("`hex_size` must be positive", at: o.location(of: "hex_size")) }
-      let minimum = try o.int("min_attempts") ?? 1
-      guard minimum >= 1 else { throw CellError("`min_attempts` must be ≥ 1", at: o.location(of: "min_attempts")) }
+      let size = try o.double("hex_size") ?? (isFIBA ? 45 : 15)  // the default depends on the court
+      let minimum = try o.integer("min_attempts")
       style = .hexbin(size: size, minimumAttempts: minimum)
       series = [("attempts", px.count), ("made", makes)]
     } else {

@@ -11,20 +11,15 @@ enum PredictCell {
     name: "predict", version: 1,
     summary: "Score a table with a trained model: adds `score` (P(1) or the predicted value) and `predicted` (0/1 label).",
     options: [
-      OptionSpec("model", .table, required: true, doc: "The `train` or `sweep` cell whose model to apply."),
+      OptionSpec("model", .modelReference, required: true, doc: "The `train` or `sweep` cell whose model to apply."),
       OptionSpec("input", .table, required: true, doc: "The table to score; it must hold the model's feature columns (same names)."),
-      OptionSpec("threshold", .number, default: 0.5, doc: "Probability above which `predicted` is 1."),
-    ],
-    validate: { cell, diagnostics in
-      if let t = cell.option("threshold"), let x = t.double, !(x >= 0 && x <= 1) {
-        diagnostics.error("`threshold` must be between 0 and 1", at: t.location, cell: cell.id)
-      }
-    })
+      OptionSpec("threshold", .number, default: 0.5, range: .from(0, to: 1), doc: "Probability above which `predicted` is 1."),
+    ])
 
   static let implementation = CellImplementation(descriptor: descriptor) { context in
     let o = context.options
     var reference = try LearningModelReference.load(context)
-    reference.schema.threshold = try o.double("threshold") ?? 0.5
+    reference.schema.threshold = try o.number("threshold")
     let table = try context.table(try o.requiredString("input"))
     let data = try reference.dataset(table, withTarget: false, options: o, part: "input table")
     let prediction = reference.model.predict(data)

@@ -13,12 +13,12 @@ enum PromoteCell {
     name: "promote", version: 2,
     summary: "Register a tracked model as a new version; move the `champion` alias only if it beats the champion on a held-out metric by a margin.",
     options: [
-      OptionSpec("of", .table, required: true, doc: "The `track` cell whose run to register (its id)."),
+      OptionSpec("of", .runReference, required: true, doc: "The `track` cell whose run to register (its id)."),
       OptionSpec("model_name", .string, required: true, doc: "Registered model name, e.g. `parivision`."),
       OptionSpec("metric", .string, default: "test_roc_auc",
                  doc: "The HELD-OUT metric that decides (a `test_…` metric of the run). Training metrics (`train_…`, `cv_…`) are refused."),
       OptionSpec("direction", .choice(["higher", "lower"]), doc: "Which way is better (default: lower for losses and errors, else higher)."),
-      OptionSpec("margin", .number, default: 0, doc: "Minimum improvement over the champion (≥ 0, metric units); a tie never promotes."),
+      OptionSpec("margin", .number, default: 0, range: .atLeast(0), doc: "Minimum improvement over the champion (≥ 0, metric units); a tie never promotes."),
       OptionSpec("alias", .string, default: "champion", doc: "The alias to move."),
       OptionSpec("uri", .string, doc: "Tracking URI (default: the track cell's, else `$MLFLOW_TRACKING_URI`, else `./mlruns`)."),
       OptionSpec("reevaluate_champion", .boolean, default: false,
@@ -35,9 +35,6 @@ enum PromoteCell {
                             hint: "promotion compares a `test_…` metric measured on the held-out test part, e.g. `test_roc_auc` or `test_log_loss`")
         }
       }
-      if let m = cell.option("margin"), let x = m.double, !(x >= 0) {
-        diagnostics.error("`margin` must be ≥ 0, got \(m.displayText)", at: m.location, cell: cell.id)
-      }
       if let u = cell.option("uri"), let s = u.string, TrackingSupport.hasUserInfo(s) {
         diagnostics.error("`uri` must not contain credentials", at: u.location, cell: cell.id,
                           hint: "set MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN in the environment")
@@ -51,8 +48,7 @@ enum PromoteCell {
   static let implementation = CellImplementation(descriptor: descriptor) { context in
     let o = context.options
     let env = context.environment
-    let reference = try o.requiredString("of")
-    let trackId = String(reference.split(separator: ".", maxSplits: 1).first ?? Substring(reference))
+    let trackId = try CellReference.parse(try o.text("of"), at: o.location(of: "of"), maximumPath: 0).cell
     let track = try context.result(of: trackId)
     guard let runKey = track["run_key"]?.stringValue, let experimentName = track["experiment"]?.stringValue,
           let trackedRunId = track["run_id"]?.stringValue else {
@@ -60,7 +56,7 @@ enum PromoteCell {
                       hint: "`of` must name a track cell")
     }
     let modelName = try o.requiredString("model_name")
-    let metric = try o.string("metric") ?? "test_roc_auc"
+    let metric = try o.text("metric")
     if TrackingSupport.isTrainingMetric(metric) {
       let r = TrackingSupport.trainingMetricRefusal(metric)
       throw CellError(r.message, at: o.location(of: "metric"), hint: r.hint)
@@ -70,8 +66,8 @@ enum PromoteCell {
                       hint: "use a `test_…` metric measured on the held-out test part, e.g. `test_roc_auc`")
     }
     let direction = try o.string("direction").flatMap(MetricDirection.init(rawValue:)) ?? TrackingSupport.defaultDirection(for: metric)
-    let margin = try o.double("margin") ?? 0
-    let alias = try o.string("alias") ?? "champion"
+    let margin = try o.number("margin")
+    let alias = try o.text("alias")
     let rule: PromotionRule
     do { rule = try PromotionRule(metric: metric, direction: direction, margin: margin) } catch {
       throw CellError("\(error)", at: o.location(of: margin < 0 || !margin.isFinite ? "margin" : "metric"))

@@ -13,7 +13,7 @@ enum SQLCell {
       OptionSpec("query", .string, required: true, doc: "A single SELECT (or WITH … SELECT) statement."),
       OptionSpec("tables", .dictionary(.table), required: true,
                  doc: "SQL table name → upstream table, e.g. `{shots: silver, players: roster.table}`."),
-      OptionSpec("timeout", .number, default: 600, doc: "Seconds after which the query is interrupted."),
+      OptionSpec("timeout", .number, default: 600, range: .above(0), doc: "Seconds after which the query is interrupted."),
     ],
     validate: { cell, diagnostics in
       if let q = cell.option("query"), let text = q.string, !text.contains("${") {
@@ -55,12 +55,12 @@ enum SQLCell {
       columnsByTable.append((name, frame.columnNames))
     }
     database.restrictToQueries()
-    let deadline = SQLiteDeadline(seconds: max(0.001, try o.double("timeout") ?? 600))
+    let deadline = SQLiteDeadline(seconds: try o.number("timeout"))
     database.interrupt(after: deadline)
     let result: Frame
     do throws(SQLiteError) { result = try withExtendedLifetime(deadline) { () throws(SQLiteError) -> Frame in try database.queryFrame(query) } } catch {
       if error.code == 9 {  // SQLITE_INTERRUPT
-        throw CellError("SQLite: the query ran longer than `timeout` (\(try o.double("timeout") ?? 600) s) and was interrupted",
+        throw CellError("SQLite: the query ran longer than `timeout` (\(try o.number("timeout")) s) and was interrupted",
                         at: o.location(of: "query"), hint: "simplify it, or raise `timeout`")
       }
       throw CellError("SQLite: \(error.message)", at: o.location(of: "query"),

@@ -32,16 +32,16 @@ enum ScriptCell {
         ]), doc: "Declared outputs; a missing one, or any other file in the output folder, is an error."),
         OptionSpec("params", .dictionary(.any), doc: "Values the code sees as `wb.params` (typed; `${param}` references keep their type)."),
         OptionSpec("track", .list(.inputPath), doc: "Files the code reads (helper modules, configs), as paths or globs: in the cache key."),
-        OptionSpec("env", .list(.string), doc: "Names of environment variables passed to the code (values are never stored or shown)."),
+        OptionSpec("env", .list(.string), default: [], pattern: OptionPattern("[A-Za-z0-9_]+", meaning: "an environment variable name"), doc: "Names of environment variables passed to the code (values are never stored or shown)."),
         OptionSpec("environment", .choice(["track", "ignore"]), default: .string("track"),
                    doc: "`ignore` leaves the interpreter and its packages out of the cache key (for code that cannot depend on them)."),
-        OptionSpec("tools", .list(.string), doc: "Shell: commands whose versions enter the cache key."),
+        OptionSpec("tools", .list(.string), default: [], doc: "Shell: commands whose versions enter the cache key."),
         OptionSpec("table_format", .choice(["auto", "arrow", "csv"]), default: .string("auto"),
                    doc: "How tables cross the boundary: Arrow IPC when the interpreter can read it (`auto`), or CSV."),
-        OptionSpec("timeout", .number, default: .int(3600), doc: "Seconds after which the code and its children are killed."),
+        OptionSpec("timeout", .number, default: .int(3600), range: .above(0), doc: "Seconds after which the code and its children are killed."),
         OptionSpec("seed", .integer, default: .int(0), doc: "Seed of the language's random generator (and PYTHONHASHSEED)."),
-        OptionSpec("threads", .integer,
-                   doc: "Thread count given to numeric libraries (OMP_NUM_THREADS and the like); default 1, so results do not depend on the machine or on `--jobs`; a written value is in the cache key."),
+        OptionSpec("threads", .integer, default: 1, range: .atLeast(1),
+                   doc: "Thread count given to numeric libraries (OMP_NUM_THREADS and the like); 1 by default, so results do not depend on the machine or on `--jobs`; another written value is in the cache key."),
       ],
       validate: { cell, diagnostics in
         let code = cell.option("code"), file = cell.option("file")
@@ -60,16 +60,6 @@ enum ScriptCell {
               if group.key == "figures", !(name.hasSuffix(".svg") || name.hasSuffix(".png")) {
                 diagnostics.error("figure `\(name)` must be an .svg or .png file", at: item.location, cell: cell.id)
               }
-            }
-          }
-        }
-        if let threads = cell.option("threads"), let n = threads.int, n < 1 {
-          diagnostics.error("`threads` must be at least 1", at: threads.location, cell: cell.id)
-        }
-        if let env = cell.option("env") {
-          for item in env.list ?? [env] {
-            if let name = item.string, name.isEmpty || !name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
-              diagnostics.error("`\(name)` is not an environment variable name", at: item.location, cell: cell.id)
             }
           }
         }
@@ -128,7 +118,7 @@ enum ScriptCell {
   /// from `--jobs`: a thread count can change floating-point results (parallel reductions), and a cell's key and
   /// outputs must be the same on every machine and for any `--jobs` (a shared cache, another executor).
   static func threads(_ options: CellOptions) throws -> Int {
-    max(1, try options.int("threads") ?? 1)
+    try options.integer("threads")
   }
 
   static func environmentFingerprint(_ language: ScriptLanguage, options: CellOptions, memo: FingerprintMemo) throws -> [String: String] {
@@ -138,7 +128,7 @@ enum ScriptCell {
   static func interpreterFingerprint(_ language: ScriptLanguage, options: CellOptions, memo: FingerprintMemo) throws -> [String: String] {
     let interpreter = try interpreter(language, options, root: memo.projectRoot)
     if try options.string("environment") == "ignore" { return [:] }
-    let tools = try options.strings("tools") ?? []
+    let tools = try options.texts("tools")
     func signature(_ paths: [String]) -> String {
       paths.map { FileSystem.statSignature($0).map { "\($0.size):\($0.mtimeNs):\($0.ctimeNs):\($0.inode)" } ?? "-" }.joined(separator: ",")
     }
@@ -197,7 +187,7 @@ enum ScriptCell {
       $0.split(separator: " ").first.map(String.init)
     })
     let format: TableFormat
-    switch try o.string("table_format") ?? "auto" {
+    switch try o.text("table_format") {
     case "arrow": format = .arrow
     case "csv": format = .csv
     default:
@@ -232,7 +222,7 @@ enum ScriptCell {
 
     let outputs = o["outputs"]?.objectValue ?? [:]
     func names(_ group: String) -> [String] { outputs[group]?.arrayValue?.compactMap(\.stringValue) ?? outputs[group]?.stringValue.map { [$0] } ?? [] }
-    let seed = try o.int("seed") ?? 0
+    let seed = try o.integer("seed")
     let params = (o["params"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, scriptValue($0.value)) }
     let scriptContext = ScriptContext(
       cell: context.cellId, workbook: context.workbookName, seed: seed, params: params, inputs: inputs,
@@ -244,7 +234,7 @@ enum ScriptCell {
     // Environment: the fixed base plus only the variables the cell names.
     var env = ScriptRunner.baseEnvironment(from: context.environment, threads: try threads(o), seed: seed)
     var secrets: [(name: String, value: String)] = []
-    for name in try o.strings("env") ?? [] {
+    for name in try o.texts("env") {
       guard let value = context.environment[name] else {
         throw CellError("environment variable `\(name)` is not set", at: o.location(of: "env"), hint: "export it before running workbench")
       }
@@ -309,10 +299,10 @@ enum ScriptCell {
 
   static func upstreamInput(_ name: String, _ reference: String, context: CellContext, format: TableFormat,
                             into folder: URL) throws -> ScriptContext.Input {
-    let parts = reference.split(separator: ".", maxSplits: 1).map(String.init)
-    let cell = parts[0]
-    let upstream = try context.upstreamOutput(cell)
     let location = context.options.location(of: "inputs")
+    let parsed = try CellReference.table(reference, at: location)
+    let cell = parsed.cell, parts = [cell] + (parsed.table.map { [$0] } ?? [])
+    let upstream = try context.upstreamOutput(cell)
     if parts.count == 2, !upstream.tableNames.contains(parts[1]) {
       guard upstream.fileNames.contains(parts[1]) else {
         throw CellError("cell `\(cell)` has no table or file `\(parts[1])`", at: location,

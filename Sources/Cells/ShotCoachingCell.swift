@@ -19,9 +19,9 @@ enum ShotCoachingCell {
       OptionSpec("points", .string, doc: "Column with the shot's value (2 or 3); overrides `shot_type`."),
       OptionSpec("shot_type", .string, doc: "Column whose text contains `3` for three-point attempts (default: `Shot Type` when present; else the zone label decides)."),
       OptionSpec("players", .list(.string), doc: "Only report these players (the league reference still uses every shot)."),
-      OptionSpec("minimum_attempts", .integer, default: 25, doc: "Shots a player needs to be analysed."),
-      OptionSpec("minimum_zone_attempts", .integer, default: 10, doc: "Attempts in a zone needed to judge its make rate."),
-      OptionSpec("max_players", .integer, default: 10, doc: "Players analysed (most attempts first)."),
+      OptionSpec("minimum_attempts", .integer, default: 25, range: .atLeast(1), doc: "Shots a player needs to be analysed."),
+      OptionSpec("minimum_zone_attempts", .integer, default: 10, range: .atLeast(1), doc: "Attempts in a zone needed to judge its make rate."),
+      OptionSpec("max_players", .integer, default: 10, range: .atLeast(1), doc: "Players analysed (most attempts first)."),
       OptionSpec("language", .choice(["en", "fr"]), default: "en", doc: "Report language."),
     ])
 
@@ -66,14 +66,11 @@ enum ShotCoachingCell {
       made.append(m)
       if let value { points?.append(value) }
     }
-    let language: ReportLanguage = (try o.string("language")).flatMap(ReportLanguage.init(code:)) ?? .english
+    let language = try o.choice("language", as: ReportLanguage.self)
     let wanted = try o.strings("players")
-    let minimumAttempts = try o.int("minimum_attempts") ?? 25
-    let minimumZone = try o.int("minimum_zone_attempts") ?? 10
-    let maxPlayers = try o.int("max_players") ?? 10
-    guard minimumAttempts >= 1, minimumZone >= 1, maxPlayers >= 1 else {
-      throw CellError("`minimum_attempts`, `minimum_zone_attempts` and `max_players` must be ≥ 1")
-    }
+    let minimumAttempts = try o.integer("minimum_attempts")
+    let minimumZone = try o.integer("minimum_zone_attempts")
+    let maxPlayers = try o.integer("max_players")
     if let wanted {
       let known = Set(players)
       for w in wanted where !known.contains(w) {

@@ -13,17 +13,12 @@ enum SplitCell {
     options: [
       OptionSpec("input", .table, required: true, doc: "The table to split."),
       OptionSpec("target", .string, required: true, doc: "The column to predict (checked here: no missing value, not constant, both classes in each part)."),
-      OptionSpec("test_fraction", .number, default: 0.2, doc: "Share of rows in the test part, strictly between 0 and 1 (test rows = ceil(n × fraction))."),
+      OptionSpec("test_fraction", .number, default: 0.2, range: OptionRange(lower: 0, lowerInclusive: false, upper: 1, upperInclusive: false),
+                 doc: "Share of rows in the test part, strictly between 0 and 1 (test rows = ceil(n × fraction))."),
       OptionSpec("stratify", .boolean, doc: "Keep the class proportions in both parts (default: true for a 0/1 target)."),
       OptionSpec("groups", .string, doc: "A column (e.g. a game id): all rows of a group go to the same part."),
       OptionSpec("seed", .integer, default: 42, doc: "Seed of the random split."),
-    ],
-    validate: { cell, diagnostics in
-      if let n = cell.option("test_fraction"), let x = n.double, !(x > 0 && x < 1) {
-        diagnostics.error("`test_fraction` must be strictly between 0 and 1, got \(n.displayText)", at: n.location, cell: cell.id,
-                          hint: "e.g. 0.2 for an 80/20 split")
-      }
-    })
+    ])
 
   static let implementation = CellImplementation(descriptor: descriptor) { context in
     let o = context.options
@@ -39,8 +34,8 @@ enum SplitCell {
     }
     let task = LearningData.inferTask(y)
     try LearningData.checkTarget(y, name: target, task: task, part: "input", at: targetLocation)
-    let fraction = try o.double("test_fraction") ?? 0.2
-    let seedValue = try o.int("seed") ?? 42
+    let fraction = try o.number("test_fraction")
+    let seedValue = try o.integer("seed")
     let seed = UInt64(bitPattern: Int64(seedValue))
     let groupsName = try o.string("groups")
     var stratify = try o.bool("stratify") ?? (task == .classification && groupsName == nil)

@@ -22,16 +22,16 @@ enum SweepCell {
       OptionSpec("models", .dictionary(.any), required: true,
                  doc: "Family → parameter → list of values, e.g. `{logistic_regression: {C: [0.1, 1]}, random_forest: {trees: [100]}}`."),
       OptionSpec("search", .choice(["grid", "random"]), default: "grid", doc: "Every combination (`grid`) or `trials` of them drawn at random (seeded)."),
-      OptionSpec("trials", .integer, doc: "Number of configurations for `search: random`."),
-      OptionSpec("folds", .integer, default: 5, doc: "k of the k-fold cross-validation on the training part (stratified for classification)."),
+      OptionSpec("trials", .integer, range: .atLeast(1), doc: "Number of configurations for `search: random`."),
+      OptionSpec("folds", .integer, default: 5, range: .atLeast(2), doc: "k of the k-fold cross-validation on the training part (stratified for classification)."),
       OptionSpec("groups", .string, doc: "A column of the training table: group k-fold, all rows of a group in the same fold."),
       OptionSpec("select_by", .choice(allMetrics), doc: "The CV metric that picks the best configuration (default roc_auc, or rmse for regression)."),
       OptionSpec("direction", .choice(["maximize", "minimize"]), doc: "Default: minimize for log_loss, brier, rmse, mae; maximize otherwise."),
-      OptionSpec("parallel", .integer, doc: "Trials run at once (default: the number of cores). Results do not depend on it."),
+      OptionSpec("parallel", .integer, range: .atLeast(1), doc: "Trials run at once (default: the number of cores). Results do not depend on it."),
       OptionSpec("published", .dictionary(.any),
                  doc: "Published figures to set beside the held-out ones, e.g. `{source: PariVision, accuracy: \"0.62–0.63\", roc_auc: \"0.62–0.63\", note: \"chosen by training accuracy\"}`."),
     ],
-    tools: ["gnuplot"],
+    tools: ["gnuplot"], produces: [.model],
     validate: { cell, diagnostics in
       LearningOptions.validateInputs(cell, &diagnostics)
       if let models = cell.option("models") {
@@ -65,9 +65,6 @@ enum SweepCell {
       }
       if cell.option("search")?.string == "random", cell.option("trials") == nil {
         diagnostics.error("`search: random` needs `trials`", at: cell.option("search")?.location, cell: cell.id, hint: "e.g. `trials: 20`")
-      }
-      if let f = cell.option("folds"), let k = f.int, k < 2 {
-        diagnostics.error("`folds` must be at least 2, got \(k)", at: f.location, cell: cell.id)
       }
     })
 
@@ -118,11 +115,11 @@ enum SweepCell {
                       hint: "use one of \(allowed.joined(separator: ", "))")
     }
     let direction = try o.string("direction") ?? (LearningEvaluation.lowerIsBetter(selectBy) ? "minimize" : "maximize")
-    let k = try o.int("folds") ?? 5
+    let k = try o.integer("folds")
 
     // Configurations.
     var configs = try grid(o["models"], location: o.location(of: "models"))
-    let search = try o.string("search") ?? "grid"
+    let search = try o.text("search")
     var warnings = inputs.warnings
     if search == "random" {
       guard let n = try o.int("trials"), n >= 1 else {
@@ -261,7 +258,7 @@ enum SweepCell {
     context.progress(0.82, "refit \(bestTrial.config.label)")
     var refitInputs = inputs
     refitInputs.seed = bestTrial.seed
-    let outcome = try await LearningFit.run(bestTrial.config, inputs: refitInputs, context: context, plots: try o.bool("plots") ?? true)
+    let outcome = try await LearningFit.run(bestTrial.config, inputs: refitInputs, context: context, plots: try o.boolean("plots"))
 
     let reused = results.filter(\.reused).count
     let trialJSON: [JSONValue] = trials.indices.map { i in
@@ -324,7 +321,7 @@ enum SweepCell {
     }
     report.append(.text("Refit of the best configuration on the whole training part, evaluated once on the held-out test part:"))
     var files = outcome.files
-    if try o.bool("plots") ?? true {
+    if try o.boolean("plots") {
       let shown = order.prefix(30)
       // Each trial's CV mean with ± one standard deviation over the folds as an error bar.
       let chart = Chart(.bar(categories: shown.map { "#\($0 + 1) \(trials[$0].config.family.rawValue)" },

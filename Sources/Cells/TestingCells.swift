@@ -13,7 +13,7 @@ enum TestingCells {
     options: [OptionSpec("ms", .integer, required: true, doc: "Milliseconds to wait."),
               OptionSpec("value", .any, doc: "Value to output."),
               OptionSpec("input", .table, doc: "Optional upstream dependency.")])) { context in
-    let ms = try context.options.int("ms") ?? 0
+    let ms = try context.options.integer("ms")
     try await Task.sleep(for: .milliseconds(ms))
     return CellOutput(result: .object(["value": context.options["value"] ?? .null]))
   }

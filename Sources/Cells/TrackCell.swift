@@ -15,14 +15,14 @@ enum TrackCell {
     name: "track", version: version,
     summary: "Log a train/sweep cell's model as an MLflow run (params, metrics, per-round history, tags, artifacts, dataset); sweep trials become child runs.",
     options: [
-      OptionSpec("of", .table, required: true, doc: "The `train` or `sweep` cell whose model to log (its id)."),
+      OptionSpec("of", .modelReference, required: true, doc: "The `train` or `sweep` cell whose model to log (its id)."),
       OptionSpec("data", .table, doc: "The training table recorded as the run's dataset input (context `training`) with its content digest, e.g. `split.train`."),
       OptionSpec("test", .table, doc: "The held-out table the model's `test_…` metrics were measured on, recorded as a dataset input (context `testing`) with its content digest; `promote` compares only runs with the same one. Default: the `test` table of the cell named in `data` (`split.test` for `data: split.train`)."),
       OptionSpec("uri", .string, doc: "Tracking URI: a folder (MLflow file store) or `http(s)://host:port` of an `mlflow server`. Default: `$MLFLOW_TRACKING_URI`, else `./mlruns`. Pass the workbook's `tracking.uri` with a param (`uri: ${tracking_uri}`); credentials come from the environment only."),
       OptionSpec("experiment", .string, doc: "Experiment name (default: the workbook name)."),
       OptionSpec("run_name", .string, doc: "Run name (default: what it is — upstream cell · model family · hyper-parameters, e.g. `sweep · gradient_boosting · learning_rate=0.1 max_depth=3 rounds=300`)."),
       OptionSpec("trials", .boolean, default: true, doc: "Sweep: log every trial as a child run of the refit model's run."),
-    ],
+    ], produces: [.run],
     validate: { cell, diagnostics in
       if let u = cell.option("uri"), let s = u.string, TrackingSupport.hasUserInfo(s) {
         diagnostics.error("`uri` must not contain credentials", at: u.location, cell: cell.id,
@@ -64,8 +64,7 @@ enum TrackCell {
 
   static let implementation = CellImplementation(descriptor: descriptor) { context in
     let o = context.options
-    let reference = try o.requiredString("of")
-    let upstreamId = String(reference.split(separator: ".", maxSplits: 1).first ?? Substring(reference))
+    let upstreamId = try CellReference.parse(try o.text("of"), at: o.location(of: "of"), maximumPath: 0).cell
     let upstream = try context.result(of: upstreamId)
     let env = context.environment
     let uriOption = try o.string("uri")
@@ -111,7 +110,7 @@ enum TrackCell {
       "kind": "track", "version": .int(version), "experiment": .string(experimentName), "upstream": stable(upstream),
       "model": .string(files["model.wbm"].map { Digest.sha256($0) } ?? ""),
       "data": .array(datasets.map { .string("\($0.name)@\($0.digest)") }),
-      "trials": .bool(try o.bool("trials") ?? true),
+      "trials": .bool(try o.boolean("trials")),
     ]).serialized(pretty: false))
 
     // The workbook's params as given for this run (URL credentials and secret query values masked).
@@ -134,7 +133,7 @@ enum TrackCell {
       plan = try TrackPlan.make(
         upstream: upstream, upstreamId: upstreamId, experiment: experimentName,
         runName: try o.string("run_name"), runKey: runKey, userId: TrackingSupport.user(environment: env),
-        tags: tags, datasets: datasets, workbookParams: workbookParams, includeTrials: try o.bool("trials") ?? true,
+        tags: tags, datasets: datasets, workbookParams: workbookParams, includeTrials: try o.boolean("trials"),
         timestamp: Int64(Date().timeIntervalSince1970 * 1000))
     } catch let e as TrackPlan.Problem {
       throw CellError(e.message, at: o.location(of: "of"), hint: e.hint)

@@ -16,7 +16,7 @@ enum TrainCell {
       OptionSpec("model", .choice(ModelFamily.names), required: true, doc: "The model family."),
       OptionSpec("params", .dictionary(.any), doc: "Hyper-parameters of the family (see docs/cells/train.md); typos get a did-you-mean."),
     ],
-    tools: ["gnuplot"],
+    tools: ["gnuplot"], produces: [.model],
     validate: { cell, diagnostics in
       LearningOptions.validateInputs(cell, &diagnostics)
       validateParams(cell, &diagnostics)
@@ -41,7 +41,7 @@ enum TrainCell {
     let params = o["params"]?.objectValue ?? [:]
     let config = try ModelConfiguration.parse(model: try o.requiredString("model"), params: params,
                                               at: o.location(of: "model"), paramsLocation: o.location(of: "params"))
-    let outcome = try await LearningFit.run(config, inputs: inputs, context: context, plots: try o.bool("plots") ?? true) {
+    let outcome = try await LearningFit.run(config, inputs: inputs, context: context, plots: try o.boolean("plots")) {
       context.progress($0, $1)
     }
     return CellOutput(result: .object(outcome.result), tables: [("predictions", outcome.predictions)],

@@ -16,7 +16,7 @@ enum TransformCell {
       OptionSpec("input", .table, required: true, doc: "The table to transform (`cell` or `cell.table`)."),
       OptionSpec("steps", .list(.any), required: true,
                  doc: "Steps, each a one-key mapping such as `filter: \"`Shot Distance` < 30\"` (see docs/cells/transform.md)."),
-      OptionSpec("tables", .list(.table), doc: "Other tables that `join` steps may use (`with:` must name one of them)."),
+      OptionSpec("tables", .list(.table), default: [], doc: "Other tables that `join` steps may use (`with:` must name one of them)."),
     ],
     validate: { cell, diagnostics in
       guard let steps = cell.option("steps") else { return }
@@ -47,7 +47,7 @@ enum TransformCell {
       throw CellError("`steps` must be a list of one-key mappings", at: o.location(of: "steps"))
     }
     let nodes = o.nodes["steps"]?.list
-    let listed = Set(try o.strings("tables") ?? [])
+    let listed = Set(try o.texts("tables"))
     var steps: [TransformStep] = []
     for (i, value) in stepValues.enumerated() {
       let node = nodes.flatMap { i < $0.count ? $0[i] : nil }

@@ -54,14 +54,13 @@ public enum RunGate: Sendable, Equatable, CustomStringConvertible {
     }
     let left = trimmed[..<range.lowerBound].trimmingCharacters(in: .whitespaces)
     let right = trimmed[range.upperBound...].trimmingCharacters(in: .whitespaces)
-    let parts = left.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-    guard parts.count >= 2, !parts.contains(where: \.isEmpty) else {
+    guard let reference = try? CellReference.parse(left), !reference.path.isEmpty else {
       throw EngineError("--fail-on \(text): `\(left)` is not `cell.field` (a cell id, then the path of a number in its result.json)", hint: usage)
     }
     guard let threshold = Double(right), threshold.isFinite else {
       throw EngineError("--fail-on \(text): `\(right)` is not a number", hint: usage)
     }
-    return .metric(cell: parts[0], path: Array(parts.dropFirst()), comparison: comparison, threshold: threshold)
+    return .metric(cell: reference.cell, path: reference.path, comparison: comparison, threshold: threshold)
   }
 }
 

@@ -210,7 +210,10 @@ struct ConditionParser {
     }
     if c == "$" {
       let start = i
-      guard let close = chars[i...].firstIndex(of: "}") else { throw fail("unterminated `${`") }
+      // The closing `}` of the reference, skipping quoted names (`${p.columns["a}b"]}`), as `Template` does.
+      guard i + 1 < chars.count, chars[i + 1] == "{", let close = ValueTemplate.findClose(chars, from: i + 2, closing: ["}"]) else {
+        throw fail("unterminated `${`")
+      }
       let text = String(chars[start...close])
       let loc = here()
       i = close + 1

@@ -223,6 +223,8 @@ struct ValuePathParser {
   let positions: ScalarPositions
   /// How the reference is written in messages: `{{ … }}` (with an optional `| format`) or `${…}` (without).
   let allowsFormat: Bool
+  /// A bare reference (`CellReference`: an option value such as `split.train`), shown without `${…}`.
+  var bare = false
 
   init(chars: [Character], start: Int, end: Int, positions: ScalarPositions, allowsFormat: Bool = true) {
     self.chars = chars
@@ -232,7 +234,7 @@ struct ValuePathParser {
     self.allowsFormat = allowsFormat
   }
 
-  func shown(_ body: String) -> String { allowsFormat ? "{{ \(body) }}" : "${\(body)}" }
+  func shown(_ body: String) -> String { bare ? body : allowsFormat ? "{{ \(body) }}" : "${\(body)}" }
 
   func fail(_ message: String, at index: Int, hint: String? = nil) -> Diagnostics {
     Diagnostics([.error(message, at: positions.location(of: index), hint: hint)])

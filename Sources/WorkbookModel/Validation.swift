@@ -90,6 +90,7 @@ public enum WorkbookValidator {
     let knownCells = Set(cellIds)
     let paramNames = workbook.params.map(\.name)
     let paramTypes = Dictionary(workbook.params.map { ($0.name, $0.type) }, uniquingKeysWith: { a, _ in a })
+    let kindOfCell = Dictionary(workbook.cells.map { ($0.id, $0.kind) }, uniquingKeysWith: { a, _ in a })
 
     // Duplicate ids.
     var firstSeen: [String: SourceLocation] = [:]
@@ -120,15 +121,28 @@ public enum WorkbookValidator {
 
       var deps = Set<String>()
       var params = Set<String>()
-      // Table references: `cell` or `cell.table`.
-      for (text, location) in checker.tableReferences {
+      // References to other cells: tables (`cell` or `cell.table`), models and runs (`cell`).
+      for (text, location, product) in checker.cellReferences {
         if text.contains("${") { continue }
-        let root = String(text.split(separator: ".", maxSplits: 1).first ?? "")
-        if knownCells.contains(root) {
-          deps.insert(root)
-        } else {
-          d.error("unknown cell `\(root)` in table reference `\(text)`", at: location, cell: cell.id,
+        let reference: CellReference
+        do {
+          reference = try CellReference.parse(text, at: location, maximumPath: product == nil ? .max : 0)
+        } catch {
+          d.append(contentsOf: Diagnostics(error.items.map { var x = $0; x.cell = cell.id; return x }))
+          continue
+        }
+        let root = reference.cell
+        guard knownCells.contains(root) else {
+          let what = product.map { "\($0.rawValue) reference" } ?? "table reference"
+          d.error("unknown cell `\(root)` in \(what) `\(text)`", at: location, cell: cell.id,
                   hint: Suggest.hint(for: root, in: cellIds) ?? "reference an earlier cell by its id")
+          continue
+        }
+        deps.insert(root)
+        if let product, let target = kindOfCell[root], let targetKind = kinds[target], !targetKind.produces.contains(product) {
+          let producers = kinds.values.filter { $0.produces.contains(product) }.map { "`\($0.name)`" }.sorted()
+          d.error("`\(root)` is a `\(target)` cell, which produces no \(product.rawValue)", at: location, cell: cell.id,
+                  hint: producers.isEmpty ? "no kind produces one" : "name a cell of kind \(producers.joined(separator: " or "))")
         }
       }
       // `${…}` references anywhere in the options, and in `when:`.

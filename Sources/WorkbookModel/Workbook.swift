@@ -6,7 +6,8 @@ public enum ParamType: String, Sendable, Codable {
   public func fits(_ type: OptionType) -> Bool {
     switch (self, type) {
     case (_, .any): true
-    case (.string, .string), (.string, .choice), (.string, .table), (.string, .inputPath): true
+    case (.string, .string), (.string, .choice), (.string, .table), (.string, .modelReference), (.string, .runReference),
+         (.string, .inputPath): true
     case (.integer, .integer), (.integer, .number), (.number, .number): true
     case (.boolean, .boolean): true
     case (.list, .list): true

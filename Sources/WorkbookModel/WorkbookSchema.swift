@@ -6,6 +6,8 @@ public enum WorkbookSchema {
       switch t {
       case .string, .inputPath: return ["type": "string"]
       case .table: return ["type": "string", "description": "`cell` or `cell.table`"]
+      case .modelReference: return ["type": "string", "description": "the id of a `train` or `sweep` cell"]
+      case .runReference: return ["type": "string", "description": "the id of a `track` cell"]
       case .integer: return ["anyOf": [["type": "integer"], reference]]
       case .number: return ["anyOf": [["type": "number"], reference]]
       case .boolean: return ["anyOf": [["type": "boolean"], reference]]
@@ -21,7 +23,8 @@ public enum WorkbookSchema {
       var props = extra
       for s in specs {
         var p = schema(s.type)
-        if case .object(var o) = p {
+        if case .object(let base) = p {
+          var o = constrained(base, by: s)
           o["description"] = .string(s.doc)
           if let d = s.defaultValue { o["default"] = d }
           p = .object(o)
@@ -30,6 +33,32 @@ public enum WorkbookSchema {
       }
       return ["type": "object", "properties": .object(props), "required": .array(required.map(JSONValue.string)),
               "additionalProperties": false]
+    }
+    /// The declared constraints as JSON Schema keywords, on the literal form (a `${…}` is checked at run time).
+    func constrained(_ schema: [String: JSONValue], by spec: OptionSpec) -> [String: JSONValue] {
+      var literal: [String: JSONValue] = [:]
+      if let r = spec.range {
+        if let lo = r.lower { literal[r.lowerInclusive ? "minimum" : "exclusiveMinimum"] = .double(lo) }
+        if let hi = r.upper { literal[r.upperInclusive ? "maximum" : "exclusiveMaximum"] = .double(hi) }
+      }
+      if let p = spec.pattern { literal["pattern"] = .string("^(?:" + p.regex + ")$") }
+      if let c = spec.count {
+        literal["minItems"] = .int(c.lowerBound)
+        if c.upperBound != Int.max { literal["maxItems"] = .int(c.upperBound) }
+      }
+      guard !literal.isEmpty else { return schema }
+      // Constraints apply to the value as written; the `${…}` alternative stays unconstrained.
+      guard case .array(var alternatives)? = schema["anyOf"], case .object(var first)? = alternatives.first else {
+        var constrained = schema
+        constrained.merge(literal) { _, new in new }
+        return ["anyOf": [.object(constrained), reference]]
+      }
+      let isList = first["type"] == "array"
+      for (k, v) in literal where isList == (k == "minItems" || k == "maxItems") { first[k] = v }
+      alternatives[0] = .object(first)
+      var out = schema
+      out["anyOf"] = .array(alternatives)
+      return out
     }
     let common: [String: JSONValue] = [
       "id": ["type": "string", "pattern": "^[A-Za-z0-9_][A-Za-z0-9_-]*$", "description": "Unique cell id."],

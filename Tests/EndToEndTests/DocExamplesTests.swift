@@ -603,7 +603,7 @@ struct DocRunner {
 /// Errors a fragment may have because the cells and params it uses are defined elsewhere in a workbook.
 enum FragmentContext {
   static let allowedErrors = [
-    #"error: (cell '[^']*': )?unknown cell `[^`]*` in table reference"#,
+    #"error: (cell '[^']*': )?unknown cell `[^`]*` in (table|model|run) reference"#,
     #"error: (cell '[^']*': )?unknown cell `[^`]*` in `\$\{"#,
     #"error: (cell '[^']*': )?undefined param `\$\{[^}]*\}`"#,
     #"error: (cell '[^']*': )?`\$\{[^}]*\}` names cell `[^`]*` but no field"#,
