@@ -12,7 +12,8 @@ import WorkbookModel
 enum SweepCell {
   /// 2: boosting trees of ≥ 32,768 rows are numbered by subtree task; training-loss history summed per 512 rows.
   /// 3: comparison chart with CV error bars. 4: result.json records the sweep's seed.
-  static let version = 4
+  /// 5: the report no longer says which trials came from the trial cache (an execution fact, kept in the notes).
+  static let version = 5
   static let allMetrics = LearningEvaluation.classificationMetrics + LearningEvaluation.regressionMetrics
 
   static let descriptor = KindDescriptor(
@@ -302,15 +303,17 @@ enum SweepCell {
       return a < b
     }
     var report: [ReportBlock] = [
-      .facts([.init("trials", "\(total) (\(total - reused) run, \(reused) reused from the trial cache)"),
+      // How many trials came from the trial cache is a fact of this execution, not an output (it is in the notes):
+      // the report is the same whether the trials ran here, in a Slurm array or in Airflow mapped tasks.
+      .facts([.init("trials", "\(total)"),
               .init("cross-validation", "\(k)-fold \(scheme) on the training part only (\(TableOps.formatCount(inputs.train.rowCount)) rows)"),
               .init("selected by", "\(metricName) (\(direction)), CV mean"),
               .init("best", "#\(best + 1) \(bestTrial.config.label): CV \(TableOps.formatNumber(results[best].mean)) ± \(TableOps.formatNumber(results[best].standardDeviation))")]),
-      .table(caption: "Trials by CV \(metricName) (mean ± std over \(k) folds)", columns: ["rank", "trial", "model", "params", "CV mean", "± std", "cached"],
+      .table(caption: "Trials by CV \(metricName) (mean ± std over \(k) folds)", columns: ["rank", "trial", "model", "params", "CV mean", "± std"],
              rows: order.enumerated().map { r, i in
                [String(r + 1), "#\(i + 1)", trials[i].config.family.rawValue,
                 trials[i].config.params.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.displayText)" }.joined(separator: ", "),
-                TableOps.formatNumber(results[i].mean), TableOps.formatNumber(results[i].standardDeviation), results[i].reused ? "yes" : ""]
+                TableOps.formatNumber(results[i].mean), TableOps.formatNumber(results[i].standardDeviation)]
              }, note: nil),
     ]
     if let test = outcome.result["test"], test != .null {

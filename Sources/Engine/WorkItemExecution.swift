@@ -27,7 +27,11 @@ extension Engine {
   /// every upstream cell must have its entry in the cache; nothing is written but the items (stored ones are kept),
   /// so the cell itself, run afterwards, reuses them all. Already done when the cell's own entry exists.
   /// `itemDone` is told each item's index and the seconds it took (0 when it was stored already).
-  public func runWorkItems(_ workbook: ValidatedWorkbook, cell id: String, task: Int, of tasks: Int, expectedDefinition: String? = nil,
+  ///
+  /// `countOnly`: compute nothing, only say how many items there are (`items` of the outcome; 0 when the cell's
+  /// entry is cached or the cell is skipped) — how an Airflow DAG maps one task per trial.
+  public func runWorkItems(_ workbook: ValidatedWorkbook, cell id: String, task: Int, of tasks: Int, countOnly: Bool = false,
+                           expectedDefinition: String? = nil,
                            environment: [String: String] = ProcessInfo.processInfo.environment,
                            itemDone: @Sendable (_ index: Int, _ seconds: Double) -> Void = { _, _ in }) async throws -> SingleCellOutcome {
     guard let target = workbook.cell(id) else {
@@ -75,6 +79,11 @@ extension Engine {
       defer { FileSystem.removeItem(scratch.path) }
       let cellContext = context.cellContext(target, prepared: prepared, upstream: upstream, scratch: scratch)
       let count = try await items.keys(cellContext).count
+      if countOnly {
+        var outcome = SingleCellOutcome(cell: id, status: .executed, key: prepared.key, message: "\(count) items")
+        outcome.items = count
+        return outcome
+      }
       let mine = Array(stride(from: task, to: count, by: tasks))
       for index in mine {
         let itemStart = clock.now

@@ -23,6 +23,9 @@ public enum AirflowExport {
     }
   }
 
+  /// Airflow's default `max_map_length`: a mapped task expands to at most this many task instances.
+  public static let maxMappedTasks = 1024
+
   /// The name of the last task, which publishes `outputs/<workbook>/` from the cache.
   public static let publishTask = "workbench_publish"
   /// Format tag of the graph file.
@@ -32,8 +35,11 @@ public enum AirflowExport {
   ///   - workbookPath: the workbook relative to `projectRoot` (tasks run with the project root as working directory).
   ///   - workbookSHA256: digest of the workbook file's bytes; a task refuses to run when the file differs.
   ///   - workbench: absolute path of the `workbench` executable every worker runs.
+  ///   - itemKinds: kinds whose work items (a sweep's trials) `workbench cell items` computes one by one; with
+  ///     `settings.mapSweeps`, such a cell becomes dynamically mapped tasks, one per item.
   public static func export(_ workbook: ValidatedWorkbook, workbookPath: String, workbookSHA256: String,
-                            projectRoot: String, workbench: String, settings: AirflowSettings) throws -> Files {
+                            projectRoot: String, workbench: String, settings: AirflowSettings,
+                            itemKinds: Set<String> = []) throws -> Files {
     var reasons: [String] = []
     if let problem = settings.problem() { reasons.append(problem) }
     for (what, text) in [("workbook path", workbookPath), ("project root", projectRoot), ("workbench path", workbench),
@@ -95,6 +101,31 @@ public enum AirflowExport {
         "params_used": .array(cell.paramsUsed.map { .string($0) }),
       ]
       if let title = cell.spec.title { task["title"] = .string(title) }
+      if settings.mapSweeps, itemKinds.contains(cell.spec.kind) {
+        // `<cell>__items` counts the items; `<cell>__item` is mapped over them, one task per item (at most
+        // `maxMappedTasks`, each then taking every n-th); the cell's own task gathers what they stored.
+        let countId = cell.id + "__items", itemId = cell.id + "__item"
+        if let clash = workbook.cells.first(where: { [countId, itemId, countId + "_commands"].contains($0.id) }) {
+          throw Refusal(reasons: ["cell `\(clash.id)` has the name of a task mapping the items of sweep `\(cell.id)`: rename it"])
+        }
+        let items = ["exec", exe, "cell", "items", wb, "--cell", shellQuote(cell.id), "--expect-workbook-sha256", workbookSHA256]
+        tasks.append(.object([
+          "task_id": .string(countId), "cell": .string(cell.id), "kind": .string("items"),
+          "upstream": .array(cell.dependencies.map { .string($0) }), "params_used": .array([]),
+          "command": .string((items + ["--count", "--json"] + common).joined(separator: " ")),
+          "title": .string("Count the trials of \(cell.id)"),
+        ]))
+        tasks.append(.object([
+          "task_id": .string(itemId), "cell": .string(cell.id), "kind": .string("item"),
+          "upstream": .array([.string(countId)]), "params_used": .array([]),
+          "map": .object([
+            "from": .string(countId), "max_tasks": .int(maxMappedTasks),
+            "command": .string((items + ["--task", "@TASK@", "--tasks", "@TASKS@", "--json"] + common).joined(separator: " ")),
+          ]),
+          "title": .string("One trial of \(cell.id)"),
+        ]))
+        task["upstream"] = .array([.string(itemId)])
+      }
       tasks.append(.object(task))
     }
     // Publishing waits for every cell: it renders outputs/ from the cache, as `workbench run` would have.
@@ -178,7 +209,7 @@ public enum AirflowExport {
     import pathlib
 
     from airflow.providers.standard.operators.bash import BashOperator
-    from airflow.sdk import DAG, Param
+    from airflow.sdk import DAG, Param, task as python_task
 
     GRAPH = json.loads(pathlib.Path(__file__).with_name(\(pythonString(graphFileName))).read_text(encoding="utf-8"))
     SETTINGS = GRAPH["dag"]
@@ -200,19 +231,39 @@ public enum AirflowExport {
         tags=SETTINGS["tags"],
         doc_md=GRAPH["doc"],
     ) as dag:
-        tasks = {
-            task["task_id"]: BashOperator(
+
+        def item_commands(spec):
+            \"\"\"One command per item, from the item count the `from` task printed (`{"items": n, ...}`).\"\"\"
+
+            @python_task(task_id=spec["from"] + "_commands")
+            def commands(result):
+                count = int(json.loads(result).get("items") or 0)
+                tasks = max(1, min(count, spec["max_tasks"]))
+                return [
+                    spec["command"].replace("@TASK@", str(number)).replace("@TASKS@", str(tasks))
+                    for number in range(tasks)
+                ]
+
+            return commands
+
+        tasks = {}
+        for task in GRAPH["tasks"]:
+            arguments = dict(
                 task_id=task["task_id"],
-                bash_command=task["command"],
                 env={**GRAPH["env"], **task.get("env", {})},
                 append_env=True,
                 cwd=GRAPH["project_root"],
                 doc_md=task.get("title"),
             )
-            for task in GRAPH["tasks"]
-        }
+            if "map" in task:
+                commands = item_commands(task["map"])(tasks[task["map"]["from"]].output)
+                tasks[task["task_id"]] = BashOperator.partial(**arguments).expand(bash_command=commands)
+            else:
+                tasks[task["task_id"]] = BashOperator(bash_command=task["command"], **arguments)
         for task in GRAPH["tasks"]:
             for upstream in task["upstream"]:
+                if "map" in task and upstream == task["map"]["from"]:
+                    continue  # already upstream through the commands it maps over
                 tasks[upstream] >> tasks[task["task_id"]]
 
     """

@@ -21,11 +21,13 @@ public struct AirflowSettings: Sendable, Equatable {
   /// the project's `.workbench/cache`, as `workbench run` would use.
   public var cache: String?
   public var tags: [String] = []
+  /// A sweep becomes dynamically mapped tasks, one per trial (`workbench cell items`), instead of one task.
+  public var mapSweeps = false
 
   public init() {}
 
   static let keys = ["dag_id", "schedule", "start_date", "catchup", "retries", "retry_delay_minutes", "max_active_runs",
-                     "tags"]
+                     "tags", "map_sweeps"]
   static let presets = ["@once", "@hourly", "@daily", "@weekly", "@monthly", "@yearly"]
 
   /// Reads `orchestration.airflow` of a workbook (absent: defaults); errors point at the offending key or value.
@@ -59,6 +61,8 @@ public struct AirflowSettings: Sendable, Equatable {
         if let l = v.list, l.allSatisfy({ $0.string != nil }) { settings.tags = l.compactMap(\.string) } else {
           d.error("`tags` must be a list of strings", at: v.location)
         }
+      case "map_sweeps":
+        if let b = v.bool { settings.mapSweeps = b } else { d.error("`map_sweeps` must be true or false", at: v.location) }
       default:
         d.error("unknown key `\(e.key)` in `orchestration.airflow`", at: e.keyLocation,
                 hint: Suggest.hint(for: e.key, in: keys) ?? "allowed: \(keys.joined(separator: ", "))")

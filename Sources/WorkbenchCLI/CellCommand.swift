@@ -35,26 +35,11 @@ struct CellRun: AsyncParsableCommand {
     "Refuse to run (exit code 4) unless the cell's definition digest (`definition` in `workbench plan --json`) is this one.",
     valueName: "digest"))
   var expectedDefinition: String?
-  @Option(name: .customLong("expect-workbook-sha256"), help: ArgumentHelp(
-    "Refuse to run (exit code 4) unless the workbook file's SHA-256 is this one (an exported Airflow DAG passes the digest of the workbook it was made from).",
-    valueName: "hex"))
-  var expectedWorkbookDigest: String?
+  @OptionGroup var workbookDigest: WorkbookDigestArguments
   @Flag(help: "Print a one-line JSON result on standard output.") var json = false
 
   func run() async throws {
-    if let expected = expectedWorkbookDigest {
-      let actual = Digest.sha256(try Data(contentsOf: URL(fileURLWithPath: workbook.workbookPath)))
-      if actual != expected.lowercased() {
-        let message = "\(workbook.workbook) changed since it was exported (SHA-256 \(actual.prefix(12))…, the DAG expects "
-          + "\(expected.prefix(12))…): nothing was run; re-export the DAG (`workbench export airflow`) or restore the workbook"
-        if json {
-          printOut(JSONValue.object(["cell": .string(cell), "status": .string("plan_mismatch"), "message": .string(message),
-                                     "exit_code": .int(4)]).serialized(pretty: false))
-        }
-        printError(Terminal.standardError.red("error: ") + message)
-        throw ExitCode(4)
-      }
-    }
+    try workbookDigest.check(workbook, cell: cell, json: json)
     let engine = try workbook.engine(cache: cache)
     let wb = try workbook.load(engine)
     let outcome = try await engine.runSingleCell(wb, cell: cell, expectedDefinition: expectedDefinition,

@@ -51,6 +51,9 @@ struct ExportAirflow: AsyncParsableCommand {
   @Option(help: ArgumentHelp("The workbench executable the tasks run (default: this one).", valueName: "path"))
   var workbench: String?
 
+  @Flag(name: .customLong("map-sweeps"), help: "Run each sweep's trials as dynamically mapped tasks, one per trial (`workbench cell items`), instead of one task.")
+  var mapSweeps = false
+
   func run() async throws {
     let engine = try workbook.engine()
     let wb = try workbook.load(engine)
@@ -62,6 +65,7 @@ struct ExportAirflow: AsyncParsableCommand {
     if let catchup { settings.catchup = catchup }
     if let retries { settings.retries = retries }
     if let retryDelayMinutes { settings.retryDelayMinutes = retryDelayMinutes }
+    if mapSweeps { settings.mapSweeps = true }
     let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     if let cache { settings.cache = URL(fileURLWithPath: cache, relativeTo: cwd).standardizedFileURL.path }
 
@@ -72,7 +76,8 @@ struct ExportAirflow: AsyncParsableCommand {
     do {
       files = try AirflowExport.export(
         wb, workbookPath: Engine.relative(workbook.workbookPath, to: engine.layout.root.standardizedFileURL),
-        workbookSHA256: Digest.sha256(bytes), projectRoot: root, workbench: executable, settings: settings)
+        workbookSHA256: Digest.sha256(bytes), projectRoot: root, workbench: executable, settings: settings,
+        itemKinds: Set(engine.registry.implementations.filter { $0.value.workItems != nil }.keys))
     } catch let refusal as AirflowExport.Refusal {
       printError("\(workbook.workbook): \(refusal.description)")
       throw ExitCode(2)

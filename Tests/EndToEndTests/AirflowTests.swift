@@ -149,6 +149,53 @@ struct AirflowTests {
     #expect(!p.exists("outputs/af"))
   }
 
+  /// `--map-sweeps`: a sweep's trials become mapped task instances, one per trial; the sweep's own task gathers them
+  /// and the outputs equal a local run's.
+  @Test func sweepTrialsAsMappedTasks() throws {
+    let airflow = try Airflow()
+    defer { airflow.remove() }
+    let p = try Project(), local = try Project()
+    defer { p.remove(); local.remove() }
+    let workbook = """
+      workbook: sw
+      params:
+        data: shots.csv
+      cells:
+      \(loadAndSplitCells)
+        - id: search
+          kind: sweep
+          input: split
+          features: [zone, distance, angle]
+          categorical: [zone]
+          folds: 2
+          plots: false
+          models:
+            logistic_regression: {C: [0.1, 1, 10]}
+
+      """
+    for project in [p, local] {
+      try project.write("shots.csv", signalShotsCSV(rows: 300))
+      try project.write("sw.yaml", workbook)
+    }
+    let export = try p.workbench(["export", "airflow", "sw.yaml", "-o", airflow.dags.path, "--map-sweeps"])
+    #expect(export.status == 0, "\(export.stderr)")
+    let bag = try airflow.dagBag()
+    #expect(bag.importErrors.isEmpty, "\(bag.importErrors)")
+    let graph = try #require(bag.dags["workbench_sw"])
+    #expect(graph["search__items"] == ["split"])
+    #expect(graph["search__item"] == ["search__items_commands"])
+    #expect(graph["search"] == ["search__item"])
+
+    let run = try airflow.test("workbench_sw")
+    #expect(run.state == "success", "\(run.log.suffix(3000))")
+    // One mapped task instance per trial (a configuration, cross-validated over its folds).
+    #expect(run.mapped["search__item"] == 3, "\(run.mapped)")
+    #expect(try local.workbench(["run", "sw.yaml"]).status == 0)
+    for file in ["cells/search/result.json", "report.md", "index.html"] {
+      #expect(try p.read("outputs/sw/\(file)") == local.read("outputs/sw/\(file)"), "outputs/sw/\(file) differs from a local run's")
+    }
+  }
+
   @Test func everyShippedWorkbookExports() throws {
     let airflow = try Airflow()
     defer { airflow.remove() }
@@ -259,7 +306,10 @@ struct Airflow {
 
   struct DagRunResult {
     var state: String
+    /// Task id → state (a mapped task: the state of its last instance).
     var tasks: [String: String]
+    /// Mapped task id → how many instances ran.
+    var mapped: [String: Int]
     var log: String
   }
 
@@ -273,12 +323,17 @@ struct Airflow {
       from airflow.models.dagrun import DagRun
       runs = sorted(DagRun.find(dag_id=sys.argv[1]), key=lambda r: r.start_date)
       r = runs[-1]
+      tis = r.get_task_instances()
+      mapped = {}
+      for ti in tis:
+          if ti.map_index is not None and ti.map_index >= 0:
+              mapped[ti.task_id] = mapped.get(ti.task_id, 0) + 1
       print("WORKBENCH-RESULT " + json.dumps({"state": str(r.state),
-            "tasks": {ti.task_id: str(ti.state) for ti in r.get_task_instances()}}))
+            "tasks": {ti.task_id: str(ti.state) for ti in tis}, "mapped": mapped}))
       """
     let value = try Self.result(try python(script, [dagId]))
     return DagRunResult(state: value["state"] as? String ?? "?", tasks: value["tasks"] as? [String: String] ?? [:],
-                        log: run.stdout + run.stderr)
+                        mapped: value["mapped"] as? [String: Int] ?? [:], log: run.stdout + run.stderr)
   }
 
   static func result(_ r: ProcessOutput) throws -> [String: Any] {
