@@ -330,6 +330,31 @@ extension SlurmSuites {
       for (file, date) in before { #expect(after[file] == date, "trial \(file) was computed again") }
     }
 
+    /// `cell items` (what each array task runs) without Slurm: its share of the trials, then the sweep gathers them;
+    /// clear errors for a missing upstream entry (exit 5) and for a cell with no items (exit 2).
+    @Test func cellItemsComputesATasksShareOfTheTrials() throws {
+      let p = try SlurmProject(); defer { p.remove() }
+      try p.write("shots.csv", SlurmExecutorTests.shotsCSV())
+      try p.write("w.yaml", SlurmExecutorTests.sweepWorkbook("items", grid: "[0.1, 1, 10]"))
+      let early = try p.workbench(["cell", "items", "w.yaml", "--cell", "search", "--task", "0", "--tasks", "2"])
+      #expect(early.status == 5)
+      #expect(early.stderr.contains("upstream cell `split` has no entry in the cache"), "\(early.stderr)")
+      let notASweep = try p.workbench(["cell", "items", "w.yaml", "--cell", "shots", "--task", "0", "--tasks", "2"])
+      #expect(notASweep.status == 2)
+      #expect(notASweep.stderr.contains("has no work items"), "\(notASweep.stderr)")
+      for cell in ["shots", "split"] { #expect(try p.workbench(["cell", "run", "w.yaml", "--cell", cell]).status == 0) }
+      let first = try p.workbench(["cell", "items", "w.yaml", "--cell", "search", "--task", "0", "--tasks", "2"])
+      #expect(first.status == 0, "\(first.stderr)")
+      #expect(first.stderr.contains("search task 0/2: items 0, 2, 4 of 5 are stored"), "\(first.stderr)")
+      #expect(try p.workbench(["cell", "items", "w.yaml", "--cell", "search", "--task", "1", "--tasks", "2"]).status == 0)
+      let gather = try p.workbench(["run", "w.yaml"])
+      #expect(gather.status == 0, "\(gather.stderr)")
+      #expect(try p.read("outputs/items/cells/search/result.json").contains("\"trials_total\": 5"))
+      let run = try Data(contentsOf: p.root.appendingPathComponent("outputs/items/run.json"))
+      let cells = (try JSONSerialization.jsonObject(with: run) as? [String: Any])?["cells"] as? [[String: Any]] ?? []
+      #expect(cells.first { $0["id"] as? String == "search" }?["notes"] as? [String] == ["0 trial(s) run, 5 reused from the trial cache"])
+    }
+
     @Test func slurmFlagsWithoutTheSlurmExecutorAreRefused() throws {
       let p = try SlurmProject(); defer { p.remove() }
       try p.write("w.yaml", Self.chain("flags"))
