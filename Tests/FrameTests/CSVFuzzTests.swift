@@ -10,7 +10,7 @@ import Testing
   }
 
   @Test func randomInputsAreDeterministicAndNeverTrap() throws {
-    var g = FrameTestRandom(seed: 2024)
+    var g = FrameTestRandom(state: 2024)
     let pieces: [[UInt8]] = [[44], [34], [10], [13, 10], [9], Array("12".utf8), Array("-3.5".utf8), Array("NA".utf8),
                              Array("true".utf8), Array("ab".utf8), [0xEF, 0xBB, 0xBF], [0xFF], Array("\"\"".utf8), [13]]
     for round in 0..<1500 {

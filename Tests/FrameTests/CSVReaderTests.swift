@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Frame
+import WorkbenchCore
 
 /// Reads CSV text with `options` (2 threads, tiny chunks so chunk-boundary code runs on small inputs).
 func readCSV(_ text: String, _ options: CSVOptions = CSVOptions(chunkBytes: 7)) throws -> CSVReadResult {
@@ -180,7 +181,7 @@ func columnValues(_ frame: Frame, _ name: String) -> [Value] {
   }
 
   @Test func identicalForAnyThreadCountAndChunkSize() throws {
-    var g = FrameTestRandom(seed: 7)
+    var g = FrameTestRandom(state: 7)
     var text = "i,s,f,q\n"
     for i in 0..<400 {
       let q = g.next() % 5 == 0 ? "\"multi\nline \(i % 7)\"" : "w\(g.next() % 13)"
@@ -202,7 +203,7 @@ func columnValues(_ frame: Frame, _ name: String) -> [Value] {
       let libc = s.withCString { strtod($0, nil) }
       #expect(ours?.bitPattern == libc.bitPattern, "\(s)")
     }
-    var g = FrameTestRandom(seed: 11)
+    var g = FrameTestRandom(state: 11)
     for _ in 0..<3000 {
       let digits = Int(g.next() % 20) + 1
       var s = g.next() % 2 == 0 ? "-" : ""
@@ -219,15 +220,5 @@ func columnValues(_ frame: Frame, _ name: String) -> [Value] {
   }
 }
 
-/// Small deterministic generator for tests (SplitMix64).
-struct FrameTestRandom {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-}
+/// Small deterministic generator for tests (WorkbenchCore's SplitMix64).
+typealias FrameTestRandom = SplitMix64

@@ -16,7 +16,7 @@ import Testing
   }
 
   @Test func randomFramesRoundTripThroughText() throws {
-    var g = FrameTestRandom(seed: 21)
+    var g = FrameTestRandom(state: 21)
     for round in 0..<200 {
       let rows = Int(g.next() % 30) + 1
       let alphabet = ["a", "b", ",", "\"", "\n", "x y", "\r\n", "é", "7", "true"]

@@ -2,7 +2,7 @@ import Testing
 @testable import Frame
 
 func codecSampleFrame(rows: Int, seed: UInt64) throws -> Frame {
-  var g = FrameTestRandom(seed: seed)
+  var g = FrameTestRandom(state: seed)
   let ints = (0..<rows).map { _ in Int64(bitPattern: g.next()) }
   let floats = (0..<rows).map { _ in Double(bitPattern: g.next() & 0x7FEF_FFFF_FFFF_FFFF) }
   let bools = (0..<rows).map { _ in g.next() % 2 == 0 }
@@ -81,7 +81,7 @@ func codecSampleFrame(rows: Int, seed: UInt64) throws -> Frame {
   }
 
   @Test func fuzzCorruptionsThrowOrDecode() throws {
-    var g = FrameTestRandom(seed: 99)
+    var g = FrameTestRandom(state: 99)
     let valid = FrameCodec.encode(try codecSampleFrame(rows: 30, seed: 5))
     for _ in 0..<2000 {
       var b = valid
@@ -99,7 +99,7 @@ func codecSampleFrame(rows: Int, seed: UInt64) throws -> Frame {
 
   /// Structural checks behind the CRC: corrupt a field, then fix up the CRC so only validation can catch it.
   @Test func structuralValidationBehindChecksum() throws {
-    var g = FrameTestRandom(seed: 123)
+    var g = FrameTestRandom(state: 123)
     let valid = FrameCodec.encode(try codecSampleFrame(rows: 12, seed: 8))
     var decoded = 0
     for _ in 0..<3000 {

@@ -62,7 +62,7 @@ import Testing
   }
 
   @Test func fuzzNeverTraps() throws {
-    var g = FrameTestRandom(seed: 4)
+    var g = FrameTestRandom(state: 4)
     let pieces = ["[", "]", "{", "}", "\"a\"", ":", ",", "1", "-2.5e3", "true", "null", "\"\\u12", "\n", " ", "\"x\""]
     for _ in 0..<2000 {
       let text = (0..<Int(g.next() % 20)).map { _ in pieces[Int(g.next() % UInt64(pieces.count))] }.joined()
