@@ -154,6 +154,7 @@ public enum ChildProcess {
     posix_spawn_file_actions_adddup2(&actions, stdoutFD, 1)
     posix_spawn_file_actions_adddup2(&actions, stderrFD, 2)
     for fd in closeInChild { posix_spawn_file_actions_addclose(&actions, fd) }
+    closeInheritedDescriptors(&actions)
     var attributes = posix_spawnattr_t()
     posix_spawnattr_init(&attributes)
     defer { posix_spawnattr_destroy(&attributes) }
