@@ -80,7 +80,7 @@ server.serve_forever()
 }
 
 @Suite struct ChatClientTests {
-  @Test func groundedAnswersAreAcceptedOthersFallBack() async throws {
+  @Test(.needsTool("python3", package: "python3")) func groundedAnswersAreAcceptedOthersFallBack() async throws {
     let sim = GameSimulator(seed: 11)
     let game = try FibaLiveStatsParser.parse(data: sim.liveStatsJSON(), fileName: sim.fileName)
     let report = CoachingReportBuilder.build(game: game, language: .english)
@@ -93,7 +93,7 @@ server.serve_forever()
       "invented-player": grounded + " Marie Dupont was decisive off the bench.",
       "slow": grounded,
     ]
-    guard let server = try FakeChatServer(responses: responses) else { return }
+    let server = try #require(try FakeChatServer(responses: responses))
     defer { server.stop() }
     let base = URL(string: "http://127.0.0.1:\(server.port)/v1")!
     let key = "sk-test-SECRET-123"

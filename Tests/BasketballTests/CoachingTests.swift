@@ -3,8 +3,8 @@ import Testing
 @testable import Basketball
 
 @Suite struct CoachingTests {
-  @Test func workedExampleReport() throws {
-    guard let games = try Fixtures.games() else { return }
+  @Test(.needsDataset("fiba_livestats")) func workedExampleReport() throws {
+    let games = try #require(try Fixtures.games())
     let league = LeagueReference.compute(games)
     #expect(league.games == 80 && league.observations["tov_pct"] == 160)
     let g = try #require(games.first { $0.gameID == "2648661" })

@@ -92,8 +92,8 @@ import TestSupport
     #expect(TeamNameNormalizer.fold(" Roche  Vendée BC ") == "ROCHE VENDEE BC")
   }
 
-  @Test func realFolderQuirks() throws {
-    guard let games = try Fixtures.games() else { return }
+  @Test(.needsDataset("fiba_livestats")) func realFolderQuirks() throws {
+    let games = try #require(try Fixtures.games())
     // Overtime games order OT after Q4 and keep chronological events.
     let ot = try #require(games.first { $0.gameID == "2121871" })
     #expect(ot.periods.map(\.label) == ["Q1", "Q2", "Q3", "Q4", "OT1", "OT2"])

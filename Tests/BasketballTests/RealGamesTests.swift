@@ -4,8 +4,8 @@ import Testing
 import TestSupport
 
 @Suite struct RealGamesTests {
-  @Test func everyRealGameParsesAndReconciles() throws {
-    guard let games = try Fixtures.games() else { return }
+  @Test(.needsDataset("fiba_livestats")) func everyRealGameParsesAndReconciles() throws {
+    let games = try #require(try Fixtures.games())
     #expect(games.count == 80)
     var failures: [String] = []
     for g in games {

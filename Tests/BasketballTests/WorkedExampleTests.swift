@@ -12,8 +12,8 @@ import TestSupport
 
   func r1(_ x: Double) -> Double { (x * 10).rounded() / 10 }
 
-  @Test func teamTotalsAndFourFactors() throws {
-    guard let g = try Self.game() else { return }
+  @Test(.needsDataset("fiba_livestats/data_2648661_2024.json")) func teamTotalsAndFourFactors() throws {
+    let g = try #require(try Self.game())
     #expect(g.gameID == "2648661")
     let m = TeamGameMetrics.compute(g)
     try #require(m.count == 2)
@@ -39,8 +39,8 @@ import TestSupport
     #expect(ldn.pace > 60 && ldn.pace < 80)
   }
 
-  @Test func topPlayerLines() throws {
-    guard let g = try Self.game() else { return }
+  @Test(.needsDataset("fiba_livestats/data_2648661_2024.json")) func topPlayerLines() throws {
+    let g = try #require(try Self.game())
     let players = PlayerGameMetrics.compute(g)
     let woolfolk = try #require(players.first { $0.teamNumber == 1 && $0.shirtNumber == "13" })
     #expect(woolfolk.name == "N. Woolfolk")
@@ -61,8 +61,8 @@ import TestSupport
     }
   }
 
-  @Test func periodsRunsLineupsAndShots() throws {
-    guard let g = try Self.game() else { return }
+  @Test(.needsDataset("fiba_livestats/data_2648661_2024.json")) func periodsRunsLineupsAndShots() throws {
+    let g = try #require(try Self.game())
     let periods = PeriodScoring.compute(g)
     #expect(periods.map(\.team1) == [17, 24, 20, 14])
     #expect(periods.map(\.team1).reduce(0, +) == 75 && periods.map(\.team2).reduce(0, +) == 73)

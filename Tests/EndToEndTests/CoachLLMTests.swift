@@ -133,8 +133,8 @@ struct CoachLLMTests {
     #expect(scanned > 5)
   }
 
-  @Test func groundedAnswerIsAccepted() throws {
-    guard let outcome = try run(mode: "grounded", timeout: 20) else { return }
+  @Test(.needsTool("python3", package: "python3")) func groundedAnswerIsAccepted() throws {
+    let outcome = try #require(try run(mode: "grounded", timeout: 20))
     let (r, output, p) = outcome
     defer { p.remove() }
     let llm = try #require(r["llm"] as? [String: Any])
@@ -145,8 +145,8 @@ struct CoachLLMTests {
     expectKeyAbsent(p, output)
   }
 
-  @Test func inventedNumberIsRejected() throws {
-    guard let outcome = try run(mode: "number", timeout: 20) else { return }
+  @Test(.needsTool("python3", package: "python3")) func inventedNumberIsRejected() throws {
+    let outcome = try #require(try run(mode: "number", timeout: 20))
     let (r, output, p) = outcome
     defer { p.remove() }
     let llm = try #require(r["llm"] as? [String: Any])
@@ -158,8 +158,8 @@ struct CoachLLMTests {
     expectKeyAbsent(p, output)
   }
 
-  @Test func inventedPlayerIsRejected() throws {
-    guard let outcome = try run(mode: "player", timeout: 20) else { return }
+  @Test(.needsTool("python3", package: "python3")) func inventedPlayerIsRejected() throws {
+    let outcome = try #require(try run(mode: "player", timeout: 20))
     let (r, output, p) = outcome
     defer { p.remove() }
     let llm = try #require(r["llm"] as? [String: Any])
@@ -168,8 +168,8 @@ struct CoachLLMTests {
     expectKeyAbsent(p, output)
   }
 
-  @Test func timeoutFallsBack() throws {
-    guard let outcome = try run(mode: "slow", timeout: 1) else { return }
+  @Test(.needsTool("python3", package: "python3")) func timeoutFallsBack() throws {
+    let outcome = try #require(try run(mode: "slow", timeout: 1))
     let (r, output, p) = outcome
     defer { p.remove() }
     let llm = try #require(r["llm"] as? [String: Any])
@@ -178,8 +178,8 @@ struct CoachLLMTests {
     expectKeyAbsent(p, output)
   }
 
-  @Test func wrongKeyFallsBackWithoutLeakingIt() throws {
-    guard let outcome = try run(mode: "grounded", timeout: 20, key: "sk-wrong-key-XYZ") else { return }
+  @Test(.needsTool("python3", package: "python3")) func wrongKeyFallsBackWithoutLeakingIt() throws {
+    let outcome = try #require(try run(mode: "grounded", timeout: 20, key: "sk-wrong-key-XYZ"))
     let (r, output, p) = outcome
     defer { p.remove() }
     let llm = try #require(r["llm"] as? [String: Any])

@@ -105,13 +105,13 @@ struct CoachWorkbookTests {
           format: fiba_livestats
       """)
     let out = try p.workbench(["run", "bad.yaml"])
-    #expect(out.status != 0)
+    #expect(out.status == 1)
     let all = out.stdout + out.stderr
     #expect(all.contains("data_1_2024.json") && all.contains("sMinutes"), "output: \(all)")
   }
 
-  @Test func realGameMatchesTheWorkedExample() throws {
-    guard let file = try Oracles.sharedDataset("fiba_livestats/data_2648661_2024.json") else { return }
+  @Test(.needsDataset("fiba_livestats/data_2648661_2024.json")) func realGameMatchesTheWorkedExample() throws {
+    let file = try #require(try Oracles.sharedDataset("fiba_livestats/data_2648661_2024.json"))
     let p = try Project()
     defer { p.remove() }
     try p.write("real.yaml", """
@@ -179,8 +179,8 @@ struct CoachWorkbookTests {
     #expect(((v["recommendations"] as? [[String: Any]]) ?? []).allSatisfy { $0["team"] as? Int == 2 })
   }
 
-  @Test func leagueFolderReconcilesAndImpactIsGroupedByGame() throws {
-    guard let folder = try Oracles.sharedDataset("fiba_livestats") else { return }
+  @Test(.needsDataset("fiba_livestats")) func leagueFolderReconcilesAndImpactIsGroupedByGame() throws {
+    let folder = try #require(try Oracles.sharedDataset("fiba_livestats"))
     let p = try Project()
     defer { p.remove() }
     try p.write("league.yaml", """
@@ -277,7 +277,7 @@ struct CoachWorkbookTests {
           zone: Shot Zone Basik
       """))
     let bad = try p.workbench(["run", "bad.yaml"])
-    #expect(bad.status != 0)
+    #expect(bad.status == 1)
     #expect((bad.stdout + bad.stderr).contains("Shot Zone Basik"))
   }
 }

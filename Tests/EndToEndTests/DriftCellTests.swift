@@ -101,8 +101,8 @@ import TestSupport
     abs(a - b) <= tolerance * max(abs(b), 1e-300) || abs(a - b) < 1e-12
   }
 
-  @Test func randomHalvesOfOneSeasonDoNotDrift() throws {
-    guard let data = try Self.prepared.get() else { return }
+  @Test(.needsDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz"), .needsPython("anchors")) func randomHalvesOfOneSeasonDoNotDrift() throws {
+    let data = try #require(try Self.prepared.get())
     let project = try Project()
     defer { project.remove() }
     try project.write("d.yaml", Self.driftWorkbook(reference: data.folder.appendingPathComponent("half_a.csv").path,
@@ -126,8 +126,8 @@ import TestSupport
     #expect(try project.workbench(["run", "d.yaml", "--fail-on", "drift"]).status == 0)
   }
 
-  @Test func plantedDistanceShiftIsMissedByTheDefaultAndCaughtByKS() throws {
-    guard let data = try Self.prepared.get() else { return }
+  @Test(.needsDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz"), .needsPython("anchors")) func plantedDistanceShiftIsMissedByTheDefaultAndCaughtByKS() throws {
+    let data = try #require(try Self.prepared.get())
     let project = try Project()
     defer { project.remove() }
     let ref = data.folder.appendingPathComponent("half_a.csv").path, cur = data.folder.appendingPathComponent("planted.csv").path
@@ -153,8 +153,8 @@ import TestSupport
     #expect(try project.read("outputs/d/index.html").contains("seeded random sample"))
   }
 
-  @Test func seasons2004And2021DriftLikeEvidently() throws {
-    guard let data = try Self.prepared.get() else { return }
+  @Test(.needsDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz"), .needsPython("anchors")) func seasons2004And2021DriftLikeEvidently() throws {
+    let data = try #require(try Self.prepared.get())
     let project = try Project()
     defer { project.remove() }
     let ref = data.folder.appendingPathComponent("s2004.csv").path, cur = data.folder.appendingPathComponent("s2021.csv").path

@@ -169,12 +169,12 @@ import TestSupport
     // 1. The training table itself.
     try project.write("insample.yaml", Self.modelWorkbook.replacingOccurrences(of: "REFERENCE", with: "split.train"))
     var run = try project.workbench(["run", "insample.yaml"])
-    #expect(run.status != 0)
+    #expect(run.status == 1)
     #expect(run.stderr.contains("training table"), "\(run.stderr)")
     // 2. The training rows scored under another name: caught by the row overlap with `training:`.
     try project.write("insample.yaml", Self.modelWorkbook.replacingOccurrences(of: "REFERENCE", with: "scored_train"))
     run = try project.workbench(["run", "insample.yaml"])
-    #expect(run.status != 0)
+    #expect(run.status == 1)
     #expect(run.stderr.contains("in-sample"), "\(run.stderr)")
     // Held-out reference: accepted, with prediction and performance figures.
     try project.write("insample.yaml", Self.modelWorkbook.replacingOccurrences(of: "REFERENCE", with: "scored_test")

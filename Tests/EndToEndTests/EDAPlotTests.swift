@@ -189,8 +189,8 @@ struct EDAPlotTests {
 
   static let zones = ["Above the Break 3", "Mid-Range", "Restricted Area"]
 
-  @Test func everyChartKindRenders() throws {
-    guard edaGnuplotAvailable() else { return }
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func everyChartKindRenders() throws {
+    try #require(edaGnuplotAvailable())
     let p = try Project()
     defer { p.remove() }
     try p.write("shots.csv", edaShotsCSV())
@@ -250,8 +250,8 @@ struct EDAPlotTests {
     #expect(try svg("hexes").polygons > 5)
   }
 
-  @Test func figuresAreByteIdenticalAcrossRunsAndFolders() throws {
-    guard edaGnuplotAvailable() else { return }
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func figuresAreByteIdenticalAcrossRunsAndFolders() throws {
+    try #require(edaGnuplotAvailable())
     var digests: [[String: Data]] = []
     for _ in 0..<2 {
       let p = try Project()
@@ -273,8 +273,8 @@ struct EDAPlotTests {
   }
 
   /// Category labels and player names that try to run commands render as text and execute nothing.
-  @Test func hostileLabelsRenderAsTextAndRunNothing() throws {
-    guard edaGnuplotAvailable() else { return }
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func hostileLabelsRenderAsTextAndRunNothing() throws {
+    try #require(edaGnuplotAvailable())
     let p = try Project()
     defer { p.remove() }
     let marker = p.root.appendingPathComponent("pwned").path
@@ -338,7 +338,7 @@ struct EDAPlotTests {
 
       """))
     let out = try p.workbench(["run", "typo.yaml"])
-    #expect(out.status != 0)
+    #expect(out.status == 1)
     let text = out.stdout + out.stderr
     #expect(text.contains("unknown column `distnace` in `y`"), "\(text)")
     #expect(text.contains("did you mean `distance`?"))
@@ -360,14 +360,14 @@ struct EDAPlotTests {
 
       """))
     let out = try p.workbench(["run", "bad.yaml"])
-    #expect(out.status != 0)
+    #expect(out.status == 2)
     let text = out.stdout + out.stderr
     #expect(text.contains("`shot_chart` charts need `made`"), "\(text)")
     #expect(text.contains("hexbin"), "\(text)")
   }
 
-  @Test func tooManyPointsAskForASample() throws {
-    guard edaGnuplotAvailable() else { return }
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func tooManyPointsAskForASample() throws {
+    try #require(edaGnuplotAvailable())
     let p = try Project()
     defer { p.remove() }
     var csv = "a,b\n"
@@ -395,7 +395,7 @@ struct EDAPlotTests {
 
       """)
     let out = try p.workbench(["run", "big.yaml"])
-    #expect(out.status != 0)
+    #expect(out.status == 1)
     #expect((out.stdout + out.stderr).contains("sample: {rows: 10000, seed: 1}"))
     #expect(try p.statuses("big")["ok"] == "executed")
     #expect(try EDASVG.parse(try p.cellFile("big", "ok", "ok.svg")).pointsPerPlot.reduce(0, +) == 500)

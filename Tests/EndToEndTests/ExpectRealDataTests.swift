@@ -36,8 +36,8 @@ struct ExpectRealDataTests {
 
     """
 
-  @Test func theContractCatchesTheUnitChangeWithoutTheFixAndPassesWithItPerSeason() throws {
-    guard let folder = try Oracles.sharedDataset("nba_shots/nba_com_2004_2024") else { return }
+  @Test(.needsDataset("nba_shots/nba_com_2004_2024"), .needsPython("anchors")) func theContractCatchesTheUnitChangeWithoutTheFixAndPassesWithItPerSeason() throws {
+    let folder = try #require(try Oracles.sharedDataset("nba_shots/nba_com_2004_2024"))
     let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix("_Shots.csv.gz") }.sorted()
     let seasons = files.compactMap { Int($0.split(separator: "_")[1]) }
     #expect(seasons.count == files.count && seasons.count >= 17, "\(files)")
@@ -82,7 +82,7 @@ struct ExpectRealDataTests {
     for check in checks where check["type"] as? String == "between" { #expect(check["passed"] as? Bool == true) }
 
     // The failing-row counts of the two seasons are what pandas finds.
-    guard let python = try Oracles.python("anchors") else { return }
+    let python = try #require(try Oracles.python("anchors"))
     let counts = try runPython(python, """
       import sys, json, numpy as np, pandas as pd
       out = {}
@@ -105,9 +105,10 @@ struct ExpectRealDataTests {
   /// shot-drift.yaml, 2003-04 vs 2020-21: after the rescale the court coordinates no longer "drift" by a unit change.
   /// X Location's Wasserstein score (0.653 when mapped naively) is 0.095, as 2003-04 vs 2017-18 (0.096): not drifted;
   /// Y Location keeps its genuine drift (0.363; 0.350 against 2017-18) instead of 0.710.
-  @Test func theDriftReportDoesNotPresentTheUnitChangeAsDrift() throws {
-    guard let reference = try Oracles.sharedDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz"),
-          let current = try Oracles.sharedDataset("nba_shots/nba_com_2004_2024/NBA_2021_Shots.csv.gz") else { return }
+  @Test(.needsDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz"), .needsDataset("nba_shots/nba_com_2004_2024/NBA_2021_Shots.csv.gz"))
+  func theDriftReportDoesNotPresentTheUnitChangeAsDrift() throws {
+    let reference = try #require(try Oracles.sharedDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz"))
+    let current = try #require(try Oracles.sharedDataset("nba_shots/nba_com_2004_2024/NBA_2021_Shots.csv.gz"))
     let p = try Project()
     defer { p.remove() }
     try p.write("Workbooks/shot-drift.yaml",

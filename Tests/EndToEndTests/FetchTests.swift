@@ -111,7 +111,7 @@ struct FetchTests {
     defer { server.stop() }
     try p.write("f.yaml", workbook(url: "http://127.0.0.1:\(server.port)/shots.csv", pin: String(repeating: "ab", count: 32)))
     let run = try p.workbench(["run", "f.yaml"], environment: Self.environment)
-    #expect(run.status != 0)
+    #expect(run.status == 1)
     #expect((run.stdout + run.stderr).contains("sha256 mismatch"), "\(run.stderr)")
     #expect(!p.exists("outputs/f/cells/remote/shots.csv"))
   }
@@ -121,11 +121,11 @@ struct FetchTests {
     defer { p.remove() }
     try p.write("f.yaml", workbook(url: "http://127.0.0.1:9/never.csv", pin: nil))
     let run = try p.workbench(["run", "f.yaml"], environment: Self.environment.merging(["WORKBENCH_OFFLINE": "1"]) { $1 })
-    #expect(run.status != 0)
+    #expect(run.status == 1)
     #expect((run.stdout + run.stderr).contains("offline (WORKBENCH_OFFLINE=1) and no local copy"), "\(run.stderr)")
     // Online but unreachable, no copy: names the address and says no local copy exists.
     let down = try p.workbench(["run", "f.yaml"], environment: Self.environment)
-    #expect(down.status != 0)
+    #expect(down.status == 1)
     #expect((down.stdout + down.stderr).contains("cannot download http://127.0.0.1:9/never.csv"), "\(down.stderr)")
   }
 
@@ -137,7 +137,7 @@ struct FetchTests {
     defer { server.stop() }
     try p.write("f.yaml", workbook(url: "http://127.0.0.1:\(server.port)/missing.csv", pin: nil, retries: 3))
     let run = try p.workbench(["run", "f.yaml"], environment: Self.environment)
-    #expect(run.status != 0)
+    #expect(run.status == 1)
     #expect((run.stdout + run.stderr).contains("HTTP 404"), "\(run.stderr)")
   }
 

@@ -19,9 +19,9 @@ struct ParityTests {
     csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
   }
 
-  @Test func silverEqualsPariVisionRowForRow() throws {
-    guard let raw = try Oracles.sharedDataset("nba_shots/kaggle_random_1000_parivision.csv"),
-          let silver = try Oracles.sharedDataset("nba_shots/parivision_silver_1000.csv") else { return }
+  @Test(.needsDataset("nba_shots/kaggle_random_1000_parivision.csv"), .needsDataset("nba_shots/parivision_silver_1000.csv")) func silverEqualsPariVisionRowForRow() throws {
+    let raw = try #require(try Oracles.sharedDataset("nba_shots/kaggle_random_1000_parivision.csv"))
+    let silver = try #require(try Oracles.sharedDataset("nba_shots/parivision_silver_1000.csv"))
     let p = try Project()
     defer { p.remove() }
     try p.write("p.yaml", """
@@ -62,11 +62,11 @@ struct ParityTests {
   /// NBA.com season(s) mapped to bronze, joined with the Kaggle subsets that overlap them (top players, PariVision's
   /// random 1,000) on (game, player, period, minutes, seconds) as SOURCE.md did. Returns the summary rows of
   /// `unambiguous, rows, xy, distance, made, zone, action` (rates of agreement), keyed by `unambiguous` ("0"/"1").
-  func mappedJoin(seasons glob: String) throws -> [String: [String]]? {
+  func mappedJoin(seasons glob: String) throws -> [String: [String]] {
     let folder = "nba_shots/nba_com_2004_2024"
-    guard try Oracles.sharedDataset("\(folder)/NBA_2016_Shots.csv.gz") != nil,
-          let top = try Oracles.sharedDataset("nba_shots/kaggle_top_players_10000.csv"),
-          let random = try Oracles.sharedDataset("nba_shots/kaggle_random_1000_parivision.csv") else { return nil }
+    _ = try #require(try Oracles.sharedDataset("\(folder)/NBA_2016_Shots.csv.gz"))
+    let top = try #require(try Oracles.sharedDataset("nba_shots/kaggle_top_players_10000.csv"))
+    let random = try #require(try Oracles.sharedDataset("nba_shots/kaggle_random_1000_parivision.csv"))
     let seasons = TestPaths.sharedDatasets.appendingPathComponent(folder).path + "/" + glob
     let keys = "[Game ID, Player ID, Period, Minutes Remaining, Seconds Remaining]"
     let p = try Project()
@@ -137,8 +137,9 @@ struct ParityTests {
 
   /// One season (2015-16): 631 joined rows, 627 unambiguous, on which coordinates, distance, made flag, zone labels
   /// and action type all agree (pandas on the same files gives the same figures).
-  @Test func nbaComMappingReproducesTheKaggleRows() throws {
-    guard let byKey = try mappedJoin(seasons: "NBA_2016_Shots.csv.gz") else { return }
+  @Test(.needsDataset("nba_shots/nba_com_2004_2024/NBA_2016_Shots.csv.gz"), .needsDataset("nba_shots/kaggle_top_players_10000.csv"), .needsDataset("nba_shots/kaggle_random_1000_parivision.csv"))
+  func nbaComMappingReproducesTheKaggleRows() throws {
+    let byKey = try mappedJoin(seasons: "NBA_2016_Shots.csv.gz")
     let unambiguous = try #require(byKey["1"])
     #expect(byKey.values.compactMap { Int($0[1]) }.reduce(0, +) == 631)
     #expect(unambiguous[1] == "627")
@@ -149,10 +150,12 @@ struct ParityTests {
 
   /// Every season in the folder: SOURCE.md's 7,830 joined rows, with distance, made flag, zone labels and action type
   /// agreeing on ≥ 99.8 % of all of them (SOURCE.md: "≥ 99.9 %", i.e. 99.87–99.99 % per field with pandas).
-  /// Slow in a debug build (3.4 M rows): runs when WORKBENCH_SLOW_TESTS=1.
-  @Test(.enabled(if: ProcessInfo.processInfo.environment["WORKBENCH_SLOW_TESTS"] == "1"))
+  /// Slow in a debug build (3.4 M rows): runs on CI and when WORKBENCH_SLOW_TESTS=1.
+  @Test(.enabled(if: Oracles.required || ProcessInfo.processInfo.environment["WORKBENCH_SLOW_TESTS"] == "1",
+                 "slow in a debug build (3.4 M rows): runs on CI (CI=true) or with WORKBENCH_SLOW_TESTS=1"),
+        .needsDataset("nba_shots/nba_com_2004_2024/NBA_2016_Shots.csv.gz"), .needsDataset("nba_shots/kaggle_top_players_10000.csv"), .needsDataset("nba_shots/kaggle_random_1000_parivision.csv"))
   func nbaComMappingOnEverySeason() throws {
-    guard let byKey = try mappedJoin(seasons: "NBA_*_Shots.csv.gz") else { return }
+    let byKey = try mappedJoin(seasons: "NBA_*_Shots.csv.gz")
     let rows = byKey.values.compactMap { r in Int(r[1]).map { (r, Double($0)) } }
     let total = rows.map(\.1).reduce(0, +)
     #expect(total == 7830)
@@ -165,9 +168,9 @@ struct ParityTests {
   /// One cell accepts either layout (Workbooks/includes/parivision-silver-any-layout.yaml): `if_columns` applies the
   /// NBA.com mapping only when NBA.com columns are present, then the silver steps run. On the Kaggle file it is still PariVision's silver; on an NBA.com-layout file (a
   /// made-up row, not real data) it gives the silver values computed by hand.
-  @Test func eitherLayoutRunsTheSameWorkbook() throws {
-    guard let raw = try Oracles.sharedDataset("nba_shots/kaggle_random_1000_parivision.csv"),
-          let silver = try Oracles.sharedDataset("nba_shots/parivision_silver_1000.csv") else { return }
+  @Test(.needsDataset("nba_shots/kaggle_random_1000_parivision.csv"), .needsDataset("nba_shots/parivision_silver_1000.csv")) func eitherLayoutRunsTheSameWorkbook() throws {
+    let raw = try #require(try Oracles.sharedDataset("nba_shots/kaggle_random_1000_parivision.csv"))
+    let silver = try #require(try Oracles.sharedDataset("nba_shots/parivision_silver_1000.csv"))
     let steps = try Self.steps("parivision-silver-any-layout.yaml")
     let p = try Project()
     defer { p.remove() }

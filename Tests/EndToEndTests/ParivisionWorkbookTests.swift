@@ -6,7 +6,7 @@ import TestSupport
 /// MLflow 3 client: the runs, metrics and the `champion` alias are exactly what the cells' result.json say.
 @Suite("PariVision workbook", .serialized)
 struct ParivisionWorkbookTests {
-  @Test func runsEndToEndAndMLflowReadsWhatResultJSONSays() throws {
+  @Test(.needsPython("mlflow3")) func runsEndToEndAndMLflowReadsWhatResultJSONSays() throws {
     let p = try Project(); defer { p.remove() }
     let repo = TestPaths.repositoryRoot
     try FileManager.default.createDirectory(at: p.root.appendingPathComponent("Workbooks"), withIntermediateDirectories: true)
@@ -30,7 +30,7 @@ struct ParivisionWorkbookTests {
     #expect(champion["decision"] as? String == "promoted", "first model becomes champion")
     #expect(champion["challenger_value"] as? Double == (track["metrics"] as? [String: Any])?["test_roc_auc"] as? Double)
 
-    guard let py3 = try Oracles.python("mlflow3") else { return }
+    let py3 = try #require(try Oracles.python("mlflow3"))
     let back = try TrackingE2E.read(py3, uri: p.root.appendingPathComponent("mlruns").path, experiment: "parivision",
                                     model: "parivision")
     let runs = try #require(back["runs"] as? [String: [String: Any]])

@@ -26,8 +26,8 @@ import TestSupport
   }
 
   /// A real Parquet file written by pandas/pyarrow, and the suggested one-liner converts it into a loadable CSV.
-  @Test func realParquetAndTheSuggestedConversion() throws {
-    guard let python = try Oracles.python("anchors") else { return }
+  @Test(.needsPython("anchors")) func realParquetAndTheSuggestedConversion() throws {
+    let python = try #require(try Oracles.python("anchors"))
     let p = try Project()
     defer { p.remove() }
     _ = try runPython(python, "import pandas as pd; pd.DataFrame({'made': [1, 0, 1]}).to_parquet('\(p.root.path)/shots.parquet')")

@@ -83,8 +83,8 @@ struct ReportQualityTests {
     #expect(try p.read("outputs/coaching/report.md").contains("Classeur `coaching`"))
   }
 
-  @Test func documentedReconciliationExceptionsAreOneLine() throws {
-    guard let league = try Oracles.sharedDataset("fiba_livestats") else { return }
+  @Test(.needsDataset("fiba_livestats")) func documentedReconciliationExceptionsAreOneLine() throws {
+    let league = try #require(try Oracles.sharedDataset("fiba_livestats"))
     let p = try Self.shippedProject(); defer { p.remove() }
     let run = try p.workbench(["run", "Workbooks/coaching.yaml", "--param", "games=\(league.path)", "--param",
                                "game=\(league.appendingPathComponent("data_2648661_2024.json").path)", "--param", "focus=LANDERNEAU"])

@@ -74,7 +74,7 @@ struct SQLTests {
     let p = try project()
     defer { p.remove() }
     let run = try run(p, query)
-    #expect(run.status != 0, "\(query) was accepted")
+    #expect(run.status == 1, "\(query) was accepted")
     let text = run.stderr + run.stdout
     #expect(text.contains("q.yaml:14:"), "\(query): \(text)")
     #expect(text.contains("not authorized") || text.contains("only one statement") || text.contains("only SELECT"), "\(query): \(text)")
@@ -85,7 +85,7 @@ struct SQLTests {
     let p = try project()
     defer { p.remove() }
     let run = try run(p, "SELECT player FROM s WHERE")
-    #expect(run.status != 0)
+    #expect(run.status == 1)
     #expect((run.stderr + run.stdout).contains("incomplete input"), "\(run.stderr)")
   }
 
@@ -93,7 +93,7 @@ struct SQLTests {
     let p = try project()
     defer { p.remove() }
     let run = try run(p, "SELECT * FROM shotz")
-    #expect(run.status != 0)
+    #expect(run.status == 1)
     let text = run.stderr + run.stdout
     #expect(text.contains("no such table: shotz"), "\(text)")
     #expect(text.contains("tables available: p, s"))
@@ -114,7 +114,7 @@ struct SQLTests {
     defer { p.remove() }
     try p.write("q.yaml", try p.read("q.yaml").replacingOccurrences(of: "query: ${q}", with: "query: ${q}\n    timeout: 0.5"))
     let run = try run(p, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c")
-    #expect(run.status != 0)
+    #expect(run.status == 1)
     #expect((run.stderr + run.stdout).contains("was interrupted"), "\(run.stderr)")
   }
 

@@ -9,8 +9,8 @@ import TestSupport
 
   /// Every column type with nulls, through pandas, polars and pyarrow and back; a Python table feeding `train`
   /// and the trained model's file feeding a Python cell.
-  @Test func tablesCrossBothWaysWithEveryTypeAndFeedBuiltInKinds() throws {
-    guard let python = try Self.anchors() else { return }
+  @Test(.needsPython("anchors")) func tablesCrossBothWaysWithEveryTypeAndFeedBuiltInKinds() throws {
+    let python = try #require(try Self.anchors())
     let p = try Project()
     defer { p.remove() }
     try p.write("shots.csv", sampleCSV(rows: 300))
@@ -90,8 +90,8 @@ import TestSupport
 
   /// Code edits rerun, title edits do not, a tracked helper or a package version reruns with that reason, and an
   /// unchanged output leaves dependents cached.
-  @Test func cacheKeyFollowsCodeTrackedFilesAndEnvironment() throws {
-    guard try Self.anchors() != nil else { return }
+  @Test(.needsPython("anchors")) func cacheKeyFollowsCodeTrackedFilesAndEnvironment() throws {
+    try #require(try Self.anchors() != nil)
     let p = try Project()
     defer { p.remove() }
     // A virtual environment whose one distribution we can "upgrade" by rewriting its metadata.
@@ -155,8 +155,8 @@ import TestSupport
     #expect(try p.executed("w") == ["values"])
   }
 
-  @Test func failuresPointAtTheWorkbookLineAndOutputsAreChecked() throws {
-    guard let python = try Self.anchors() else { return }
+  @Test(.needsPython("anchors")) func failuresPointAtTheWorkbookLineAndOutputsAreChecked() throws {
+    let python = try #require(try Self.anchors())
     let p = try Project()
     defer { p.remove() }
     try p.write("w.yaml", """
@@ -197,8 +197,8 @@ import TestSupport
   }
 
   /// A secret passed by `env:` is usable by the code but appears in no output, log, report or cache file.
-  @Test func secretsReachTheCodeButNothingStored() throws {
-    guard let python = try Self.anchors() else { return }
+  @Test(.needsPython("anchors")) func secretsReachTheCodeButNothingStored() throws {
+    let python = try #require(try Self.anchors())
     let p = try Project()
     defer { p.remove() }
     let secret = "s3cr3t-\(UUID().uuidString)"
@@ -282,8 +282,8 @@ import TestSupport
   }
 
   /// A nondeterministic script is flagged by `verify`, naming the output that differs.
-  @Test func verifyFlagsANondeterministicScript() throws {
-    guard let python = try Self.anchors() else { return }
+  @Test(.needsPython("anchors")) func verifyFlagsANondeterministicScript() throws {
+    let python = try #require(try Self.anchors())
     let p = try Project()
     defer { p.remove() }
     try p.write("w.yaml", """
@@ -314,8 +314,8 @@ import TestSupport
 
   /// A run killed with SIGKILL while a script runs leaves nothing half-written: the next run executes the cell
   /// and publishes the same bytes as a run never interrupted.
-  @Test func killedRunIsRepairedByTheNextRun() throws {
-    guard let python = try Self.anchors() else { return }
+  @Test(.needsPython("anchors")) func killedRunIsRepairedByTheNextRun() throws {
+    let python = try #require(try Self.anchors())
     func project() throws -> Project {
       let p = try Project()
       try p.write("w.yaml", """
@@ -357,8 +357,8 @@ import TestSupport
 
   /// CSV hand-off: chosen with `table_format: csv` (pandas and polars keep types and nulls), and taken
   /// automatically, said once, by an interpreter with neither pyarrow nor polars.
-  @Test func csvFallbackKeepsTypesAndSaysSo() throws {
-    guard let python = try Self.anchors() else { return }
+  @Test(.needsPython("anchors")) func csvFallbackKeepsTypesAndSaysSo() throws {
+    let python = try #require(try Self.anchors())
     let p = try Project()
     defer { p.remove() }
     // A bare virtual environment: the standard library only.
@@ -415,8 +415,8 @@ import TestSupport
   }
 
   /// R reads and writes data.frames (CSV when the arrow package is absent) and the shell gets WB_* variables.
-  @Test func rAndShellCellsShareTheContract() throws {
-    guard try Oracles.tool("Rscript", package: "r-base-core") != nil else { return }
+  @Test(.needsTool("Rscript", package: "r-base-core")) func rAndShellCellsShareTheContract() throws {
+    _ = try #require(try Oracles.tool("Rscript", package: "r-base-core"))
     let p = try Project()
     defer { p.remove() }
     try p.write("shots.csv", sampleCSV(rows: 100))

@@ -105,8 +105,8 @@ print(json.dumps({r.info.run_id: [r.info.status, r.info.lifecycle_stage, r.data.
     #expect(again["run_id"] as? String == runId && again["reused"] as? Bool == true)
   }
 
-  @Test func killedTrackOnAServerAndSyncToAnotherServer() throws {
-    guard let python = try Oracles.python("mlflow3") else { return }
+  @Test(.needsPython("mlflow3")) func killedTrackOnAServerAndSyncToAnotherServer() throws {
+    let python = try #require(try Oracles.python("mlflow3"))
     let serverDir = try makeTemporaryDirectory("wb-mlflow-kill")
     defer { try? FileManager.default.removeItem(at: serverDir) }
     let server = try MLflowTestServer(python: python, directory: serverDir)

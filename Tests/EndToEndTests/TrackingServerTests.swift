@@ -55,8 +55,8 @@ struct TrackingServerTests {
   static let password = "pw-server-5d1e0c-never-written"
   static let token = "tok-server-8a2f44-never-written"
 
-  @Test func offlineSyncOnlineExactlyOnce() throws {
-    guard let python = try Oracles.python("mlflow3") else { return }
+  @Test(.needsPython("mlflow3")) func offlineSyncOnlineExactlyOnce() throws {
+    let python = try #require(try Oracles.python("mlflow3"))
     let p = try Project(); defer { p.remove() }
     let serverDir = try makeTemporaryDirectory("wb-mlflow-server")
     defer { try? FileManager.default.removeItem(at: serverDir) }

@@ -139,7 +139,7 @@ struct TransformTests {
       """)
     defer { p.remove() }
     let run = try p.workbench(["run", "t.yaml"])
-    #expect(run.status != 0)
+    #expect(run.status == 1)
     let text = run.stderr + run.stdout
     #expect(text.contains("t.yaml:14:20"), "\(text)")
     #expect(text.contains("unknown column `distanse`"))

@@ -50,8 +50,8 @@ struct WarehouseTests {
     try #require(try FileManager.default.attributesOfItem(atPath: url.path)[.systemFileNumber] as? UInt64)
   }
 
-  @Test func publishedTablesAreQueryableAndReplacedAtomically() throws {
-    guard let sqlite3 = try Oracles.tool("sqlite3", package: "sqlite3") else { return }
+  @Test(.needsTool("sqlite3", package: "sqlite3")) func publishedTablesAreQueryableAndReplacedAtomically() throws {
+    let sqlite3 = try #require(try Oracles.tool("sqlite3", package: "sqlite3"))
     let p = try Project(); defer { p.remove() }
     try p.write("shots.csv", Self.shots)
     try p.write("w.yaml", Self.workbook)

@@ -33,9 +33,9 @@ import TestSupport
     }
   }
 
-  @Test(arguments: ["pyarrow", "polars"])
+  @Test(.needsPython("anchors"), arguments: ["pyarrow", "polars"])
   func roundTripsThroughPython(_ library: String) throws {
-    guard let python = try Oracles.python("anchors") else { return }
+    let python = try #require(try Oracles.python("anchors"))
     let dir = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let input = dir.appendingPathComponent("in.arrow"), output = dir.appendingPathComponent("out.arrow")

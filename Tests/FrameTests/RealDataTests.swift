@@ -64,7 +64,7 @@ import TestSupport
   }
 
   func compareWithPandas(_ url: URL) throws {
-    guard let python = try Oracles.python("anchors") else { return }
+    let python = try #require(try Oracles.python("anchors"))
     let ours = try CSVReader.read(path: url.path).frame
     let output = try runPython(python, Self.pandasScript, arguments: [url.path])
     let pandas = try JSONDecoder().decode([PandasColumn].self, from: Data(output.utf8))
@@ -87,13 +87,13 @@ import TestSupport
     }
   }
 
-  @Test func kaggleSampleMatchesPandas() throws {
-    guard let url = try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv") else { return }
+  @Test(.needsDataset("nba_shots/kaggle_random_10000.csv"), .needsPython("anchors")) func kaggleSampleMatchesPandas() throws {
+    let url = try #require(try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv"))
     try compareWithPandas(url)
   }
 
-  @Test func realFileIsIdenticalForAnyChunking() throws {
-    guard let url = try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv") else { return }
+  @Test(.needsDataset("nba_shots/kaggle_random_10000.csv")) func realFileIsIdenticalForAnyChunking() throws {
+    let url = try #require(try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv"))
     let reference = try CSVReader.read(path: url.path, options: CSVOptions(threads: 1, chunkBytes: 1 << 30)).frame
     #expect(reference.rowCount == 10_000)
     #expect(reference.columns.count == 22)
@@ -107,8 +107,8 @@ import TestSupport
     #expect(try CSVReader.read(bytes: text).frame == reference)
   }
 
-  @Test func gzipSeasonMatchesPandas() throws {
-    guard let url = try Oracles.sharedDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz") else { return }
+  @Test(.needsDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz"), .needsPython("anchors")) func gzipSeasonMatchesPandas() throws {
+    let url = try #require(try Oracles.sharedDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz"))
     try compareWithPandas(url)
   }
 }

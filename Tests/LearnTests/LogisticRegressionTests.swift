@@ -37,9 +37,9 @@ import WorkbenchCore
     var n_iter: Int
   }
 
-  @Test func matchesScikitLearnOnPariVisionFeatures() throws {
-    guard let source = try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv") else { return }
-    guard let python = try Oracles.python("anchors") else { return }
+  @Test(.needsDataset("nba_shots/kaggle_random_10000.csv"), .needsPython("anchors")) func matchesScikitLearnOnPariVisionFeatures() throws {
+    let source = try #require(try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv"))
+    let python = try #require(try Oracles.python("anchors"))
     let csv = PariVisionFixture.temporaryURL("lr.csv")
     defer { try? FileManager.default.removeItem(at: csv) }
     let output = try runPython(python, Self.sklearnPython, arguments: [source.path, csv.path])

@@ -49,9 +49,9 @@ import TestSupport
     return (test.target, [p, tied, extreme, low])
   }
 
-  @Test func identicalToScikitLearnOnRealPredictions() throws {
-    guard let source = try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv") else { return }
-    guard let python = try Oracles.python("anchors") else { return }
+  @Test(.needsDataset("nba_shots/kaggle_random_10000.csv"), .needsPython("anchors")) func identicalToScikitLearnOnRealPredictions() throws {
+    let source = try #require(try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv"))
+    let python = try #require(try Oracles.python("anchors"))
     let features = PariVisionFixture.temporaryURL("metrics-features.csv")
     let predictions = PariVisionFixture.temporaryURL("metrics-predictions.csv")
     defer {

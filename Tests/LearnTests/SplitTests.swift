@@ -35,8 +35,8 @@ import WorkbenchCore
     #expect(try Split.stratifiedKFold(labels: y, k: 5, seed: 3) == Split.stratifiedKFold(labels: y, k: 5, seed: 3))
   }
 
-  @Test func stratifiedClassCountsMatchScikitLearn() throws {
-    guard let python = try Oracles.python("anchors") else { return }
+  @Test(.needsPython("anchors")) func stratifiedClassCountsMatchScikitLearn() throws {
+    let python = try #require(try Oracles.python("anchors"))
     let cases = [(440, 560, 0.2), (7, 13, 0.25), (30, 970, 0.1), (50, 51, 0.33), (4170, 5830, 0.2)]
     let code = """
       import sys, json, numpy as np

@@ -40,9 +40,9 @@ print(json.dumps({'rf': roc_auc_score(yte, rf.predict_proba(Xte)[:, 1]),
                   'lgbm': roc_auc_score(yte, gbm.predict_proba(Xte)[:, 1])}))
 """#
 
-@Test func ensemblesMatchScikitLearnAndLightGBMOnPariVisionFeatures() throws {
-  guard let csv = try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv") else { return }
-  guard let py = try Oracles.python("anchors") else { return }
+@Test(.needsDataset("nba_shots/kaggle_random_10000.csv"), .needsPython("anchors")) func ensemblesMatchScikitLearnAndLightGBMOnPariVisionFeatures() throws {
+  let csv = try #require(try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv"))
+  let py = try #require(try Oracles.python("anchors"))
   let dir = try makeTemporaryDirectory("learn-trees-oracle")
   defer { try? FileManager.default.removeItem(at: dir) }
   let output = try runPython(py, oracleScript, arguments: [csv.path, dir.path])

@@ -27,7 +27,7 @@ import TestSupport
     #expect(twins.contains("goes left\"") && twins.contains("goes right\""), "kept whole when shortening would merge them")
   }
 
-  @Test func barsCarryErrorBars() async throws {
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func barsCarryErrorBars() async throws {
     let chart = Chart(.bar(categories: ["#1 logistic", "#2 forest"], series: [Series("CV roc_auc", [0.62, 0.6], errors: [0.01, 0.02])]))
     let script = try GnuplotScript.make(chart, name: "cv")
     #expect(script.contains("set style histogram errorbars"))
@@ -36,7 +36,7 @@ import TestSupport
     #expect(throws: PlottingError.self) {
       try GnuplotScript.make(Chart(.bar(categories: ["a"], series: [Series("x", [1], errors: [1, 2])])), name: "bad")
     }
-    guard let gnuplot = gnuplotOrSkip() else { return }
+    let gnuplot = try #require(gnuplotOrSkip())
     let folder = try temporaryFolder("errorbars")
     defer { try? FileManager.default.removeItem(at: folder) }
     #expect(try await gnuplot.render(chart, name: "cv", in: folder).svg != nil, "gnuplot draws it")

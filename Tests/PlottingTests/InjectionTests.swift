@@ -20,8 +20,8 @@ import Testing
   }
 
   /// Hostile strings in every text slot render literally and run nothing.
-  @Test func hostileTextRendersLiterallyAndExecutesNothing() async throws {
-    guard let gnuplot = gnuplotOrSkip() else { return }
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func hostileTextRendersLiterallyAndExecutesNothing() async throws {
+    let gnuplot = try #require(gnuplotOrSkip())
     let folder = try temporaryFolder("injection")
     defer { try? FileManager.default.removeItem(at: folder) }
     let marker = folder.appendingPathComponent("pwned").path

@@ -36,93 +36,104 @@ func renderAndInspect(_ chart: Chart, _ name: String) async throws -> (SVGInspec
 }
 
 @Suite struct RenderTests {
-  @Test func groupedBarChart() async throws {
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func groupedBarChart() async throws {
     let chart = Chart(
       .bar(categories: ["Restricted Area", "Mid-Range", "Above the Break 3"], series: [Series("made", [610, 400, 350]), Series("missed", [390, 600, 650])]),
       title: "Shots by zone", xLabel: "zone", yLabel: "shots")
-    guard let (svg, _) = try await renderAndInspect(chart, "bar") else { return }
+    let rendered = try await renderAndInspect(chart, "bar")
+    let (svg, _) = try #require(rendered)
     #expect(svg.plotTitles.filter { !$0.isEmpty } == ["made", "missed"])  // the opaque key adds untitled groups
     for text in ["Shots by zone", "zone", "shots", "Restricted Area", "Mid-Range", "Above the Break 3"] { #expect(svg.texts.contains(text)) }
   }
 
-  @Test func horizontalBarsForFeatureImportance() async throws {
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func horizontalBarsForFeatureImportance() async throws {
     let features = ["Shot Distance", "X Location", "Y Location", "Period"]
     let chart = Chart(
       .bar(categories: features, series: [Series("gain", [0.5, 0.2, 0.25, 0.05]), Series("permutation", [0.3, 0.1, 0.15, -0.01])], horizontal: true),
       title: "Feature importance", xLabel: "importance")
-    guard let (svg, script) = try await renderAndInspect(chart, "importance") else { return }
+    let rendered = try await renderAndInspect(chart, "importance")
+    let (svg, script) = try #require(rendered)
     #expect(svg.plotTitles.filter { !$0.isEmpty } == ["gain", "permutation"])
     for feature in features { #expect(svg.texts.contains(feature)) }
     #expect(script.contains("with boxxyerror"))
   }
 
-  @Test func lineChartWithDiagonal() async throws {
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func lineChartWithDiagonal() async throws {
     let chart = Chart(
       .line(series: [XYSeries("LightGBM", x: [0, 0.1, 0.4, 1], y: [0, 0.5, 0.8, 1]), XYSeries("logistic", x: [0, 0.2, 1], y: [0, 0.4, 1])], diagonal: true),
       title: "ROC", xLabel: "false positive rate", yLabel: "true positive rate", legend: .bottomRight)
-    guard let (svg, figure) = try await renderAndInspect(chart, "roc") else { return }
+    let rendered = try await renderAndInspect(chart, "roc")
+    let (svg, figure) = try #require(rendered)
     #expect(svg.plotTitles == ["LightGBM", "logistic", "y = x"])
     let script = figure
     #expect(script.contains("$diagonal << EOD\n0 0\n1 1\nEOD"))
   }
 
-  @Test func scatterPointCount() async throws {
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func scatterPointCount() async throws {
     let xs = (0..<37).map { Double($0) }
     let chart = Chart(.scatter(series: [XYSeries("a", x: xs, y: xs.map { $0 * $0 }), XYSeries("b", x: [1, 2], y: [5, 6])]))
-    guard let (svg, _) = try await renderAndInspect(chart, "scatter") else { return }
+    let rendered = try await renderAndInspect(chart, "scatter")
+    let (svg, _) = try #require(rendered)
     #expect(svg.plotTitles == ["a", "b"])
     #expect(svg.pointsPerPlot == [37 + 1, 2 + 1])  // data points + the key sample
   }
 
-  @Test func histogramAndDensity() async throws {
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func histogramAndDensity() async throws {
     let values = (0..<200).map { Double(($0 * 37) % 101) / 10 }
     let histogram = Chart(.histogram(series: [Series("distance", values), Series("other", values.map { $0 + 1 })], bins: .width(1)))
-    guard let (h, figure) = try await renderAndInspect(histogram, "histogram") else { return }
+    let hRendered = try await renderAndInspect(histogram, "histogram")
+    let (h, figure) = try #require(hRendered)
     #expect(h.plotTitles == ["distance", "other"])
     let script = figure
     #expect(script.contains("$h0 << EOD") && script.contains("with boxes"))
     let density = Chart(.density(series: [Series("distance", values)], bandwidth: .silverman, points: 50))
-    guard let (d, _) = try await renderAndInspect(density, "density") else { return }
+    let dRendered = try await renderAndInspect(density, "density")
+    let (d, _) = try #require(dRendered)
     #expect(d.plotTitles == ["distance"])
   }
 
-  @Test func boxPlotWithOutliers() async throws {
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func boxPlotWithOutliers() async throws {
     let chart = Chart(.box(groups: [Series("made", [1, 2, 3, 4, 100]), Series("missed", [2, 3, 4, 5, 6])]), title: "distance")
-    guard let (svg, _) = try await renderAndInspect(chart, "box") else { return }
+    let rendered = try await renderAndInspect(chart, "box")
+    let (svg, _) = try #require(rendered)
     #expect(svg.plotTitles.count == 3)
     #expect(svg.pointsPerPlot.last == 1 + 1)  // one outlier + key sample
     #expect(svg.texts.contains("made") && svg.texts.contains("missed"))
   }
 
-  @Test func heatmapPrintsValues() async throws {
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func heatmapPrintsValues() async throws {
     let chart = Chart(
       .heatmap(Heatmap(rowLabels: ["distance", "made"], columnLabels: ["distance", "made"], values: [[1, -0.3049], [-0.3049, 1]], colorRange: -1...1)),
       title: "Pearson")
-    guard let (svg, _) = try await renderAndInspect(chart, "heatmap") else { return }
+    let rendered = try await renderAndInspect(chart, "heatmap")
+    let (svg, _) = try #require(rendered)
     #expect(svg.texts.filter { $0 == "-0.30" }.count == 2)
     #expect(svg.texts.filter { $0 == "1.00" }.count == 2)
     #expect(svg.texts.filter { $0 == "distance" }.count == 2)  // x and y tick labels
     #expect(svg.images == 0, "cells are vector rectangles, not an upscaled bitmap")
   }
 
-  @Test func shotChartPointsAndHexbin() async throws {
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func shotChartPointsAndHexbin() async throws {
     let x: [Double] = [0, 5, -220, 220, 0, 100, -150]
     let y: [Double] = [0, 10, 0, 30, 250, 100, 200]
     let made = [true, true, false, true, false, false, true]
-    guard let (points, _) = try await renderAndInspect(Chart(.shotChart(ShotChart(x: x, y: y, made: made)), width: 600, height: 600), "shots") else { return }
+    let pointsRendered = try await renderAndInspect(Chart(.shotChart(ShotChart(x: x, y: y, made: made)), width: 600, height: 600), "shots")
+    let (points, _) = try #require(pointsRendered)
     #expect(points.plotTitles == ["", "Missed", "Made"])
     #expect(points.pointsPerPlot == [0, 3 + 1, 4 + 1])
     let hex = ShotChart(x: x, y: y, made: made, style: .hexbin(size: 15))
     #expect(try hex.hexbins().map(\.attempts).reduce(0, +) == 7)
-    guard let (bins, _) = try await renderAndInspect(Chart(.shotChart(hex), width: 600, height: 600), "hexbin") else { return }
+    let binsRendered = try await renderAndInspect(Chart(.shotChart(hex), width: 600, height: 600), "hexbin")
+    let (bins, _) = try #require(binsRendered)
     #expect(bins.texts.contains("success rate"))
     let fiba = ShotChart(court: .fiba(), x: [0, 600, -660], y: [0, 300, 0], made: [true, false, true])
-    guard let (f, _) = try await renderAndInspect(Chart(.shotChart(fiba), title: "FIBA"), "fiba") else { return }
+    let fRendered = try await renderAndInspect(Chart(.shotChart(fiba), title: "FIBA"), "fiba")
+    let (f, _) = try #require(fRendered)
     #expect(f.pointsPerPlot == [0, 1 + 1, 2 + 1])
   }
 
-  @Test func rendersAreByteIdenticalAndPNGWorks() async throws {
-    guard let gnuplot = gnuplotOrSkip() else { return }
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func rendersAreByteIdenticalAndPNGWorks() async throws {
+    let gnuplot = try #require(gnuplotOrSkip())
     let chart = Chart(.scatter(series: [XYSeries("a", x: [1, 2, 3], y: [0.1, 0.25, 1e-7])]), title: "same bytes")
     let first = try temporaryFolder("det1"), second = try temporaryFolder("det2")
     defer { try? FileManager.default.removeItem(at: first); try? FileManager.default.removeItem(at: second) }
@@ -181,8 +192,8 @@ func renderAndInspect(_ chart: Chart, _ name: String) async throws -> (SVGInspec
     }
   }
 
-  @Test func realGnuplotFingerprintIsMemoised() async throws {
-    guard let gnuplot = gnuplotOrSkip() else { return }
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox")) func realGnuplotFingerprintIsMemoised() async throws {
+    let gnuplot = try #require(gnuplotOrSkip())
     let first = try await gnuplot.fingerprint()
     #expect(first.version.hasPrefix("gnuplot "))
     #expect(try await gnuplot.fingerprint() == first)

@@ -23,8 +23,8 @@ import TestSupport
 
   /// Our zone rules against NBA.com's labels on real Kaggle rows (boundary rows and a few mislabelled
   /// rows in the source disagree; see docs/simulation.md for the measured agreement).
-  @Test func agreesWithRealLabels() throws {
-    guard let url = try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv") else { return }
+  @Test(.needsDataset("nba_shots/kaggle_random_10000.csv")) func agreesWithRealLabels() throws {
+    let url = try #require(try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv"))
     let text = try String(contentsOf: url, encoding: .utf8)
     var lines = text.split(whereSeparator: \.isNewline)
     let header = lines.removeFirst().split(separator: ",").map(String.init)

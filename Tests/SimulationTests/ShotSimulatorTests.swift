@@ -42,10 +42,10 @@ struct ZoneTally {
     #expect(streamed == a)
   }
 
-  @Test func headerMatchesKaggleFile() throws {
+  @Test(.needsDataset("nba_shots/kaggle_random_1000_parivision.csv")) func headerMatchesKaggleFile() throws {
     let header = String(CSVText.document([]).dropLast())
     #expect(header.split(separator: ",").count == 22)
-    guard let url = try Oracles.sharedDataset("nba_shots/kaggle_random_1000_parivision.csv") else { return }
+    let url = try #require(try Oracles.sharedDataset("nba_shots/kaggle_random_1000_parivision.csv"))
     let real = try String(contentsOf: url, encoding: .utf8)
     let realHeader = real.prefix { $0 != "\n" && $0 != "\r\n" }
     #expect(String(realHeader) == header)
@@ -143,7 +143,7 @@ struct ZoneTally {
     #expect(sim.makeProbability(zone: .restrictedArea, distanceFeet: 0) > sim.makeProbability(zone: .paint, distanceFeet: 6))
   }
 
-  @Test func namesAreFictionalAndUnique() throws {
+  @Test(.needsDataset("nba_shots/kaggle_random_10000.csv")) func namesAreFictionalAndUnique() throws {
     var names = Set<String>(), ids = Set<Int>()
     for team in 0..<30 {
       for slot in 0..<FictionalLeague.playersPerTeam {
@@ -153,7 +153,7 @@ struct ZoneTally {
     }
     #expect(names.count == 420 && ids.count == 420)
     #expect(Set(FictionalLeague.teams.map(\.abbreviation)).count == 30)
-    guard let url = try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv") else { return }
+    let url = try #require(try Oracles.sharedDataset("nba_shots/kaggle_random_10000.csv"))
     let real = try String(contentsOf: url, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
     var realNames = Set<String>(), realTeams = Set<String>()
     for line in real {

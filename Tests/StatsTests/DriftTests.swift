@@ -60,8 +60,8 @@ import Testing
     emit(dict(cases=cases))
     """
 
-  @Test func everyStatisticMatchesEvidently() throws {
-    guard let oracle = try Oracle.make() else { return }
+  @Test(.needsDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz"), .needsPython("anchors")) func everyStatisticMatchesEvidently() throws {
+    let oracle = try #require(try Oracle.make())
     defer { oracle.cleanUp() }
     let expected = try oracle.run(Self.oracleCode)
     let cases = try #require(expected["cases"] as? [[String: Any]])

@@ -51,8 +51,8 @@ import Testing
     emit(out)
     """
 
-  @Test func matchesPandasAndScipy() throws {
-    guard let oracle = try Oracle.make() else { return }
+  @Test(.needsDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz"), .needsPython("anchors")) func matchesPandasAndScipy() throws {
+    let oracle = try #require(try Oracle.make())
     defer { oracle.cleanUp() }
     let expected = try oracle.run(Self.oracleCode)
     let numeric = try Self.numericColumns.map { try oracle.doubles($0) }

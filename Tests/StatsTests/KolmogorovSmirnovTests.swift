@@ -4,8 +4,8 @@ import Testing
 
 @Suite struct KolmogorovSmirnovTests {
   /// kstwo.sf, smirnov and chi2.sf on grids that reach every branch of scipy's selection.
-  @Test func distributionsMatchScipy() throws {
-    guard let oracle = try Oracle.make() else { return }
+  @Test(.needsDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz"), .needsPython("anchors")) func distributionsMatchScipy() throws {
+    let oracle = try #require(try Oracle.make())
     defer { oracle.cleanUp() }
     let expected = try oracle.run("""
       from scipy import stats, special
@@ -51,8 +51,8 @@ import Testing
 
   /// ks_2samp(method="auto") on real columns: exact small samples (with ties and equal sizes) and
   /// asymptotic large ones.
-  @Test func twoSampleTestMatchesScipyOnRealData() throws {
-    guard let oracle = try Oracle.make() else { return }
+  @Test(.needsDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz"), .needsPython("anchors")) func twoSampleTestMatchesScipyOnRealData() throws {
+    let oracle = try #require(try Oracle.make())
     defer { oracle.cleanUp() }
     let expected = try oracle.run("""
       from scipy import stats

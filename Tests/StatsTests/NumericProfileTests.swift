@@ -12,8 +12,8 @@ import Testing
   }
 
   /// Every describe figure on real 2004 and 2021 columns (all rows) matches pandas within 1e-9 relative.
-  @Test func matchesPandasOnRealSeasons() throws {
-    guard let oracle = try Oracle.make() else { return }
+  @Test(.needsDataset("nba_shots/nba_com_2004_2024/NBA_2004_Shots.csv.gz"), .needsPython("anchors")) func matchesPandasOnRealSeasons() throws {
+    let oracle = try #require(try Oracle.make())
     defer { oracle.cleanUp() }
     let expected = try oracle.run("""
       out = {}

@@ -75,9 +75,9 @@ public enum Oracles {
   public static func sharedDataset(_ relativePath: String) throws -> URL? {
     let url = TestPaths.sharedDatasets.appendingPathComponent(relativePath)
     if FileManager.default.fileExists(atPath: url.path) { return url }
-    let reason = "skipped: \(url.path) is absent (the real datasets live in ../shared/datasets beside the checkout)"
-    if required { throw MissingResource(reason) }
-    print(reason)
+    let reason = "\(url.path) is absent (the real datasets live in ../shared/datasets beside the checkout)"
+    if required { throw MissingResource("required on CI (CI=true or WORKBENCH_REQUIRE_ORACLES=1): \(reason)") }
+    print("skipped: \(reason)")
     return nil
   }
 
@@ -89,9 +89,9 @@ public enum Oracles {
       let url = URL(fileURLWithPath: String(dir)).appendingPathComponent(name)
       if FileManager.default.isExecutableFile(atPath: url.path) { return url }
     }
-    let reason = "skipped: `\(name)` is not on PATH (apt-get install \(package); scripts/setup.sh installs it)"
-    if required { throw MissingResource(reason) }
-    print(reason)
+    let reason = "`\(name)` is not on PATH (apt-get install \(package); scripts/setup.sh installs it)"
+    if required { throw MissingResource("required on CI (CI=true or WORKBENCH_REQUIRE_ORACLES=1): \(reason)") }
+    print("skipped: \(reason)")
     return nil
   }
 
@@ -99,9 +99,9 @@ public enum Oracles {
   public static func python(_ name: String) throws -> URL? {
     let url = TestPaths.pythonEnvironment(name).appendingPathComponent("bin/python")
     if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-    let reason = "skipped: Python environment \(name) is missing; create it with scripts/python-env.sh \(name)"
-    if required { throw MissingResource(reason) }
-    print(reason)
+    let reason = "Python environment \(name) is missing; create it with scripts/python-env.sh \(name)"
+    if required { throw MissingResource("required on CI (CI=true or WORKBENCH_REQUIRE_ORACLES=1): \(reason)") }
+    print("skipped: \(reason)")
     return nil
   }
 }
