@@ -44,10 +44,15 @@ public struct ProjectLayout: Sendable {
                              cacheOption: String? = nil, workbookCache: String? = nil,
                              outputOverride: URL? = nil) -> ProjectLayout {
     let nonEmpty: (String?) -> String? = { $0.flatMap { $0.isEmpty ? nil : $0 } }
-    let state = nonEmpty(environment["WORKBENCH_STATE_DIR"]).map { URL(fileURLWithPath: $0, relativeTo: cwd) }
-    let cache = nonEmpty(cacheOption).map { URL(fileURLWithPath: $0, relativeTo: cwd) }
-      ?? nonEmpty(environment["WORKBENCH_CACHE_DIR"]).map { URL(fileURLWithPath: $0, relativeTo: cwd) }
-      ?? nonEmpty(workbookCache).map { URL(fileURLWithPath: $0, relativeTo: root) }
+    // `appendingPathComponent`, not `URL(fileURLWithPath:relativeTo:)`: a base without a trailing slash would lose its
+    // last component.
+    let absolute = { (path: String, base: URL) in
+      (path.hasPrefix("/") ? URL(fileURLWithPath: path) : base.appendingPathComponent(path)).standardizedFileURL
+    }
+    let state = nonEmpty(environment["WORKBENCH_STATE_DIR"]).map { absolute($0, cwd) }
+    let cache = nonEmpty(cacheOption).map { absolute($0, cwd) }
+      ?? nonEmpty(environment["WORKBENCH_CACHE_DIR"]).map { absolute($0, cwd) }
+      ?? nonEmpty(workbookCache).map { absolute($0, root) }
     return ProjectLayout(root: root, stateDirectory: state, outputOverride: outputOverride, cacheDirectory: cache)
   }
   public var stateDatabasePath: String { stateDirectory.appendingPathComponent("state.sqlite").path }

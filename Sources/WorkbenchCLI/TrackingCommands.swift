@@ -35,9 +35,8 @@ struct TrackingArguments: ParsableArguments {
 
   /// The local offline store and its queue (`.workbench/offline` or under `$WORKBENCH_STATE_DIR`).
   var offlineRoot: URL {
-    let state = environment["WORKBENCH_STATE_DIR"].map { URL(fileURLWithPath: $0, relativeTo: currentDirectory) }
-      ?? root.appendingPathComponent(".workbench")
-    return TrackingSupport.offlineRoot(stateDirectory: state)
+    let layout = ProjectLayout.resolve(root: root, currentDirectory: currentDirectory, environment: environment)
+    return TrackingSupport.offlineRoot(stateDirectory: layout.stateDirectory)
   }
 
   var display: String {

@@ -197,6 +197,28 @@ import WorkbookModel
   }
 }
 
+/// State and cache folders are chosen in one place, in a documented order.
+@Suite struct CacheLocationTests {
+  @Test func cacheFolderPrecedence() {
+    let root = URL(fileURLWithPath: "/p/project"), cwd = URL(fileURLWithPath: "/work")
+    let plain = ProjectLayout.resolve(root: root, currentDirectory: cwd, environment: [:])
+    #expect(plain.cacheDirectory.path == "/p/project/.workbench/cache" && !plain.hasSharedCache)
+    let stateOnly = ProjectLayout.resolve(root: root, currentDirectory: cwd, environment: ["WORKBENCH_STATE_DIR": "st"])
+    #expect(stateOnly.stateDirectory.standardizedFileURL.path == "/work/st" && stateOnly.cacheDirectory.path == "/work/st/cache")
+    #expect(!stateOnly.hasSharedCache)
+    let fromWorkbook = ProjectLayout.resolve(root: root, currentDirectory: cwd, environment: [:], workbookCache: "shared")
+    #expect(fromWorkbook.cacheDirectory.path == "/p/project/shared" && fromWorkbook.hasSharedCache)
+    let fromEnvironment = ProjectLayout.resolve(root: root, currentDirectory: cwd, environment: ["WORKBENCH_CACHE_DIR": "/nfs/c"],
+                                                workbookCache: "shared")
+    #expect(fromEnvironment.cacheDirectory.path == "/nfs/c")
+    let fromOption = ProjectLayout.resolve(root: root, currentDirectory: cwd, environment: ["WORKBENCH_CACHE_DIR": "/nfs/c"],
+                                           cacheOption: "mine", workbookCache: "shared")
+    #expect(fromOption.cacheDirectory.path == "/work/mine")
+    // An empty setting is no setting (`WORKBENCH_CACHE_DIR=` does not put the cache in the current directory).
+    #expect(ProjectLayout.resolve(root: root, currentDirectory: cwd, environment: ["WORKBENCH_CACHE_DIR": ""]).cacheDirectory == plain.cacheDirectory)
+  }
+}
+
 /// A value behind a lock (test bookkeeping from concurrent code).
 final class Locked<Value>: @unchecked Sendable {
   private var stored: Value
