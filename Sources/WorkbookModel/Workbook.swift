@@ -68,13 +68,16 @@ public struct Workbook: Sendable {
   public var cells: [CellSpec]
   /// Tracking settings (`uri`, `experiment`), kept raw for the tracking layer.
   public var tracking: SpecNode?
+  /// How an orchestrator runs the workbook (`orchestration:` — schedule, retries, cache), kept raw for the
+  /// Orchestration layer (`workbench export airflow`, `--executor slurm`), which checks its keys.
+  public var orchestration: SpecNode?
   /// What the report leads with and its language (`report:`; see ReportSettings).
   public var report = ReportSettings()
 
   public func cell(_ id: String) -> CellSpec? { cells.first { $0.id == id } }
   public func param(_ name: String) -> ParamSpec? { params.first { $0.name == name } }
 
-  static let topLevelKeys = ["workbook", "title", "description", "params", "cells", "tracking", "report", "scripting"]
+  static let topLevelKeys = ["workbook", "title", "description", "params", "cells", "tracking", "report", "scripting", "orchestration", "cache"]
   /// Kinds of scripted cells, the keys of `scripting:` (each names the interpreter its cells run by default).
   public static let scriptingKinds = ["python", "r", "shell"]
   /// Keys every cell accepts besides its kind's options.
@@ -171,10 +174,34 @@ public struct Workbook: Sendable {
       d.error("missing `cells:` (the list of cells)", at: top)
     }
     if let scripting = root["scripting"] { applyScripting(scripting, to: &cells, into: &d) }
+    if let cache = root["cache"], cache.string?.allSatisfy(\.isWhitespace) != false {
+      d.error("`cache` must be a folder path (relative to the project root)", at: cache.location,
+              hint: "e.g. `cache: /shared/workbench-cache`, or remove it to use .workbench/cache")
+    }
     let report = root["report"].map { ReportSettings.parse($0, cellIds: cells.map(\.id), into: &d) } ?? ReportSettings()
     try d.throwIfErrors()
-    return Workbook(name: name, title: title, description: description, file: file, params: params, cells: cells,
-                    tracking: root["tracking"], report: report)
+    var workbook = Workbook(name: name, title: title, description: description, file: file, params: params, cells: cells,
+                            tracking: root["tracking"], report: report)
+    workbook.orchestration = root["orchestration"]
+    try checkOrchestrationSections(root["orchestration"])
+    return workbook
+  }
+
+  /// The blocks `orchestration:` may hold; each is read (and its keys checked) by the Orchestration layer when used.
+  public static let orchestrationSections = ["airflow", "slurm"]
+
+  /// `orchestration:` must be a mapping of known blocks, so a misspelt block is an error at load, not silently unused.
+  static func checkOrchestrationSections(_ node: SpecNode?) throws(Diagnostics) {
+    guard let node, !node.isNull else { return }
+    guard let entries = node.entries else {
+      throw Diagnostics([.error("`orchestration` must be a mapping with `airflow:` and/or `slurm:`", at: node.location)])
+    }
+    var d = Diagnostics()
+    for e in entries where !orchestrationSections.contains(e.key) {
+      d.error("unknown block `\(e.key)` in `orchestration`", at: e.keyLocation,
+              hint: Suggest.hint(for: e.key, in: orchestrationSections) ?? "allowed: airflow (workbench export airflow), slurm (--executor slurm)")
+    }
+    try d.throwIfErrors()
   }
 
   /// `scripting: {python: .venv/bin/python, r: Rscript, shell: bash}`: the interpreter of every cell of that kind that
