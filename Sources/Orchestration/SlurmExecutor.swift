@@ -14,7 +14,7 @@ public struct SlurmExecutor: CellExecutor {
   public var pollInterval: Duration
   /// Kinds whose work items (a sweep's trials) are computed by a job array before the cell's own job gathers them.
   public var itemKinds: Set<String>
-  /// Tasks of each such array, all allowed to run at once; nil: the CPUs of the partition (`sinfo`).
+  /// Most tasks of such an array that run at once; nil: the CPUs of the partition (`sinfo`).
   public var arrayTasks: Int?
   /// Keep the logs of a run whose jobs all succeeded (`WORKBENCH_SLURM_KEEP_LOGS=1`; bench/scale reads them).
   public var keepLogs = ProcessInfo.processInfo.environment["WORKBENCH_SLURM_KEEP_LOGS"] == "1"
@@ -32,20 +32,42 @@ public struct SlurmExecutor: CellExecutor {
   /// The unit computing a cell's work items (`<cell>.items`).
   static func itemsUnit(_ cell: String) -> String { cell + ".items" }
 
-  /// One job per cell; a cell with work items gets a job array before it (`workbench cell items`, task T of N
-  /// computing items T, T+N, …) and its own job gathers them.
-  func units(_ request: ExecutionRequest, arrayTasks: Int) -> [SlurmUnit] {
+  /// One job per cell; a cell with work items gets a job array before it (`workbench cell items`) and its own job
+  /// gathers them. `itemCounts` has the cells whose items could be counted before submission (every upstream cell
+  /// cached): their array has one task per item, at most `cpus` at once; the others get `cpus` tasks, task T
+  /// computing items T, T+cpus, … (their count is known only once the upstream jobs ran). No array for a count of 0.
+  func units(_ request: ExecutionRequest, cpus: Int, itemCounts: [String: Int]) -> [SlurmUnit] {
     request.cells.flatMap { cell -> [SlurmUnit] in
       let run = SlurmUnit(name: cell.id, command: [executable] + cell.arguments(in: request), after: cell.dependsOn)
-      guard itemKinds.contains(cell.kind) else { return [run] }
-      var items = ["cell", "items", request.workbookFile, "--cell", cell.id, "--cache", request.cacheDirectory.path,
-                   "--task", SlurmSubmission.arrayTaskNumber, "--tasks", String(arrayTasks),
-                   "--expect-definition", cell.definition, "--json"]
-      for p in request.params { items += ["--param", p] }
-      return [SlurmUnit(name: Self.itemsUnit(cell.id), command: [executable] + items, after: cell.dependsOn,
-                        array: (count: arrayTasks, concurrency: arrayTasks)),
-              SlurmUnit(name: cell.id, command: run.command, after: [Self.itemsUnit(cell.id)])]
+      guard itemKinds.contains(cell.kind), itemCounts[cell.id] != 0 else { return [run] }
+      let tasks = itemCounts[cell.id] ?? cpus
+      let array = SlurmUnit(name: Self.itemsUnit(cell.id),
+                            command: [executable] + itemsArguments(cell, request, ["--task", SlurmSubmission.arrayTaskNumber, "--tasks", String(tasks)]),
+                            after: cell.dependsOn, array: (count: tasks, concurrency: min(tasks, cpus)))
+      return [array, SlurmUnit(name: cell.id, command: run.command, after: [array.name])]
     }
+  }
+
+  /// `workbench cell items` arguments for `cell` of `request`, with `extra` (`--task`…, or `--count`).
+  func itemsArguments(_ cell: CellWork, _ request: ExecutionRequest, _ extra: [String]) -> [String] {
+    var args = ["cell", "items", request.workbookFile, "--cell", cell.id, "--cache", request.cacheDirectory.path] + extra
+      + ["--expect-definition", cell.definition, "--json"]
+    for p in request.params { args += ["--param", p] }
+    return args
+  }
+
+  /// How many items each cell with items has, for those whose upstream is cached (the plan knows their key):
+  /// `workbench cell items --count`, run here. A cell whose count cannot be had is left out (it gets `cpus` tasks).
+  func countItems(_ request: ExecutionRequest) async -> [String: Int] {
+    var counts: [String: Int] = [:]
+    for cell in request.cells where itemKinds.contains(cell.kind) && cell.key != nil {
+      guard let out = try? await SlurmClient.run(executable, itemsArguments(cell, request, ["--count"])), out.status == 0,
+            let line = out.stdoutText.split(separator: "\n").last, let result = try? JSONValue.parse(Array(line.utf8)),
+            case let .int(items)? = result["items"]
+      else { continue }
+      counts[cell.id] = items
+    }
+    return counts
   }
 
   /// The absolute path of the running binary (what jobs run).
@@ -66,11 +88,11 @@ public struct SlurmExecutor: CellExecutor {
     let run = SlurmRun(jobName: jobName, logDirectory: logDirectory.appendingPathComponent(jobName),
                        workingDirectory: request.projectRoot, options: options, pollInterval: pollInterval)
     let needsArrays = request.cells.contains { itemKinds.contains($0.kind) }
-    var tasks = 1
+    var cpus = 1
     if needsArrays {
-      if let arrayTasks { tasks = arrayTasks } else { tasks = try await SlurmClient().totalCPUs(partition: options.partition) }
+      if let arrayTasks { cpus = arrayTasks } else { cpus = try await SlurmClient().totalCPUs(partition: options.partition) }
     }
-    let units = units(request, arrayTasks: tasks)
+    let units = units(request, cpus: cpus, itemCounts: needsArrays ? await countItems(request) : [:])
     let kinds = Dictionary(uniqueKeysWithValues: request.cells.map { ($0.id, $0.kind) })
     let cellOfUnit = Dictionary(uniqueKeysWithValues: request.cells.flatMap { [($0.id, $0.id), (Self.itemsUnit($0.id), $0.id)] })
     let shown = Mutex<Set<String>>([])

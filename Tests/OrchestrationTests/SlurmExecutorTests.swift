@@ -327,6 +327,11 @@ extension SlurmSuites {
       #expect(try remote.statuses(name) == ["shots": "cached", "split": "cached", "search": "executed"])
       let after = try stored()
       #expect(after.count == 6)
+      // Its upstream cached, the sweep's 6 trials were counted before submission: one array task per trial.
+      let arrayTasks = try runProcess(URL(fileURLWithPath: ChildProcess.resolve("squeue") ?? "/usr/bin/squeue"),
+                                      ["--noheader", "--states=all", "--format=%i|%j"]).stdout
+        .split(separator: "\n").filter { $0.contains("|wb-\(name)-") && $0.contains("_") }
+      #expect(arrayTasks.count == cpus + 6, "\(arrayTasks)")
       for (file, date) in before { #expect(after[file] == date, "trial \(file) was computed again") }
     }
 
