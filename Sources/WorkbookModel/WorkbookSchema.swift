@@ -89,6 +89,8 @@ public enum WorkbookSchema {
                       "additionalProperties": false],
                    ]]],
         "tracking": ["type": "object", "description": "MLflow tracking settings (uri, experiment)."],
+        "cache": ["type": "string", "minLength": 1,
+                  "description": "The cache folder (relative to the project root), e.g. on a shared filesystem; --cache and WORKBENCH_CACHE_DIR take precedence."],
         "report": ["type": "object", "additionalProperties": false,
                    "description": "Report settings: language (en, fr or ${param}), lead (cell ids shown first; the rest folded), per-language titles.",
                    "properties": ["language": ["type": "string"], "lead": ["type": "array", "items": ["type": "string"]],
