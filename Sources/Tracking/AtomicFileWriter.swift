@@ -1,4 +1,5 @@
 import Foundation
+import WorkbenchCore
 
 #if canImport(Glibc)
   import Glibc
@@ -33,7 +34,7 @@ struct AtomicFileWriter: Sendable {
   }
 
   /// Removes staging files and folders left by processes that died mid-write (killed between writing and the
-  /// rename). Entries of live processes are kept; unnamed (older) entries are removed after an hour.
+  /// rename). Folders of live processes are kept; other entries (temp files of `write`) are removed after an hour.
   /// Returns the names removed.
   @discardableResult
   func removeLeftoversOfDeadProcesses(now: Date = Date()) -> [String] {
@@ -56,15 +57,14 @@ struct AtomicFileWriter: Sendable {
   }
 
   /// Writes `data` to `destination` atomically (replacing an existing file), creating parent folders.
+  /// Through WorkbenchCore's `AtomicFile` with this store's staging folder; a temp file a killed process left there
+  /// is removed after an hour (see ``removeLeftoversOfDeadProcesses(now:)``).
   func write(_ data: Data, to destination: URL) throws {
-    let temp = try freshStagingURL()
     do {
-      try data.write(to: temp)
+      try AtomicFile.write(data, to: destination.path, stagingDirectory: stagingDirectory.path)
     } catch {
-      throw TrackingError.io(path: destination.path, reason: "cannot write: \(error.localizedDescription)")
+      throw TrackingError.io(path: error.path, reason: error.reason)
     }
-    try ensureDirectory(destination.deletingLastPathComponent())
-    try move(temp, to: destination, replacing: true)
   }
 
   func write(_ text: String, to destination: URL) throws { try write(Data(text.utf8), to: destination) }
@@ -95,24 +95,12 @@ struct AtomicFileWriter: Sendable {
     if !replacing && FileManager.default.fileExists(atPath: destination.path) {
       throw TrackingError.alreadyExists(path: destination.path)
     }
-    if rename(source.path, destination.path) != 0 {
-      let code = errno
-      // Staging and store on different file systems: fall back to a copy (still never a partial meta.yaml
-      // in place for files, because the copy goes to a sibling temp name first).
-      if code == EXDEV {
-        let sibling = destination.deletingLastPathComponent().appendingPathComponent(".tmp-\(UUID().uuidString)")
-        do {
-          try FileManager.default.copyItem(at: source, to: sibling)
-          try? FileManager.default.removeItem(at: source)
-        } catch {
-          throw TrackingError.io(path: destination.path, reason: "cannot copy across file systems: \(error)")
-        }
-        if rename(sibling.path, destination.path) == 0 { return }
-      }
-      try? FileManager.default.removeItem(at: source)
+    do {
+      try AtomicFile.moveIntoPlace(source.path, to: destination.path)  // across file systems: copied to a sibling first
+    } catch {
       // Another writer's folder appeared between the check above and the rename.
-      if !replacing && (code == EEXIST || code == ENOTEMPTY) { throw TrackingError.alreadyExists(path: destination.path) }
-      throw TrackingError.io(path: destination.path, reason: "rename failed: \(String(cString: strerror(code)))")
+      if !replacing && (error.code == EEXIST || error.code == ENOTEMPTY) { throw TrackingError.alreadyExists(path: destination.path) }
+      throw TrackingError.io(path: destination.path, reason: error.reason)
     }
   }
 }

@@ -6,10 +6,11 @@ import Glibc
 import Darwin
 #endif
 
-/// Why an atomic write failed, with the path and the system's reason.
+/// Why an atomic write failed, with the path, the system's reason and its `errno` when there is one.
 public struct AtomicFileError: LocalizedError, Sendable, CustomStringConvertible {
   public var path: String
   public var reason: String
+  public var code: Int32? = nil
   public var description: String { "cannot write `\(path)`: \(reason)" }
   public var errorDescription: String? { description }
 }
@@ -60,8 +61,9 @@ public enum AtomicFile {
     if durability == .fileAndFolder { syncDirectory(folder.isEmpty ? "." : folder) }
   }
 
-  /// Renames `source` over `destination`. Across file systems (a staging folder elsewhere) the file is first copied
-  /// to a sibling temp name, so a partial copy is never visible at `destination`. `source` is gone afterwards.
+  /// Renames `source` (a file or a folder) over `destination`. Across file systems (a staging folder elsewhere) it is
+  /// first copied to a sibling temp name, so a partial copy is never visible at `destination`. `source` is gone
+  /// afterwards, whether the move succeeded or not.
   public static func moveIntoPlace(_ source: String, to destination: String) throws(AtomicFileError) {
     guard rename(source, destination) != 0 else { return }
     let code = errno
@@ -77,10 +79,10 @@ public enum AtomicFile {
       if rename(sibling, destination) == 0 { return }
       let again = errno
       try? FileManager.default.removeItem(atPath: sibling)
-      throw AtomicFileError(path: destination, reason: "rename failed: \(String(cString: strerror(again)))")
+      throw AtomicFileError(path: destination, reason: "rename failed: \(String(cString: strerror(again)))", code: again)
     }
     try? FileManager.default.removeItem(atPath: source)
-    throw AtomicFileError(path: destination, reason: "rename failed: \(String(cString: strerror(code)))")
+    throw AtomicFileError(path: destination, reason: "rename failed: \(String(cString: strerror(code)))", code: code)
   }
 
   /// Flushes a folder's entries (the rename) to disk; best effort, as not every file system supports it.
