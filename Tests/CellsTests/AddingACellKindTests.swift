@@ -42,6 +42,7 @@ import WorkbookModel
       """).failed()
     #expect(failure.line == 4)  // the `column:` line of the spec
     #expect(failure.message == "no column `distanse`")
+    #expect(failure.code == .dataInvalid)
   }
   // End of step 4.
 

@@ -109,7 +109,8 @@ struct CellHarness {
     let given = upstream
     let descriptor = KindDescriptor(
       name: Self.givenKind, version: 1, summary: "Test harness only: outputs the tables, result and files a test gave.",
-      options: [OptionSpec("name", .string, required: true, doc: "The given cell's id.")])
+      options: [OptionSpec("name", .string, required: true, doc: "The given cell's id.")],
+      produces: [.model, .run])  // so `model:` and `run:` references may name a given cell
     return CellImplementation(descriptor: descriptor) { context in
       let name = try context.options.requiredString("name")
       guard let cell = given[name] else { throw CellError("no given cell `\(name)`") }

@@ -25,13 +25,11 @@ enum ClampCell {
 
   static let implementation = CellImplementation(descriptor: descriptor) { context in
     let options = context.options
-    let table = try context.table(try options.requiredString("input"))
-    let name = try options.requiredString("column")
-    guard let low = try options.double("min"), let high = try options.double("max") else {
-      throw CellError("`min` and `max` must be numbers", at: options.cellLocation)
-    }
+    let table = try context.table(try options.text("input"))
+    let name = try options.text("column")
+    let low = try options.number("min"), high = try options.number("max")  // `min` absent: its declared default
     guard let column = table.column(named: name) else {
-      throw CellError("no column `\(name)`", at: options.location(of: "column"),
+      throw CellError("no column `\(name)`", code: .dataInvalid, at: options.location(of: "column"),
                       hint: "columns: \(table.columnNames.joined(separator: ", "))")
     }
     var values: [Double] = []
@@ -52,7 +50,7 @@ enum ClampCell {
         validity.append(true)
         if x < low || x > high { changed += 1 }
       case .string, .bool:
-        throw CellError("column `\(name)` is not numeric", at: options.location(of: "column"))
+        throw CellError("column `\(name)` is not numeric", code: .dataInvalid, at: options.location(of: "column"))
       }
     }
     let clamped = try table.setting(Column(name: name, floats: values, validity: validity))
