@@ -49,6 +49,9 @@ struct CellRunTests {
     #expect(r["status"] as? String == "upstream_missing")
     #expect((r["message"] as? String)?.contains("upstream cell `a`") == true)
     #expect(!p.exists("outputs"))
+    let unknown = try p.workbench(["cell", "run", "chain.yaml", "--cell", "bb"])
+    #expect(unknown.status == 2)
+    #expect(unknown.stderr.contains("no cell `bb`") && unknown.stderr.contains("`b`"), "\(unknown.stderr)")
   }
 
   @Test func cellRunTwiceDoesNothingTheSecondTime() throws {
