@@ -24,7 +24,7 @@ public final class RESTTrackingStore: TrackingStore {
   /// `sleep` waits between retries and between registration polls (tests record the waits instead).
   public init(
     configuration: RESTConfiguration, transport: any HTTPTransport = URLSessionTransport(),
-    sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64(max(0, $0) * 1e9)) },
+    sleep: @escaping @Sendable (Double) async throws -> Void = HTTPClient.taskSleep,
     clock: @escaping @Sendable () -> Int64 = systemMillisecondClock
   ) {
     self.configuration = configuration

@@ -32,11 +32,16 @@ public struct HTTPClient: Sendable {
 
   public static let defaultMaxResponseBytes = 256 << 20
 
+  /// The waits between attempts: `Task.sleep` (no thread blocked; throws `CancellationError` when cancelled), at most a day.
+  public static let taskSleep: @Sendable (Double) async throws -> Void = { seconds in
+    try await Task.sleep(nanoseconds: UInt64((seconds.isFinite ? min(max(0, seconds), 86_400) : 0) * 1e9))
+  }
+
   /// `sleep` waits between attempts (tests record the schedule instead of waiting).
   public init(
     retry: RetryPolicy = RetryPolicy(), timeout: Double = 30, maxResponseBytes: Int = defaultMaxResponseBytes,
     transport: any HTTPTransport = URLSessionTransport(),
-    sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64(max(0, $0) * 1e9)) }
+    sleep: @escaping @Sendable (Double) async throws -> Void = HTTPClient.taskSleep
   ) {
     self.retry = retry
     self.timeout = timeout
