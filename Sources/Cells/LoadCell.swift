@@ -12,8 +12,9 @@ enum LoadCell {
     options: [
       OptionSpec("source", .inputPath, required: true,
                  doc: "A file, a folder (every file in it) or a glob such as `data/*.csv.gz`; relative to the project root."),
-      OptionSpec("format", .choice(["auto", "csv", "tsv", "json", "jsonl", "fiba_livestats"]), default: "auto",
-                 doc: "File format; `auto` goes by the name: .tsv/.tab → TSV, .json → JSON array of records, .jsonl/.ndjson → JSON Lines, otherwise CSV (a .gz suffix is ignored). `fiba_livestats`: FIBA LiveStats data.json game files → tables games, teams, players, pbp, shots, stints (docs/cells/load-fiba.md)."),
+      OptionSpec("format", .choice(["auto", "csv", "tsv", "json", "jsonl", "sqlite", "fiba_livestats"]), default: "auto",
+                 doc: "File format; `auto` goes by the name: .tsv/.tab → TSV, .json → JSON array of records, .jsonl/.ndjson → JSON Lines, .sqlite/.db → a SQLite table (`table`), otherwise CSV (a .gz suffix is ignored). `fiba_livestats`: FIBA LiveStats data.json game files → tables games, teams, players, pbp, shots, stints (docs/cells/load-fiba.md)."),
+      OptionSpec("table", .string, doc: "SQLite only: the table to read (default `requests`, the table of `workbench serve`'s request log)."),
       OptionSpec("nested", .choice(["error", "text"]), default: "error",
                  doc: "JSON only: a nested array/object value is an error naming its JSON path (`error`) or kept as JSON text (`text`)."),
       OptionSpec("delimiter", .string, doc: "Field separator (one character) overriding the format's."),
@@ -77,6 +78,12 @@ enum LoadCell {
         }
       }
       let lowerName = file.lowercased().replacingOccurrences(of: ".gz", with: "")
+      if format == "sqlite" || (format == "auto" && (lowerName.hasSuffix(".sqlite") || lowerName.hasSuffix(".db"))) {
+        let frame = try SQLiteTableSource.read(file, table: try o.string("table") ?? "requests", display: display, at: o.location(of: "source"))
+        frames.append(frame)
+        perFile.append(.object(["file": .string(display), "rows": .int(frame.rowCount), "bad_rows": .int(0)]))
+        continue
+      }
       let jsonFormat = format == "json" || format == "jsonl"
         || (format == "auto" && (lowerName.hasSuffix(".json") || lowerName.hasSuffix(".jsonl") || lowerName.hasSuffix(".ndjson")))
       if jsonFormat {

@@ -12,6 +12,8 @@ public struct ServeSettings: Sendable {
   public var token: String?
   /// Seconds between two reads of the registry alias (hot swap); nil or a pinned version: never.
   public var pollSeconds: Double? = 2
+  /// Where every scored row is appended (nil: not logged).
+  public var requestLog: RequestLog?
   public init() {}
 }
 
@@ -87,6 +89,9 @@ public struct ScoringServer: Sendable {
       let scores: [Double]
       do { scores = try served.model.predict(table) } catch { throw ScoringError(Self.plain(error)) }
       metrics.predictions(scores, model: served)
+      if let log = settings.requestLog {
+        do { try log.append(table, scores: scores, model: served) } catch { metrics.requestLogFailure(rows: scores.count) }
+      }
       let body = JSONValue.object(["predictions": .array(scores.map { $0.isFinite ? .double($0) : .null })])
       return Self.json(body)
     } catch let e as ScoringError {

@@ -40,6 +40,14 @@ public final class ServeMetrics: Sendable {
     for s in scores where s.isFinite { histogram.record(s) }
   }
 
+  /// Scored rows the request log could not store (the answer was still sent).
+  public func requestLogFailure(rows: Int) {
+    registry.makeCounter(
+      descriptor: .init(namespace: "workbench", metricName: "request_log_failed_rows", unitName: "total", helpText: "Scored rows that could not be appended to the request log."),
+      labels: []
+    ).increment(by: Int64(rows))
+  }
+
   /// `workbench_model_info{…} 1` for the served model (0 for one swapped out), and the time it was loaded.
   public func modelLoaded(_ model: LoadedModel, replacing old: LoadedModel?) {
     if let old { info(old).set(to: 0.0) }

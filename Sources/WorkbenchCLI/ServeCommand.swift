@@ -39,10 +39,19 @@ struct Serve: AsyncParsableCommand {
   @Option(help: "Seconds between two reads of the registry alias (0: never switch).")
   var poll = 2.0
 
+  @Option(name: .customLong("request-log"), help: ArgumentHelp(
+    "SQLite file every scored row is appended to (table `requests`; `none`: no log). Default: .workbench/serve/requests.sqlite at the project root.",
+    valueName: "path"))
+  var requestLog: String?
+
+  @Option(name: .customLong("request-log-rows"), help: "Rows the request log keeps (the oldest are deleted beyond).")
+  var requestLogRows = 1_000_000
+
   func validate() throws {
     guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
     guard maxBodyBytes >= 1 else { throw ValidationError("--max-body-bytes must be at least 1") }
     guard poll.isFinite, poll >= 0 else { throw ValidationError("--poll must be ≥ 0 seconds") }
+    guard requestLogRows >= 1 else { throw ValidationError("--request-log-rows must be at least 1") }
     if let uri, TrackingSupport.hasUserInfo(uri) {
       throw ValidationError("--uri must not contain credentials: set MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN")
     }
@@ -80,6 +89,14 @@ struct Serve: AsyncParsableCommand {
     settings.maximumBodyBytes = maxBodyBytes
     settings.token = env[tokenEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 }
     settings.pollSeconds = poll > 0 ? poll : nil
+    if requestLog != "none" {
+      let path = requestLog.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).path }
+        ?? engine.layout.root.appendingPathComponent(".workbench/serve/requests.sqlite").path
+      do { settings.requestLog = try RequestLog(path: path, maximumRows: requestLogRows) } catch {
+        throw TrackingCommandError("cannot open the request log \(path): \(error) (pass --request-log PATH, or --request-log none)")
+      }
+      printError("request log: \(shownPath(URL(fileURLWithPath: path))) (table requests, at most \(requestLogRows) rows)")
+    }
     if host != "127.0.0.1", host != "localhost", host != "::1" {
       printError(Terminal.standardError.yellow("serving on \(host): reachable from the network\(settings.token == nil ? " without a token (set \(tokenEnvironmentVariable))" : "")"))
     }
