@@ -6,8 +6,8 @@ packages=(libsqlite3-dev sqlite3 libcurl4-openssl-dev zlib1g-dev gnuplot-nox)
 # --test (scripts/test.sh): also the tools the test suite checks the reports with — tidy validates each shipped
 # index.html, headless chromium screenshots it. Workbench itself needs neither.
 # r-base-core: Rscript for the `r` scripted cells' tests (WORKBENCH_REQUIRE_ORACLES=1 makes them mandatory).
-# prometheus: promtool checks `workbench serve`'s /metrics; wrk: bench/serve's load generator.
-if [ "${1:-}" = "--test" ]; then packages+=(tidy chromium r-base-core prometheus wrk); fi
+# prometheus: promtool checks `workbench serve`'s /metrics; wrk: bench/serve's load generator; curl: the serving tests' client.
+if [ "${1:-}" = "--test" ]; then packages+=(tidy chromium r-base-core prometheus wrk curl); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
