@@ -1,5 +1,6 @@
 import Foundation
 import ProcessRunner
+import WorkbenchCore
 
 /// Files written for one rendered chart.
 public struct RenderedFigure: Sendable, Equatable {
@@ -78,7 +79,7 @@ public struct GnuplotRenderer: Sendable {
     let scriptURL = directory.appendingPathComponent("\(name).gp")
     do {
       try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-      try Data(script.utf8).write(to: scriptURL, options: .atomic)
+      try AtomicFile.write(Array(script.utf8), to: scriptURL.path)
       for format in formats {  // stale outputs must not survive a failed render
         let url = directory.appendingPathComponent("\(name).\(format.rawValue)")
         if FileManager.default.fileExists(atPath: url.path) { try FileManager.default.removeItem(at: url) }

@@ -85,8 +85,8 @@ struct ExportAirflow: AsyncParsableCommand {
     let folder = URL(fileURLWithPath: output, relativeTo: cwd).standardizedFileURL
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     // The graph first: the DAG file never names a graph that is not there.
-    try Data(files.graph.serializedBytes(pretty: true)).write(to: folder.appendingPathComponent(files.graphFileName), options: .atomic)
-    try Data(files.dagFile.utf8).write(to: folder.appendingPathComponent(files.dagFileName), options: .atomic)
+    try AtomicFile.write(files.graph.serializedBytes(pretty: true), to: folder.appendingPathComponent(files.graphFileName).path)
+    try AtomicFile.write(Array(files.dagFile.utf8), to: folder.appendingPathComponent(files.dagFileName).path)
     printError("\(wb.workbook.name): \(wb.cells.count) cells → \(shownPath(folder.appendingPathComponent(files.dagFileName))) "
                + "(graph: \(files.graphFileName))")
   }
