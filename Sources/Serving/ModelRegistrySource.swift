@@ -89,6 +89,13 @@ public struct ModelRegistrySource: Sendable {
 
   /// The version the selector names now (one small registry read: the alias).
   public func currentVersion() async throws -> ModelVersion {
+    guard try await store.findRegisteredModel(named: selector.name) != nil else {
+      let names = try await store.registeredModelNames()
+      throw TrackingError.notFound(
+        what: "registered model \"\(selector.name)\"",
+        hint: names.isEmpty ? "this registry has no registered model yet: run the workbook (its promote cell registers one)"
+          : "registered models here: \(names.joined(separator: ", ")); pass --model NAME@champion")
+    }
     if let v = selector.version { return try await store.modelVersion(name: selector.name, version: v) }
     let alias = selector.alias ?? "champion"
     guard let found = try await store.modelVersion(name: selector.name, alias: alias) else {

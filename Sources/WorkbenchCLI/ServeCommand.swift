@@ -104,6 +104,8 @@ struct Serve: AsyncParsableCommand {
       try await ServeRunner.run(source: source, settings: settings) { printError($0) }
     } catch let e as ScoringError {
       throw TrackingCommandError(e.message)
+    } catch where "\(error)".contains("Address already in use") {
+      throw TrackingCommandError("\(host):\(port) is already in use: pass another --port (or --port 0 for any free one)")
     }
   }
 
