@@ -87,7 +87,8 @@ public struct RESTConfiguration: Sendable, CustomStringConvertible {
     return "\(baseURL.absoluteString) (\(auth), timeout \(Int(timeout)) s, \(retry.maxRetries) retries)"
   }
 
-  /// `scheme://host…` with any `user:password@` removed.
+  /// `scheme://host…` with any `user:password@` removed. Stricter than Core `Redaction` (which keeps the user name):
+  /// a tracking URI's user part alone may be a token (`https://<token>@host`), so the whole user-info goes.
   public static func redact(_ text: String) -> String {
     guard let schemeEnd = text.range(of: "://") else { return text }
     let rest = text[schemeEnd.upperBound...]
