@@ -109,7 +109,9 @@ public final class Engine: Sendable {
         try await self.executeRemotely(workbook, options: options, executor: executor, runId: runId, observer: observer)
       }
     } else {
-      records = try await Self.interruptible { try await context.execute(selected: selected, jobs: max(1, options.jobs)) }
+      // The run executes from its plan: cells the plan finds cached are taken as they are, the others run.
+      let plan = options.force ? nil : self.plan(workbook)
+      records = try await Self.interruptible { try await context.execute(selected: selected, jobs: max(1, options.jobs), plan: plan) }
     }
     if Interruption.shared.signal != nil {
       state.finishRun(runId, status: "interrupted")

@@ -37,7 +37,11 @@ final class ExecutionContext: Sendable {
   /// cells the earliest in `workbook.order` starts first. O((cells + edges) · log cells): dependents are indexed
   /// once and ready cells kept in a heap. Once the surrounding task is cancelled (SIGINT/SIGTERM), no further cell
   /// starts: the remaining ones are recorded as skipped.
-  func execute(selected: Set<String>, jobs: Int) async throws -> [CellRecord] {
+  /// Runs the selected cells, at most `jobs` at a time, in dependency order. A cell the `plan` found cached (with
+  /// every upstream cell cached too) is taken from it as is: its key is not computed twice.
+  func execute(selected: Set<String>, jobs: Int, plan: Plan? = nil) async throws -> [CellRecord] {
+    var plannedCached: [String: Manifest] = [:]
+    for c in plan?.cells ?? [] where c.decision == .cached { plannedCached[c.id] = c.manifest }
     let order = workbook.order
     var position: [String: Int] = [:]
     position.reserveCapacity(order.count)
@@ -84,6 +88,12 @@ final class ExecutionContext: Sendable {
           }
           if Task.isCancelled {
             finish(CellRecord(id: id, kind: cell.kind.name, status: .skipped, reason: "interrupted before it started"), log: true)
+            continue
+          }
+          if !force, let m = plannedCached[id], cell.dependencies.allSatisfy({ finished[$0]!.status == .cached }) {
+            if !verification { state.setState(workbook: workbook.workbook.name, cell: id, key: m.key, outputDigest: m.outputDigest) }
+            finish(CellRecord(id: id, kind: cell.kind.name, status: .cached, key: m.key, outputDigest: m.outputDigest,
+                              durationMs: 0, warnings: m.warnings, manifest: m), log: true)
             continue
           }
           let upstream = Dictionary(uniqueKeysWithValues: cell.dependencies.map { ($0, finished[$0]!) })

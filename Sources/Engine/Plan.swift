@@ -199,9 +199,21 @@ extension Engine {
       var p = Plan.Cell(id: id, kind: cell.kind.name, decision: .stale, reasons: [], upstream: cell.dependencies,
                         params: Plan.usedParams(of: cell, in: workbook), definition: definitions[id] ?? "")
       p.recordedKey = recorded[id]?.key
-      let oldManifest = recorded[id].flatMap { manifest(forKey: $0.key) }
-      p.recordedComponents = oldManifest?.components
-      defer { planned[id] = p }
+      // The recorded entry is read only for a cell that is not cached (to say what changed): a no-op run reads one
+      // manifest per cell, not two.
+      var oldManifestLoaded: Manifest?? = .none
+      func oldManifest() -> Manifest? {
+        if case .some(let m) = oldManifestLoaded { return m }
+        let m = recorded[id].flatMap { manifest(forKey: $0.key) }
+        oldManifestLoaded = .some(m)
+        return m
+      }
+      defer {
+        if p.recordedKey != nil, p.recordedKey == p.key, let m = p.manifest { p.recordedComponents = m.components } else {
+          p.recordedComponents = oldManifest()?.components
+        }
+        planned[id] = p
+      }
       if let bad = cell.dependencies.first(where: { records[$0]?.status != .cached }) {
         let upstreamSkipped = planned[bad]?.decision == .skipped
         p.decision = upstreamSkipped ? .skipped : .stale
@@ -228,7 +240,7 @@ extension Engine {
             records[id] = CellRecord(id: id, kind: cell.kind.name, status: .cached, key: m.key, outputDigest: m.outputDigest, manifest: m)
             continue
           }
-        } else if let oldManifest {
+        } else if let oldManifest = oldManifest() {
           p.reasons = prepared.components.differences(from: oldManifest.components)
           if p.reasons.isEmpty { p.reasons = ["cache entry missing"] }
         } else {
