@@ -34,6 +34,9 @@ struct Run: AsyncParsableCommand {
 
   func validate() throws {
     guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1") }
+    if execution.executor == .slurm && jobs != 1 {
+      throw ValidationError("--jobs applies to cells run here; with --executor slurm, Slurm runs as many jobs at once as the partition allows")
+    }
     _ = try gates()
   }
 

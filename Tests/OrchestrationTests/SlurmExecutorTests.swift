@@ -366,6 +366,9 @@ extension SlurmSuites {
       let run = try p.workbench(["run", "w.yaml", "--partition", "debug"])
       #expect(run.status != 0)
       #expect(run.stderr.contains("--partition applies to Slurm jobs: add --executor slurm"))
+      let jobs = try p.workbench(["run", "w.yaml", "--executor", "slurm", "--jobs", "4"])
+      #expect(jobs.status != 0)
+      #expect(jobs.stderr.contains("--jobs applies to cells run here"), "\(jobs.stderr)")
     }
 
     @Test func unknownKeyInTheWorkbooksSlurmBlockIsAnError() async throws {
