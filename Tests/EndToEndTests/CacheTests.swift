@@ -92,8 +92,8 @@ struct CacheTests {
     let before = try p.read("outputs/demo/cells/profile/result.json")
     // Flip one byte of the describe cell's result blob.
     let run = try p.runJSON("demo")
-    let profile = (run["cells"] as! [[String: Any]]).first { $0["id"] as? String == "profile" }!
-    let digest = (profile["outputs"] as! [String: String])["result.json"]!
+    let profile = try #require((run["cells"] as? [[String: Any]])?.first { $0["id"] as? String == "profile" })
+    let digest = try #require((profile["outputs"] as? [String: String])?["result.json"])
     let blob = p.root.appendingPathComponent(".workbench/cache/blobs/\(digest.prefix(2))/\(digest)")
     var bytes = try Data(contentsOf: blob)
     bytes[bytes.count / 2] ^= 0x20
@@ -121,7 +121,7 @@ struct CacheTests {
     #expect(out.stderr.contains("missing.csv"))
     #expect(try p.read("outputs/demo/cells/bronze/result.json") == lastGood)
     let run = try p.runJSON("demo")
-    let profile = (run["cells"] as! [[String: Any]]).first { $0["id"] as? String == "profile" }!
+    let profile = try #require((run["cells"] as? [[String: Any]])?.first { $0["id"] as? String == "profile" })
     #expect((profile["reason"] as? String)?.contains("upstream cell `bronze` failed") == true)
     // Nothing of the failure was cached: fixing the input reruns bronze and everything is as before.
     #expect(try p.workbench(["run", "demo.yaml"]).status == 0)

@@ -51,12 +51,18 @@ print(json.dumps(out))
 
   static func read(_ python: URL, uri: String, experiment: String, model: String) throws -> [String: Any] {
     let text = try runPython(python, readBack, arguments: [uri, experiment, model])
-    return try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+    guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+      throw UnexpectedShape("the MLflow read-back printed no JSON object: \(text.prefix(300))")
+    }
+    return object
   }
 
   static func result(_ p: Project, _ workbook: String, _ cell: String) throws -> [String: Any] {
-    let data = try Data(contentsOf: p.root.appendingPathComponent("outputs/\(workbook)/cells/\(cell)/result.json"))
-    return try JSONSerialization.jsonObject(with: data) as! [String: Any]
+    let path = "outputs/\(workbook)/cells/\(cell)/result.json"
+    guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: p.root.appendingPathComponent(path))) as? [String: Any] else {
+      throw UnexpectedShape("\(path) is not a JSON object")
+    }
+    return object
   }
 
   /// Every file under `folder` whose bytes contain `needle`.
