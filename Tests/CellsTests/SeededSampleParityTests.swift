@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Frame
 import Testing
+import TestSupport
 import WorkbookModel
 
 /// The transform `sample` step and the plot `sample:` option draw rows through the one `SeededSample`
@@ -20,7 +21,7 @@ import WorkbookModel
     }
   }()
 
-  @Test(arguments: [(rows: 7, seed: 1), (rows: 40, seed: 20_261_204)])
+  @Test(.needsTool("gnuplot", package: "gnuplot-nox"), arguments: [(rows: 7, seed: 1), (rows: 40, seed: 20_261_204)])
   func transformAndPlotKeepTheSameRows(rows: Int, seed: Int) async throws {
     let transformed = try await CellHarness(input: "shots", Self.numbered).run("""
       id: picked
