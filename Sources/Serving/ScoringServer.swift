@@ -14,6 +14,8 @@ public struct ServeSettings: Sendable {
   public var pollSeconds: Double? = 2
   /// Where every scored row is appended (nil: not logged).
   public var requestLog: RequestLog?
+  /// The reports app (`/`, `/reports/...`, `/events` when watching); nil: scoring routes only.
+  public var reports: ReportsApp?
   public init() {}
 }
 
@@ -65,6 +67,7 @@ public struct ScoringServer: Sendable {
         return await invocations(request)
       }
     }
+    settings.reports?.register(on: router)
     return router
   }
 

@@ -5,20 +5,40 @@ import Hummingbird
 /// alias: when `promote` or `rollback` moves it, the new version is loaded beside the old one and swapped in.
 public enum ServeRunner {
   /// Loads the selected model, serves it and watches the alias. `log` receives one line per event (start, swap).
-  public static func run(source: ModelRegistrySource, settings: ServeSettings, log: @escaping @Sendable (String) -> Void) async throws {
+  /// `rerunLoop`, when given, runs beside the server (the `--watch` rerun loop) and is cancelled when it stops.
+  public static func run(source: ModelRegistrySource, settings: ServeSettings, rerunLoop: (@Sendable () async -> Void)? = nil,
+                         log: @escaping @Sendable (String) -> Void) async throws {
     let first = try await source.load(try await source.currentVersion())
     let server = ScoringServer(slot: ModelSlot(first), settings: settings)
     log("serving \(first.name) version \(first.version) (run \(first.runId), \(first.model.family)) — selected by \(source.selector)")
     let app = server.application { port in
       log("listening on http://\(settings.host):\(port) — POST /invocations, GET /ping /health /version /metrics /openapi.json"
-          + (settings.token == nil ? "" : " (bearer token required)"))
+          + (settings.reports == nil ? "" : "; reports at /") + (settings.token == nil ? "" : " (bearer token required)"))
     }
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await app.runService() }
+      if let rerunLoop { group.addTask { await rerunLoop() } }
       if let poll = settings.pollSeconds, source.selector.version == nil {
         group.addTask { await watch(source: source, server: server, every: poll, log: log) }
       }
       // The server ends on SIGTERM/SIGINT after draining; the watcher is then cancelled.
+      try await group.next()
+      group.cancelAll()
+    }
+    log("stopped")
+  }
+
+  /// Serves only the reports app (the workbook registers no model) until SIGTERM/SIGINT, with `rerunLoop` beside it.
+  public static func runReports(_ reports: ReportsApp, settings: ServeSettings, rerunLoop: (@Sendable () async -> Void)?,
+                                log: @escaping @Sendable (String) -> Void) async throws {
+    let router = Router()
+    reports.register(on: router)
+    let app = Application(
+      router: router, configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "workbench"),
+      onServerRunning: { channel in log("listening on http://\(settings.host):\(channel.localAddress?.port ?? settings.port) — reports at /") })
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { try await app.runService() }
+      if let rerunLoop { group.addTask { await rerunLoop() } }
       try await group.next()
       group.cancelAll()
     }

@@ -44,6 +44,9 @@ struct Serve: AsyncParsableCommand {
     valueName: "path"))
   var requestLog: String?
 
+  @Flag(help: "Rerun the workbook when its YAML, the files its cells read or its inputs change, and reload the reports open in a browser (server-sent events at /events).")
+  var watch = false
+
   @Option(name: .customLong("request-log-rows"), help: "Rows the request log keeps (the oldest are deleted beyond).")
   var requestLogRows = 1_000_000
 
@@ -65,13 +68,29 @@ struct Serve: AsyncParsableCommand {
     func option(_ name: String) -> String? {
       promote?.spec.option(name)?.string.map { Self.substitute($0, params: wb.params) }
     }
+    let events = watch ? ReportEvents() : nil
+    let reports = ReportsApp(outputsRoot: engine.layout.outputsRoot, events: events)
+    var rerunLoop: (@Sendable () async -> Void)?
+    if let events {
+      let watched = WatchedWorkbook(engine: engine, workbookPath: workbook.workbookPath, overrides: try workbook.overrides())
+      rerunLoop = {
+        await WorkbookWatcher.run(paths: { watched.watchedPaths() }, events: events, rerun: { await watched.rerun() }) { printError($0) }
+      }
+      printError("watching \(workbook.workbook), the files its cells read and its inputs")
+    }
     let selectorText: String
     if let model {
       selectorText = model
     } else if let name = option("model_name") {
       selectorText = "\(name)@\(option("alias") ?? "champion")"
     } else {
-      throw ValidationError("\(workbook.workbook) has no promote cell naming a registered model: pass --model NAME@champion")
+      // No registered model to score with: the reports app alone.
+      printError("\(workbook.workbook) has no promote cell naming a registered model (pass --model NAME@champion to score): serving the reports only")
+      var settings = ServeSettings()
+      settings.host = host
+      settings.port = port
+      try await serveReports(reports, settings: settings, rerunLoop: rerunLoop)
+      return
     }
     let selector = try ModelSelector(parsing: selectorText)
     let resolved = TrackingSupport.resolveURI(uri ?? option("uri") ?? TrackingSupport.settings(of: wb.workbook).uri,
@@ -89,6 +108,7 @@ struct Serve: AsyncParsableCommand {
     settings.maximumBodyBytes = maxBodyBytes
     settings.token = env[tokenEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 }
     settings.pollSeconds = poll > 0 ? poll : nil
+    settings.reports = reports
     if requestLog != "none" {
       let path = requestLog.map { URL(fileURLWithPath: $0, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).path }
         ?? engine.layout.root.appendingPathComponent(".workbench/serve/requests.sqlite").path
@@ -101,9 +121,18 @@ struct Serve: AsyncParsableCommand {
       printError(Terminal.standardError.yellow("serving on \(host): reachable from the network\(settings.token == nil ? " without a token (set \(tokenEnvironmentVariable))" : "")"))
     }
     do {
-      try await ServeRunner.run(source: source, settings: settings) { printError($0) }
+      try await ServeRunner.run(source: source, settings: settings, rerunLoop: rerunLoop) { printError($0) }
     } catch let e as ScoringError {
       throw TrackingCommandError(e.message)
+    } catch where "\(error)".contains("Address already in use") {
+      throw TrackingCommandError("\(host):\(port) is already in use: pass another --port (or --port 0 for any free one)")
+    }
+  }
+
+  /// Serves the reports app alone (a port in use is named as for the scoring server).
+  func serveReports(_ reports: ReportsApp, settings: ServeSettings, rerunLoop: (@Sendable () async -> Void)?) async throws {
+    do {
+      try await ServeRunner.runReports(reports, settings: settings, rerunLoop: rerunLoop) { printError($0) }
     } catch where "\(error)".contains("Address already in use") {
       throw TrackingCommandError("\(host):\(port) is already in use: pass another --port (or --port 0 for any free one)")
     }
