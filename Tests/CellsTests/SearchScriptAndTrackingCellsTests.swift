@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 import WorkbookModel
 
-/// `sweep`, the `python` scripted cell and `track` (to an MLflow file store inside the harness's project) in-process.
+/// `sweep`, the `python` scripted cell, `track` and `promote` (MLflow file stores in temporary folders) in-process.
 @Suite struct SearchScriptAndTrackingCellsTests {
   static var split: GivenCell { GivenCell(tables: [("train", learnableShots), ("test", learnableShots)], result: ["target": "made"]) }
 
@@ -88,5 +88,36 @@ import WorkbookModel
     let runId = try #require(output.result.value(atPath: ["run_id"])?.stringValue)
     #expect(!runId.isEmpty)
     #expect(output.result.value(atPath: ["experiment"]) == .string("harness"))
+  }
+
+  /// `track` then `promote` against one file store outside the harness's (per-run) project: with no champion yet,
+  /// the first challenger becomes version 1 and the champion.
+  @Test func promoteMakesTheFirstTrackedModelTheChampion() async throws {
+    let store = try makeTemporaryDirectory("harness-mlruns")
+    defer { try? FileManager.default.removeItem(at: store) }
+    var tracking = CellHarness()
+    tracking.upstream["split"] = Self.split
+    tracking.upstream["model"] = try await ModelsAndStatisticsCellsTests.trainedModel()
+    let tracked = try await tracking.run("""
+      id: tracked
+      kind: track
+      of: model
+      data: split.train
+      uri: \(store.path)
+      experiment: harness
+      """).succeeded()
+    var promoting = CellHarness()
+    promoting.upstream["tracked"] = GivenCell(result: tracked.result)
+    let spec = """
+      id: champion
+      kind: promote
+      of: tracked
+      model_name: harness_model
+      metric: test_accuracy
+      uri: \(store.path)
+      """
+    let first = try await promoting.run(spec).succeeded()
+    #expect(first.result.value(atPath: ["decision"]) == .string("promoted"), "\(first.result)")
+    #expect(first.result.value(atPath: ["champion_version"])?.intValue == 1, "\(first.result)")
   }
 }
