@@ -3,7 +3,8 @@ import PackageDescription
 
 /// Layers depend downward only (see docs/architecture.md):
 /// workbench → WorkbenchCLI → (Serving, Orchestration) → Cells → Engine → WorkbookModel
-///   → (Frame, Stats, Learn, Tracking, Plotting, Reporting, Basketball, Simulation, Scripting) → WorkbenchHTTP → WorkbenchCore
+///   → (Frame, Stats, Learn, Plotting, Reporting, Tracking, Basketball, Simulation, Scripting, ProcessRunner)
+///   → WorkbenchHTTP → WorkbenchCore (Foundation only). Each target lists exactly the modules it imports.
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 /// Numeric libraries are optimised even in debug builds: the test suite runs them on real data.
 let numeric: [SwiftSetting] = strict + [.unsafeFlags(["-O"], .when(configuration: .debug))]
@@ -40,12 +41,13 @@ let package = Package(
     /// posix_spawn + waitpid (Foundation's Process.waitUntilExit can hang when other code also watches children).
     .target(name: "ProcessRunner", swiftSettings: strict),
     .target(name: "Plotting", dependencies: ["ProcessRunner", "WorkbenchCore"], swiftSettings: strict),
-    .target(name: "Reporting", dependencies: ["WorkbenchCore"], swiftSettings: strict),
+    .target(name: "Reporting", swiftSettings: strict),
     .target(
       name: "Tracking", dependencies: ["WorkbenchCore", "WorkbenchHTTP", "Yams", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: strict),
-    .target(name: "Basketball", dependencies: ["Stats", "Learn", "WorkbenchCore", "WorkbenchHTTP"], swiftSettings: numeric),
-    .target(name: "Simulation", dependencies: ["Learn", "WorkbenchCore"], swiftSettings: strict),
+    .target(name: "Basketball", dependencies: ["Learn", "WorkbenchCore", "WorkbenchHTTP"], swiftSettings: numeric),
+    /// Simulated data: NBA shots in the Kaggle schema, and FIBA LiveStats games (Game/, built on Basketball's box counts).
+    .target(name: "Simulation", dependencies: ["Learn", "WorkbenchCore", "Basketball"], swiftSettings: strict),
     /// Scripted cells' runtime: context file, per-language preludes, process group with timeout, environment probe.
     .target(name: "Scripting", dependencies: ["ProcessRunner", "Frame", "WorkbenchCore"], swiftSettings: strict),
 
@@ -59,13 +61,13 @@ let package = Package(
     // One file per cell kind, binding specs to the libraries above.
     .target(
       name: "Cells",
-      dependencies: ["Engine", "WorkbookModel", "WorkbenchCore", "WorkbenchHTTP", "Frame", "Stats", "Learn", "Plotting", "Reporting", "Tracking", "Basketball", "Simulation", "CSQLite", "ProcessRunner", "Scripting"],
+      dependencies: ["Engine", "WorkbookModel", "WorkbenchCore", "WorkbenchHTTP", "Frame", "Stats", "Learn", "Plotting", "Reporting", "Tracking", "Basketball", "Simulation", "ProcessRunner", "Scripting"],
       swiftSettings: strict),
 
     /// `workbench serve`: the champion behind MLflow's scoring protocol, Prometheus metrics, the reports app.
     .target(
       name: "Serving",
-      dependencies: ["Cells", "Engine", "WorkbookModel", "WorkbenchCore", "Frame", "Learn", "Tracking", "Reporting", "CSQLite",
+      dependencies: ["Cells", "Engine", "WorkbookModel", "WorkbenchCore", "Frame", "Tracking", "Reporting",
                      .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Prometheus", package: "swift-prometheus")],
       swiftSettings: strict),
     /// Running a plan elsewhere: the Slurm executor and the Airflow DAG exporter (both call `workbench cell run`).
@@ -73,7 +75,7 @@ let package = Package(
 
     .target(
       name: "WorkbenchCLI",
-      dependencies: ["Cells", "Engine", "WorkbookModel", "WorkbenchCore", "Reporting", "Simulation", "Basketball", "Tracking", "Serving", "Orchestration", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+      dependencies: ["Cells", "Engine", "WorkbookModel", "WorkbenchCore", "Simulation", "Basketball", "Tracking", "Serving", "Orchestration", .product(name: "ArgumentParser", package: "swift-argument-parser")],
       swiftSettings: strict),
     .executableTarget(name: "workbench", dependencies: ["WorkbenchCLI"], swiftSettings: strict),
     /// Fuzz targets for the parsers of untrusted text: scripts/fuzz.sh builds them with libFuzzer.
@@ -94,7 +96,7 @@ let package = Package(
     .testTarget(name: "PlottingTests", dependencies: ["Plotting", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "ReportingTests", dependencies: ["Reporting"], swiftSettings: strict),
     .testTarget(name: "TrackingTests", dependencies: ["Tracking", "TestSupport"], swiftSettings: strict),
-    .testTarget(name: "BasketballTests", dependencies: ["Basketball", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "BasketballTests", dependencies: ["Basketball", "Simulation", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "WorkbookModelTests", dependencies: ["WorkbookModel", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "EngineTests", dependencies: ["Engine", "Cells", "Frame", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "SimulationTests", dependencies: ["Simulation", "TestSupport"], swiftSettings: strict),

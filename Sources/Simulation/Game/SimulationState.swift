@@ -1,3 +1,4 @@
+import Basketball
 import Foundation
 import Learn
 import WorkbenchCore
@@ -195,8 +196,8 @@ struct SimulationState {
     return (t == 1) == firstHalf
   }
 
-  mutating func shotLocation(zone: ShotZone, left: Bool) -> (Double, Double) {
-    let b = ShotZone.basketFromBaseline
+  mutating func shotLocation(zone: Basketball.ShotZone, left: Bool) -> (Double, Double) {
+    let b = Basketball.ShotZone.basketFromBaseline
     for _ in 0..<64 {
       var fromBaseline = 0.0, lateral = 0.0
       switch zone {
@@ -215,10 +216,10 @@ struct SimulationState {
         fromBaseline = b + r * _cos(th); lateral = r * _sin(th)
       }
       guard fromBaseline > 0.1, abs(lateral) < 7.4 else { continue }
-      let xp = (fromBaseline / ShotZone.courtLength * 100 * 100).rounded() / 100
-      let y = ((lateral / ShotZone.courtWidth + 0.5) * 100 * 100).rounded() / 100
+      let xp = (fromBaseline / Basketball.ShotZone.courtLength * 100 * 100).rounded() / 100
+      let y = ((lateral / Basketball.ShotZone.courtWidth + 0.5) * 100 * 100).rounded() / 100
       let x = left ? xp : 100 - xp
-      if ShotZone.classify(x: x, y: y, isThree: zone.isThree) == zone { return (x, y) }
+      if Basketball.ShotZone.classify(x: x, y: y, isThree: zone.isThree) == zone { return (x, y) }
     }
     // Fallbacks inside each zone.
     let fallback: (Double, Double)
@@ -298,7 +299,7 @@ struct SimulationState {
     // Field-goal attempt.
     let shooter = chooseShooter(o)
     let three = uniform() < 0.35
-    let zone: ShotZone
+    let zone: Basketball.ShotZone
     if three {
       zone = uniform() < 0.25 ? .corner3 : .aboveBreak3
     } else {
