@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Reporting
+import ServiceLifecycle
 import WorkbenchCore
 
 /// The reports app of `workbench serve`: `/` lists the workbooks with a published run (outputs/<workbook>/run.json),
@@ -26,7 +27,16 @@ public struct ReportsApp: Sendable {
         var headers = HTTPFields()
         headers[.contentType] = "text/event-stream"
         headers[.cacheControl] = "no-cache"
-        return Response(status: .ok, headers: headers, body: ResponseBody(asyncSequence: events.subscribe()))
+        let stream = events.subscribe()
+        // The stream never ends by itself: on SIGTERM/SIGINT it is finished so the server can drain and stop.
+        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+          try await withGracefulShutdownHandler {
+            for await buffer in stream { try await writer.write(buffer) }
+          } onGracefulShutdown: {
+            events.finish()
+          }
+          try await writer.finish(nil)
+        })
       }
     }
   }

@@ -42,6 +42,11 @@ public final class ReportEvents: Sendable {
   /// How many `/events` streams are open.
   public var subscriberCount: Int { subscribers.withLock { $0.count } }
 
+  /// Ends every open stream (the server is stopping).
+  public func finish() {
+    for continuation in subscribers.withLock({ Array($0.values) }) { continuation.finish() }
+  }
+
   public func publish(_ outcome: RerunOutcome) {
     let buffer = ByteBuffer(string: outcome.serverSentEvent)
     for continuation in subscribers.withLock({ Array($0.values) }) { continuation.yield(buffer) }
@@ -81,6 +86,7 @@ public enum WorkbookWatcher {
                          log: @escaping @Sendable (String) -> Void) async {
     var watched = paths()
     var baseline = signatures(of: watched)
+    log("watching \(watched.count) file(s) for changes (the workbook, the files its cells read, its inputs)")
     while !Task.isCancelled {
       do { try await Task.sleep(for: interval) } catch { return }
       let now = signatures(of: watched)

@@ -76,7 +76,6 @@ struct Serve: AsyncParsableCommand {
       rerunLoop = {
         await WorkbookWatcher.run(paths: { watched.watchedPaths() }, events: events, rerun: { await watched.rerun() }) { printError($0) }
       }
-      printError("watching \(workbook.workbook), the files its cells read and its inputs")
     }
     let selectorText: String
     if let model {
