@@ -223,7 +223,7 @@ extension BundledSamplesTests {
   }
 }
 
-/// A path the docs cite (`Sources/Frame/Expression*.swift`): a file or folder, or a `*` pattern in its last
+/// A path the docs cite (`Sources/Frame/Expressions/Expression*.swift`): a file or folder, or a `*` pattern in its last
 /// component that matches at least one.
 enum RepositoryPath {
   static func exists(_ path: String, under root: URL) -> Bool {
