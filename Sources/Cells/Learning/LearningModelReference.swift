@@ -21,24 +21,10 @@ struct LearningModelReference: Sendable {
       throw CellError("cell `\(cell)` produced no model file (model.wbm)", at: o.location(of: option),
                       hint: "point `\(option)` at a `train` or `sweep` cell")
     }
-    let (model, file) = try TrainedModel.decode(bytes, source: "model of `\(cell)`")
-    var schema: FeatureSchema
-    if let json = try? context.file("model.json", of: cell), let value = try? JSONValue.parse(json) {
-      schema = try FeatureSchema(json: value, source: "model of `\(cell)`")
-    } else {
-      let task: LearningTask
-      switch model {
-      case .logistic: task = .classification
-      case .forest(let m): task = m.task == .classification ? .classification : .regression
-      case .boosting(let m): task = m.task == .classification ? .classification : .regression
-      }
-      schema = FeatureSchema(features: file.featureNames, categorical: file.isCategorical,
-                             levels: file.featureNames.map { _ in [] }, target: "", task: task, missing: "error")
-    }
-    guard schema.features == file.featureNames else {
-      throw CellError("model of `\(cell)`: model.json and model.wbm disagree on the features", hint: "re-run `\(cell)`")
-    }
-    return LearningModelReference(model: model, schema: schema, cell: cell, sha256: Digest.sha256(bytes))
+    // One decoder for a model file and its schema: the served model's (a model.json that is not JSON is an error).
+    let servable = try ServableModel(modelFile: bytes, schemaJSON: try? context.file("model.json", of: cell),
+                                     source: "model of `\(cell)`")
+    return LearningModelReference(model: servable.model, schema: servable.schema, cell: cell, sha256: servable.sha256)
   }
 
   /// Encodes `table` for this model; every feature column must be present (clear error naming the missing ones).
