@@ -70,14 +70,6 @@ public struct SlurmExecutor: CellExecutor {
     return counts
   }
 
-  /// The absolute path of the running binary (what jobs run).
-  public static var currentExecutable: String {
-    let link = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-    if link != "/proc/self/exe", FileManager.default.isExecutableFile(atPath: link) { return link }
-    let argument0 = CommandLine.arguments.first ?? "workbench"
-    return Bundle.main.executablePath ?? URL(fileURLWithPath: argument0).standardizedFileURL.path
-  }
-
   public func execute(_ request: ExecutionRequest, observer: any RunObserver) async throws -> [CellExecutionResult] {
     guard !request.cells.isEmpty else { return [] }
     guard await SlurmClient.reachable() else {

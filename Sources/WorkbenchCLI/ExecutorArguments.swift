@@ -42,8 +42,8 @@ struct ExecutorArguments: ParsableArguments {
     guard executor == .slurm else { return nil }
     let settings = try SlurmSettings.parse(workbook.workbook.orchestration)
     let options = SlurmSettings.merged(settings, partition: partition, account: account, time: time, extraOptions: sbatchOptions)
-    let itemKinds = Set(engine.registry.implementations.filter { $0.value.workItems != nil }.keys)
-    return SlurmExecutor(options: options, executable: SlurmExecutor.currentExecutable,
+    let itemKinds = engine.registry.itemKinds
+    return SlurmExecutor(options: options, executable: Orchestration.currentExecutable,
                          logDirectory: engine.layout.stateDirectory.appendingPathComponent("slurm"), itemKinds: itemKinds)
   }
 }

@@ -57,8 +57,7 @@ struct ExportAirflow: AsyncParsableCommand {
   func run() async throws {
     let engine = try workbook.engine()
     let wb = try workbook.load(engine)
-    var settings: AirflowSettings
-    do { settings = try AirflowSettings.parse(wb.workbook.orchestration) } catch { throw error }
+    var settings = try AirflowSettings.parse(wb.workbook.orchestration)
     if let dagId { settings.dagId = dagId }
     if let schedule { settings.schedule = schedule == "none" ? nil : schedule }
     if let startDate { settings.startDate = startDate }
@@ -71,13 +70,13 @@ struct ExportAirflow: AsyncParsableCommand {
 
     let root = engine.layout.root.standardizedFileURL.path
     let bytes = try Data(contentsOf: URL(fileURLWithPath: workbook.workbookPath))
-    let executable = workbench.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL.path } ?? Self.currentExecutable()
+    let executable = workbench.map { URL(fileURLWithPath: $0, relativeTo: cwd).standardizedFileURL.path } ?? Orchestration.currentExecutable
     let files: AirflowExport.Files
     do {
       files = try AirflowExport.export(
         wb, workbookPath: Engine.relative(workbook.workbookPath, to: engine.layout.root.standardizedFileURL),
         workbookSHA256: Digest.sha256(bytes), projectRoot: root, workbench: executable, settings: settings,
-        itemKinds: Set(engine.registry.implementations.filter { $0.value.workItems != nil }.keys))
+        itemKinds: engine.registry.itemKinds)
     } catch let refusal as AirflowExport.Refusal {
       printError("\(workbook.workbook): \(refusal.description)")
       throw ExitCode(2)
@@ -89,11 +88,5 @@ struct ExportAirflow: AsyncParsableCommand {
     try AtomicFile.write(Array(files.dagFile.utf8), to: folder.appendingPathComponent(files.dagFileName).path)
     printError("\(wb.workbook.name): \(wb.cells.count) cells → \(shownPath(folder.appendingPathComponent(files.dagFileName))) "
                + "(graph: \(files.graphFileName))")
-  }
-
-  /// The running executable, resolved (so a worker runs this same build).
-  static func currentExecutable() -> String {
-    if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
-    return URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
   }
 }

@@ -29,4 +29,6 @@ public struct KindRegistry: Sendable {
   }
 
   public var descriptors: [String: KindDescriptor] { implementations.mapValues(\.descriptor) }
+  /// Kinds whose work items (a sweep's trials) `workbench cell items` computes one share at a time.
+  public var itemKinds: Set<String> { Set(implementations.filter { $0.value.workItems != nil }.keys) }
 }
