@@ -19,30 +19,8 @@ fi
 
 # The driver: $CSVBENCH if given, else a release build of a throw-away package holding the Frame sources of this
 # checkout (symlinked) and the driver, so the benchmark does not depend on other modules building.
-if [[ -n "${CSVBENCH:-}" ]]; then
-  DRIVER="$CSVBENCH"
-else
-  PKG="$BENCH/csvbench-package"
-  mkdir -p "$PKG/Sources/csvbench"
-  ln -sfn "$ROOT/Sources/Frame" "$PKG/Sources/Frame"
-  ln -sfn "$ROOT/Sources/CZlib" "$PKG/Sources/CZlib"
-  cp "$ROOT"/bench/csv/*.swift "$PKG/Sources/csvbench/"
-  cat > "$PKG/Package.swift" <<'SWIFT'
-// swift-tools-version:6.0
-import PackageDescription
-let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
-let package = Package(
-  name: "csvbench",
-  targets: [
-    .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-    .target(name: "Frame", dependencies: ["CZlib"], swiftSettings: strict),
-    .executableTarget(name: "csvbench", dependencies: ["Frame"], swiftSettings: strict),
-  ],
-  swiftLanguageModes: [.v6])
-SWIFT
-  swift build -c release --package-path "$PKG" --product csvbench >&2
-  DRIVER="$PKG/.build/release/csvbench"
-fi
+source "$ROOT/bench/lib/build.sh"
+DRIVER="${CSVBENCH:-$(driver_binary "$ROOT" csvbench "$ROOT/bench/csv" Frame)}"
 
 measure() {  # name, command... : one timed run, prints "name wall_s peak_kb user_s sys_s"
   local name="$1"; shift

@@ -11,9 +11,7 @@ PY=$ROOT/.build-py/anchors/bin/python
 WORK=$ROOT/.build-bench/drift
 [ -x "$PY" ] || { echo "missing $PY: run scripts/python-env.sh anchors" >&2; exit 1; }
 mkdir -p "$WORK"
-if [ -z "${WORKBENCH:-}" ]; then
-  (cd "$ROOT" && swift build -c release --product workbench >/dev/null)
-  WORKBENCH=$ROOT/.build/release/workbench
-fi
+source "$ROOT/bench/lib/build.sh"
+WORKBENCH="$(workbench_binary "$ROOT")"
 [ -f "$WORK/current.csv" ] || "$PY" "$ROOT/bench/drift/peers.py" prepare "$WORK" "$DATASETS"
 "$PY" "$ROOT/bench/drift/peers.py" time "$WORK" "$WORKBENCH" "$PY" "$REPEATS"

@@ -9,7 +9,8 @@ repeats="${1:-3}"
 cd "$root"
 scripts/setup.sh
 scripts/python-env.sh anchors
-swift build -c release --static-swift-stdlib --product workbench >/dev/null
+source bench/lib/build.sh
+wb="$(workbench_binary "$root")"      # WORKBENCH=path reuses a build
 data="$root/.build-bench/shots_1m.csv"
 [ -f "$data" ] || "$root/.build-py/anchors/bin/python" bench/csv/make_data.py "$root/../shared/datasets/nba_shots/nba_com_2004_2024" "$data" 1000000
 work="$root/.build-bench/eda"; mkdir -p "$work"
@@ -23,7 +24,7 @@ measure() {  # name, command...: prints "name seconds peakKB"
 : > "$work/results.txt"
 for i in $(seq "$repeats"); do
   rm -rf "$work/state" "$work/outputs"
-  measure workbench env WORKBENCH_STATE_DIR="$work/state" bash -c "cd '$work' && '$root/.build/release/workbench' run eda.yaml -q --param shots='$data'" >> "$work/results.txt"
+  measure workbench env WORKBENCH_STATE_DIR="$work/state" bash -c "cd '$work' && '$wb' run eda.yaml -q --param shots='$data'" >> "$work/results.txt"
   measure pandas "$py" bench/eda/peers.py pandas "$data" >> "$work/results.txt"
   measure polars "$py" bench/eda/peers.py polars "$data" >> "$work/results.txt"
 done

@@ -1,11 +1,12 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # End-to-end sweep benchmark: Workbench's `sweep` cell vs the same sweep in scikit-learn, same data, same run.
 # Usage: bench/learn-e2e/run.sh [rows] (default 50000). Needs a release build of workbench (WORKBENCH=path to
 # override) and the `anchors` Python env (scripts/python-env.sh anchors).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ROWS=${1:-50000}
-WORKBENCH=${WORKBENCH:-$ROOT/.build/release/workbench}
+source "$ROOT/bench/lib/build.sh"
+WORKBENCH="$(workbench_binary "$ROOT")"
 PY=$ROOT/.build-py/anchors/bin/python
 DIR=$ROOT/.build-bench/learn-e2e
 SEASON=$ROOT/../shared/datasets/nba_shots/nba_com_2004_2024/NBA_2010_Shots.csv.gz

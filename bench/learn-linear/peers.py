@@ -7,7 +7,7 @@ Configurations: StandardScaler + LogisticRegression(C=1) with sklearn's default 
 PariVision's notebook) and with tol 1e-10 (converged like ours). Fit time is the best of 3 runs (scaler included).
 With SCALING_CSV: fit times on its first 50k … 1M rows (default configuration).
 """
-import json, sys, time, warnings
+import json, os, sys, time, warnings
 import numpy as np, pandas as pd
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
@@ -22,6 +22,8 @@ X, y = df.drop(columns=['Shot_Made_Flag']), df['Shot_Made_Flag']
 Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.2, random_state=42, stratify=y)
 Xtr.assign(Shot_Made_Flag=ytr.values).to_csv(f'{out}/train.csv', index=False)
 Xte.assign(Shot_Made_Flag=yte.values).to_csv(f'{out}/test.csv', index=False)
+if os.environ.get('SPLIT_ONLY'):  # bench/compare: only the split files
+    sys.exit(0)
 Xtr, Xte, ytr, yte = Xtr.to_numpy(float), Xte.to_numpy(float), ytr.to_numpy(), yte.to_numpy()
 
 def fit(tol, Xs, ys):

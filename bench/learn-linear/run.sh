@@ -17,27 +17,11 @@ if [[ ! -f "$features/features_200k.csv" || ! -f "$features/features_1m.csv" || 
 fi
 
 # Release build of the driver against Sources/Learn only (isolated package, so other modules are not built).
-pkg="$out/pkg"
-mkdir -p "$pkg/Sources/learn-linear-bench"
-ln -sfn "$root/Sources/Learn" "$pkg/Sources/Learn"
-ln -sfn "$root/bench/learn-linear/main.swift" "$pkg/Sources/learn-linear-bench/main.swift"
-cat > "$pkg/Package.swift" <<'SWIFT'
-// swift-tools-version:6.0
-import PackageDescription
-let package = Package(
-  name: "LearnLinearBench",
-  platforms: [.macOS(.v14)],
-  targets: [
-    .target(name: "Learn", swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
-    .executableTarget(name: "learn-linear-bench", dependencies: ["Learn"]),
-  ],
-  swiftLanguageModes: [.v6]
-)
-SWIFT
-(cd "$pkg" && swift build -c release --product learn-linear-bench >&2)
+source "$root/bench/lib/build.sh"
+driver="${LEARN_LINEAR_BENCH:-$(driver_binary "$root" learn-linear-bench "$root/bench/learn-linear/main.swift" Learn)}"
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores; 200k shots, stratified 80/20 seed 42; C=1, standardised"
 scaling=()
 [[ "${SCALING:-1}" == 1 ]] && scaling=("$features/features_1m.csv")
 "$py" "$root/bench/learn-linear/peers.py" "$features/features_200k.csv" "$out" "${scaling[@]}"
-"$pkg/.build/release/learn-linear-bench" "$out/train.csv" "$out/test.csv" "${scaling[@]}"
+"$driver" "$out/train.csv" "$out/test.csv" "${scaling[@]}"

@@ -16,6 +16,8 @@ X, y = df.drop(columns=['Shot_Made_Flag']), df['Shot_Made_Flag']
 Xtr, Xte, ytr, yte = train_test_split(X, y, test_size=0.2, random_state=42, stratify=y)
 Xtr.assign(Shot_Made_Flag=ytr.values).to_csv(f'{out}/train.csv', index=False)
 Xte.assign(Shot_Made_Flag=yte.values).to_csv(f'{out}/test.csv', index=False)
+if os.environ.get('SPLIT_ONLY'):  # bench/compare: only the split files
+    sys.exit(0)
 
 import xgboost as xgb, lightgbm as lgb
 from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier

@@ -14,27 +14,11 @@ if [[ ! -f "$out/features_200k.csv" || ! -f "$out/features_1m.csv" || "$(cat "$o
 fi
 
 # Release build of the driver against Sources/Learn only (isolated package, so other modules are not built).
-pkg="$out/pkg"
-mkdir -p "$pkg/Sources/learn-bench"
-ln -sfn "$root/Sources/Learn" "$pkg/Sources/Learn"
-ln -sfn "$root/bench/learn/main.swift" "$pkg/Sources/learn-bench/main.swift"
-cat > "$pkg/Package.swift" <<'SWIFT'
-// swift-tools-version:6.0
-import PackageDescription
-let package = Package(
-  name: "LearnBench",
-  platforms: [.macOS(.v14)],
-  targets: [
-    .target(name: "Learn", swiftSettings: [.enableUpcomingFeature("ExistentialAny")]),
-    .executableTarget(name: "learn-bench", dependencies: ["Learn"]),
-  ],
-  swiftLanguageModes: [.v6]
-)
-SWIFT
-(cd "$pkg" && swift build -c release --product learn-bench >&2)
+source "$root/bench/lib/build.sh"
+driver="${LEARN_BENCH:-$(driver_binary "$root" learn-bench "$root/bench/learn/main.swift" Learn)}"
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores; 200k shots, stratified 80/20 seed 42, 2 threads"
 scaling=()
 [[ "${SCALING:-1}" == 1 ]] && scaling=("$out/features_1m.csv")
 "$py" "$root/bench/learn/peers.py" "$out/features_200k.csv" "$out" "${scaling[@]}"
-"$pkg/.build/release/learn-bench" "$out/train.csv" "$out/test.csv" "${scaling[@]}"
+"$driver" "$out/train.csv" "$out/test.csv" "${scaling[@]}"

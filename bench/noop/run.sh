@@ -10,8 +10,8 @@ cd "$root"
 scripts/setup.sh
 command -v hyperfine >/dev/null || { apt-get install -y -qq hyperfine >/dev/null; }
 scripts/python-env.sh dvc
-swift build -c release --static-swift-stdlib --product workbench >/dev/null
-wb="$root/.build/release/workbench"
+source bench/lib/build.sh
+wb="$(workbench_binary "$root")"      # WORKBENCH=path reuses a build
 
 # 1. Data: 1,000,000 simulated shots in the Kaggle schema (~190 MB), generated once.
 csv="$work/shots.csv"

@@ -13,8 +13,8 @@ work="$root/.build-bench/plan"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(1000 3000 10000)
 mkdir -p "$work"; cd "$root"
-swift build -c release --product workbench > "$work.build.log" 2>&1 || { tail -20 "$work.build.log" >&2; exit 1; }
-wb="$root/.build/release/workbench"
+source bench/lib/build.sh
+wb="$(workbench_binary "$root")"      # WORKBENCH=path reuses a build
 export WORKBENCH_TEST_KINDS=1 NO_COLOR=1
 
 # "wall cpu" seconds of one command (cpu = user + system: steadier than wall time on a shared machine).

@@ -1,19 +1,16 @@
-#!/bin/sh
+#!/usr/bin/env bash
 # Scale-out benchmark (issue 15): the PariVision workbook, local vs `--executor slurm` on the same machine.
 # Usage: bench/scale/run.sh [SHOTS] — SHOTS defaults to all nineteen NBA.com seasons
 # (../shared/datasets/nba_shots/nba_com_2004_2024). Needs a running Slurm (scripts/slurm.sh start) and a build of
-# workbench with the Slurm executor (WORKBENCH=path; default the release build, else the debug one).
+# workbench with the Slurm executor (WORKBENCH=path; default: a release build, bench/lib/build.sh).
 # Prints: both wall times and the scheduling overhead as a percentage, outputs compared byte for byte, each trial's
 # time (from the array tasks' logs), and from those times how many 2-CPU nodes bring the sweep under one minute.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SHOTS=${1:-$ROOT/../shared/datasets/nba_shots/nba_com_2004_2024}
 SHOTS=$(cd "$(dirname "$SHOTS")" && pwd)/$(basename "$SHOTS")
-WORKBENCH=${WORKBENCH:-}
-if [ -z "$WORKBENCH" ]; then
-  WORKBENCH=$ROOT/.build/release/workbench
-  "$WORKBENCH" cell items --help >/dev/null 2>&1 || WORKBENCH=$ROOT/.build/debug/workbench
-fi
+source "$ROOT/bench/lib/build.sh"
+WORKBENCH="$(workbench_binary "$ROOT")"
 "$WORKBENCH" cell items --help >/dev/null 2>&1 || { echo "bench/scale: $WORKBENCH has no Slurm executor: build it (swift build)" >&2; exit 1; }
 scontrol ping 2>/dev/null | grep -q "is UP" || { echo "bench/scale: Slurm is not running: scripts/slurm.sh start" >&2; exit 1; }
 DIR=$ROOT/.build-bench/scale

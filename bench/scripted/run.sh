@@ -7,8 +7,6 @@ root="$(cd "$(dirname "$0")/../.." && pwd)"
 work="$root/.build-bench/scripted"
 mkdir -p "$work"; cd "$root"
 scripts/python-env.sh bench
-if [ -z "${WORKBENCH:-}" ]; then
-  swift build -c release --product workbench > "$work.build.log" 2>&1 || { tail -20 "$work.build.log" >&2; exit 1; }
-  WORKBENCH="$root/.build/release/workbench"
-fi
+source "$root/bench/lib/build.sh"
+WORKBENCH="$(workbench_binary "$root")"
 WORKBENCH="$WORKBENCH" WORK="$work" "$root/.build-py/bench/bin/python" "$root/bench/scripted/bench.py"

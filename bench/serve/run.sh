@@ -12,10 +12,8 @@ rm -rf "$work"; mkdir -p "$work/.workbench"
 cd "$root"
 scripts/python-env.sh mlflow3
 command -v wrk >/dev/null || { echo "wrk is missing: scripts/setup.sh --test installs it" >&2; exit 1; }
-if [ -z "${WORKBENCH:-}" ]; then
-  swift build -c release --product workbench > "$work/build.log" 2>&1 || { tail -20 "$work/build.log" >&2; exit 1; }
-  WORKBENCH="$root/.build/release/workbench"
-fi
+source bench/lib/build.sh
+WORKBENCH="$(workbench_binary "$root")"
 python="$root/.build-py/mlflow3/bin/python"
 
 cat > "$work/bench.yaml" <<YAML

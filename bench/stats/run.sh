@@ -8,9 +8,8 @@ REPEATS=${REPEATS:-5}
 DATASETS=${WORKBENCH_SHARED_DATASETS:-$ROOT/../shared/datasets}
 PY=$ROOT/.build-py/anchors/bin/python
 WORK=$ROOT/.build-bench/stats
-PKG=$WORK/pkg
 [ -x "$PY" ] || { echo "missing $PY: run scripts/python-env.sh anchors" >&2; exit 1; }
-mkdir -p "$WORK" "$PKG/Sources"
+mkdir -p "$WORK"
 
 # 1. Inputs (float64 / text columns under .build-bench, never in the repository).
 if [ ! -f "$WORK/data/drift/cur_ACTION_TYPE.txt" ]; then
@@ -18,24 +17,10 @@ if [ ! -f "$WORK/data/drift/cur_ACTION_TYPE.txt" ]; then
 fi
 
 # 2. The Swift driver, built in release in a throwaway package that links Sources/Stats.
-ln -sfn "$ROOT/Sources/Stats" "$PKG/Sources/Stats"
-ln -sfn "$ROOT/bench/stats/Driver" "$PKG/Sources/stats-bench"
-cat > "$PKG/Package.swift" <<'SWIFT'
-// swift-tools-version:6.0
-import PackageDescription
-let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
-let package = Package(
-  name: "StatsBench",
-  targets: [
-    .target(name: "Stats", swiftSettings: strict),
-    .executableTarget(name: "stats-bench", dependencies: ["Stats"], swiftSettings: strict),
-  ],
-  swiftLanguageModes: [.v6]
-)
-SWIFT
-(cd "$PKG" && swift build -c release --product stats-bench >/dev/null)
+source "$ROOT/bench/lib/build.sh"
+DRIVER="${STATS_BENCH:-$(driver_binary "$ROOT" stats-bench "$ROOT/bench/stats/Driver" Stats)}"
 
 # 3. Same data, same run: Swift first, then the Python peers.
-"$PKG/.build/release/stats-bench" "$WORK/data" "$REPEATS" > "$WORK/swift.json"
+"$DRIVER" "$WORK/data" "$REPEATS" > "$WORK/swift.json"
 "$PY" "$ROOT/bench/stats/peers.py" run "$WORK/data" "$DATASETS" "$REPEATS" > "$WORK/python.json"
 "$PY" "$ROOT/bench/stats/peers.py" report "$WORK/swift.json" "$WORK/python.json"
