@@ -5,7 +5,7 @@ time both tools as subprocesses in the same run, and compare per-column verdicts
   peers.py evidently <work>                      # one whole Evidently run (load CSV + preset + HTML), prints JSON
   peers.py time <work> <workbench> <python> <N>  # best of N whole-process runs of both, prints the markdown table
 """
-import json, math, os, resource, subprocess, sys, time
+import json, math, os, resource, shutil, subprocess, sys, time
 
 NUMERIC = ["LOC_X", "LOC_Y", "SHOT_DISTANCE", "SECONDS_LEFT", "QUARTER", "SHOT_MADE"]
 CATEGORICAL = ["SHOT_TYPE", "BASIC_ZONE", "ZONE_RANGE", "ACTION_TYPE"]
@@ -72,12 +72,15 @@ def timed(cmd, cwd):
 
 
 def time_both(work, workbench, python, repeats):
+    # The workbook sits in its own project folder (a `.workbench/` marks the root; the workbook's inputs are absolute
+    # paths): from .build-bench/drift/ the project root would be this repository's.
     project = os.path.join(work, "project")
-    os.makedirs(project, exist_ok=True)
+    os.makedirs(os.path.join(project, ".workbench"), exist_ok=True)
+    shutil.copyfile(os.path.join(work, "drift-bench.yaml"), os.path.join(project, "drift-bench.yaml"))
     best = {"workbench": (math.inf, math.inf), "evidently": (math.inf, math.inf)}
     ev = None
     for _ in range(repeats):
-        w, c, _ = timed([workbench, "run", os.path.join(work, "drift-bench.yaml"), "--force", "--quiet"], project)
+        w, c, _ = timed([workbench, "run", "drift-bench.yaml", "--force", "--quiet"], project)
         best["workbench"] = (min(best["workbench"][0], w), min(best["workbench"][1], c))
         w, c, out = timed([python, os.path.abspath(__file__), "evidently", work], project)
         best["evidently"] = (min(best["evidently"][0], w), min(best["evidently"][1], c))

@@ -23,8 +23,8 @@ measure() {  # name, command...: prints "name seconds peakKB"
 }
 : > "$work/results.txt"
 for i in $(seq "$repeats"); do
-  rm -rf "$work/state" "$work/outputs"
-  measure workbench env WORKBENCH_STATE_DIR="$work/state" bash -c "cd '$work' && '$wb' run eda.yaml -q --param shots='$data'" >> "$work/results.txt"
+  rm -rf "$work/.workbench" "$work/state" "$work/outputs"; mkdir "$work/.workbench"   # its own project root, cold
+  measure workbench bash -c "cd '$work' && '$wb' run eda.yaml -q --param shots='$data'" >> "$work/results.txt"
   measure pandas "$py" bench/eda/peers.py pandas "$data" >> "$work/results.txt"
   measure polars "$py" bench/eda/peers.py polars "$data" >> "$work/results.txt"
 done

@@ -10,7 +10,7 @@ WORKBENCH="$(workbench_binary "$ROOT")"
 PY=$ROOT/.build-py/anchors/bin/python
 DIR=$ROOT/.build-bench/learn-e2e
 SEASON=$ROOT/../shared/datasets/nba_shots/nba_com_2004_2024/NBA_2010_Shots.csv.gz
-rm -rf "$DIR" && mkdir -p "$DIR"
+rm -rf "$DIR" && mkdir -p "$DIR/.workbench"   # its own project root (not the repository's)
 "$PY" "$ROOT/bench/learn-e2e/make_silver.py" "$SEASON" "$ROWS" "$DIR/silver.csv"
 cat > "$DIR/pv.yaml" <<'YAML'
 workbook: pv

@@ -20,7 +20,7 @@ size_mb=$(( $(stat -c %s "$csv") / 1000000 ))
 
 # 2. Workbench project: load + 9 dependent cells.
 proj="$work/workbench"
-mkdir -p "$proj"
+mkdir -p "$proj/.workbench"   # its own project root (not the repository's)
 cat > "$proj/noop.yaml" <<YAML
 workbook: noop
 params:

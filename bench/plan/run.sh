@@ -27,7 +27,7 @@ echo "| cells | edges | status: wall / cpu (s) | cold run: wall / cpu (s) | no-o
 echo "|---|---|---|---|---|"
 for n in "${sizes[@]}"; do
   proj="$work/chain-$n"
-  rm -rf "$proj"; mkdir -p "$proj"
+  rm -rf "$proj"; mkdir -p "$proj/.workbench"   # its own project root (not the repository's)
   python3 - "$n" > "$proj/chain.yaml" <<'PY'
 import sys
 n = int(sys.argv[1])
