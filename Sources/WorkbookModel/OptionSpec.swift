@@ -107,6 +107,10 @@ public struct OptionSpec: Sendable, Hashable {
     return nil
   }
 
+  /// The keys of a mapping option (`.object`), each declared with its own type, default and constraints; empty
+  /// for other types.
+  public var fields: [OptionSpec] { if case .object(let fields) = type { fields } else { [] } }
+
   var isListType: Bool { if case .list = type { true } else { false } }
   /// The type each value has: the element type of a list.
   var elementType: OptionType { if case .list(let e) = type { e } else { type } }
@@ -232,23 +236,41 @@ public struct KindDescriptor: Sendable {
   /// Checks option values after `${…}` substitution against the declared choices and constraints (a value that
   /// arrived through a param or an upstream result was not seen by validation), with the same diagnostic as
   /// validation gives: the option's file:line, the cell and what is allowed.
+  /// The keys of a mapping option (`.object`) are checked the same way, each at its own line when it was written
+  /// out (`nodes`: the options as written), with a did-you-mean for an unknown key and the nested path in the
+  /// message (`performance.tolerated_drop`): a whole mapping that arrived through `${…}` was not seen by validation.
   public func checkResolved(_ values: [String: JSONValue], locations: [String: SourceLocation],
-                            cell: String) throws(Diagnostics) {
+                            nodes: [String: SpecNode] = [:], cell: String) throws(Diagnostics) {
     var found = Diagnostics()
     for spec in options {
       guard let value = values[spec.name], let location = locations[spec.name] else { continue }
-      Self.check(value, against: spec, name: spec.name, at: location, cell: cell, into: &found)
+      Self.check(value, against: spec, name: spec.name, at: location, node: nodes[spec.name], cell: cell, into: &found)
     }
     try found.throwIfErrors()
   }
 
-  static func check(_ value: JSONValue, against spec: OptionSpec, name: String, at location: SourceLocation, cell: String,
-                    into found: inout Diagnostics) {
+  static func check(_ value: JSONValue, against spec: OptionSpec, name: String, at location: SourceLocation,
+                    node: SpecNode?, cell: String, into found: inout Diagnostics) {
     if let problem = spec.violation(of: value, name: name) {
       found.error(problem.message, at: location, cell: cell, hint: problem.hint)
     }
     guard case .object(let nested) = spec.type, let fields = value.objectValue else { return }
-    for field in nested { if let v = fields[field.name] { check(v, against: field, name: "\(name).\(field.name)", at: location, cell: cell, into: &found) } }
+    let known = nested.map(\.name)
+    for key in fields.keys.sorted() where !known.contains(key) {
+      found.error("unknown option `\(key)` in `\(name)`", at: node?.entry(key)?.keyLocation ?? location, cell: cell,
+                  hint: Suggest.hint(for: key, in: known) ?? "known options: \(known.joined(separator: ", "))")
+    }
+    for field in nested {
+      guard let v = fields[field.name], v != .null else {
+        if field.required {
+          found.error("missing required option `\(field.name)` in `\(name)`", at: location, cell: cell, hint: field.doc)
+        }
+        continue
+      }
+      let entry = node?.entry(field.name)
+      check(v, against: field, name: "\(name).\(field.name)", at: entry?.value.location ?? location, node: entry?.value,
+            cell: cell, into: &found)
+    }
   }
 }
 
@@ -366,6 +388,12 @@ public struct OptionChecker {
 }
 
 extension SpecNode {
+  /// The entry `key` of a mapping node; nil for another key or node.
+  public func entry(_ key: String) -> (key: String, keyLocation: SourceLocation, value: SpecNode)? {
+    guard case .map(let entries) = value else { return nil }
+    return entries.first { $0.key == key }
+  }
+
   /// Whether a `${…}` appears in this value (or anywhere inside it).
   var containsReference: Bool {
     switch value {

@@ -23,7 +23,7 @@ enum CoachCell {
       OptionSpec("language", .choice(["en", "fr"]), default: "en", doc: "Report language."),
       OptionSpec("key_players", .integer, default: 3, range: .atLeast(0), doc: "Key players per team (most minutes, ≥ 10 min) whose figures are checked."),
       OptionSpec("llm", .object([
-        OptionSpec("enabled", .boolean, doc: "Ask an OpenAI-compatible endpoint to phrase the summary (URL, model and key from WORKBENCH_LLM_URL, WORKBENCH_LLM_MODEL, WORKBENCH_LLM_API_KEY)."),
+        OptionSpec("enabled", .boolean, default: false, doc: "Ask an OpenAI-compatible endpoint to phrase the summary (URL, model and key from WORKBENCH_LLM_URL, WORKBENCH_LLM_MODEL, WORKBENCH_LLM_API_KEY)."),
         OptionSpec("timeout_s", .number, default: 30, range: .above(0), doc: "Request timeout in seconds."),
       ]), doc: "Optional grounded phrasing; rejected, failed or timed-out answers fall back to the deterministic text."),
     ],
@@ -234,9 +234,8 @@ enum CoachCell {
 
   static func llmOutcome(_ report: CoachingReport, context: CellContext) async throws -> LLMResult {
     let o = context.options
-    let spec = o["llm"]?.objectValue ?? [:]
-    let enabled = spec["enabled"]?.boolValue ?? false
-    guard enabled else {
+    let llm = try o.mapping("llm")
+    guard let llm, try llm.boolean("enabled") else {
       return LLMResult(enabled: false, status: "disabled", reason: nil, acceptedText: nil, summary: "deterministic (LLM disabled)")
     }
     if context.isVerification {
@@ -250,7 +249,7 @@ enum CoachCell {
       return LLMResult(enabled: true, status: "fallback", reason: "WORKBENCH_LLM_URL and WORKBENCH_LLM_MODEL must be set",
                        acceptedText: nil, summary: "deterministic (fallback: endpoint not configured)")
     }
-    let timeout = spec["timeout_s"]?.doubleValue ?? 30  // declared `> 0`: checked before the cell runs
+    let timeout = try llm.number("timeout_s")  // declared `> 0`: checked before the cell runs
     let key = env["WORKBENCH_LLM_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
     let client = ChatCompletionsClient(endpoint: url, model: model, apiKey: key, timeout: timeout)
     let outcome = await GroundedPhraser(client: client).phrase(report)

@@ -33,7 +33,7 @@ enum EDARates {
   {
     let o = context.options
     let at = o.location(of: "rates")
-    guard case .object(let fields) = spec else { throw CellError("`rates` must be a mapping with `target`, `by` and/or `bins`", at: at) }
+    guard case .object(let fields) = spec, let rates = try o.mapping("rates") else { throw CellError("`rates` must be a mapping with `target`, `by` and/or `bins`", at: at) }
     guard let targetName = fields["target"]?.stringValue else { throw CellError("`rates.target` is missing", at: at) }
     func column(_ name: String, _ field: String) throws -> Column {
       guard let c = table.column(named: name) else {
@@ -75,10 +75,10 @@ enum EDARates {
     // `by` order first, then binned columns not in `by`, alphabetically.
     let names = byNames + binEdges.keys.filter { !byNames.contains($0) }.sorted()
     guard !names.isEmpty else { throw CellError("`rates` needs `by` columns or `bins`", at: at) }
-    let includeLowest = fields["include_lowest"]?.boolValue ?? true
-    let orderName = fields["order"]?.stringValue ?? "key"
+    let includeLowest = try rates.boolean("include_lowest")
+    let orderName = try rates.text("order")
     let order: GroupRates.Order = orderName == "count" ? .countDescending : orderName == "rate" ? .meanDescending : .key
-    let plots = fields["plots"]?.boolValue ?? true
+    let plots = try rates.boolean("plots")
 
     var groupings: [Grouping] = []
     for name in names {

@@ -104,11 +104,9 @@ enum PlotCell {
     // Sampling first: every chart kind then sees the same rows.
     var table = full
     var sampling: JSONValue = .null
-    if let s = o["sample"], s != .null {
-      guard let rows = s["rows"]?.intValue, rows >= 1 else {
-        throw CellError("`sample.rows` must be an integer ≥ 1", at: o.location(of: "sample"))
-      }
-      let seed = s["seed"]?.intValue ?? 0
+    if let sample = try o.mapping("sample") {
+      let rows = try sample.integer("rows")  // declared required, ≥ 1: checked before the cell runs
+      let seed = try sample.integer("seed")
       if rows < full.rowCount {
         table = full.gathering(SeededSample.indices(count: rows, of: full.rowCount, seed: UInt64(bitPattern: Int64(seed))))
         plan.captionNotes.append("random sample of \(TableOps.formatCount(rows)) of \(TableOps.formatCount(full.rowCount)) rows (seed \(seed))")

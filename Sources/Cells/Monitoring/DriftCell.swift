@@ -37,7 +37,8 @@ enum DriftCell {
       OptionSpec("performance", .object([
         OptionSpec("target", .string, required: true, doc: "The 0/1 label column (in both tables)."),
         OptionSpec("score", .string, default: "score", doc: "The predicted probability column (in both tables)."),
-        OptionSpec("metrics", .list(.choice(DriftPerformance.metricNames)), doc: "Metrics (default: roc_auc, accuracy, log_loss)."),
+        OptionSpec("metrics", .list(.choice(DriftPerformance.metricNames)), default: .array(DriftPerformance.metricNames.map(JSONValue.string)),
+                   doc: "Metrics (default: roc_auc, accuracy, log_loss)."),
         OptionSpec("tolerated_drop", .number, default: 0.02, doc: "A metric worse by more than this (metric units) is a performance drop."),
         OptionSpec("threshold", .number, default: 0.5, doc: "Probability above which the predicted label is 1 (accuracy)."),
       ]), doc: "Performance drift: each metric on the reference vs the current rows (labels needed in both)."),
@@ -79,11 +80,11 @@ enum DriftCell {
     var warnings: [String] = []
 
     // Prediction and performance options.
-    let prediction = o["prediction"]?.objectValue
-    let predictionColumn = prediction?["column"]?.stringValue
-    let performance = o["performance"]?.objectValue
-    let performanceTarget = performance?["target"]?.stringValue
-    let performanceScore = performance?["score"]?.stringValue ?? "score"
+    let prediction = try o.mapping("prediction")
+    let predictionColumn = try prediction?.text("column")
+    let performance = try o.mapping("performance")
+    let performanceTarget = try performance?.text("target")
+    let performanceScore = try performance.map { try $0.text("score") }
 
     if prediction != nil || performance != nil {
       try checkNotInSample(referenceName: referenceName, reference: reference, context: context)
@@ -95,7 +96,7 @@ enum DriftCell {
     let categorical = Set(try o.texts("categorical"))
     var modelColumns: Set<String> = []
     if let predictionColumn { modelColumns.insert(predictionColumn) }
-    if performance != nil { modelColumns.formUnion([performanceTarget ?? "", performanceScore, "predicted"]) }
+    if let performanceTarget, let performanceScore { modelColumns.formUnion([performanceTarget, performanceScore, "predicted"]) }
     let names = try o.strings("columns") ?? common.filter { !exclude.contains($0) && !modelColumns.contains($0) }
     for n in names + Array(categorical) {
       for (table, which) in [(reference, "reference"), (current, "current")] where table.column(named: n) == nil {
@@ -180,9 +181,9 @@ enum DriftCell {
       let r = DriftColumns.sample(rc, categorical: rc.type == .string), c = DriftColumns.sample(cc, categorical: cc.type == .string)
       let nr = DriftColumns.nonMissingCount(r), nc = DriftColumns.nonMissingCount(c)
       if nr >= minRows, nc >= minRows {
-        let test = prediction?["method"]?.stringValue.flatMap(DriftTest.init(rawValue:))
+        let test = try prediction?.string("method").flatMap(DriftTest.init(rawValue:))
         let result: DriftResult
-        do { result = try Drift.evaluate(reference: r, current: c, test: test, threshold: prediction?["threshold"]?.doubleValue, column: predictionColumn) } catch {
+        do { result = try Drift.evaluate(reference: r, current: c, test: test, threshold: try prediction?.double("threshold"), column: predictionColumn) } catch {
           throw CellError("prediction drift: \(error)", at: where_)
         }
         predictionJSON = .object([
@@ -204,11 +205,11 @@ enum DriftCell {
     var performanceDrop = false
     var performanceRows: [[String]] = []
     var performanceStatus: String?
-    if let performance, let target = performanceTarget {
+    if let performance, let target = performanceTarget, let performanceScore {
       let where_ = o.location(of: "performance")
-      let metrics = performance["metrics"]?.arrayValue?.compactMap(\.stringValue) ?? performance["metrics"]?.stringValue.map { [$0] } ?? DriftPerformance.metricNames
-      let tolerated = performance["tolerated_drop"]?.doubleValue ?? 0.02
-      let threshold = performance["threshold"]?.doubleValue ?? 0.5
+      let metrics = try performance.texts("metrics")
+      let tolerated = try performance.number("tolerated_drop")
+      let threshold = try performance.number("threshold")
       let r = try DriftPerformance.labelsAndScores(reference, target: target, score: performanceScore, which: "reference", at: where_)
       let c = try DriftPerformance.labelsAndScores(current, target: target, score: performanceScore, which: "current", at: where_)
       if r.truth.count >= minRows, c.truth.count >= minRows {
@@ -276,7 +277,9 @@ enum DriftCell {
         : "No dataset drift: \(drifted.count) of \(tested.count) columns drifted (\(String(format: "%.0f", share * 100)) % < \(String(format: "%.0f", driftShare * 100)) %)."
       report.append(.callout(level: datasetDrift ? .danger : .success, text: verdict))
     }
-    if performanceDrop { report.append(.callout(level: .danger, text: "Performance drop beyond the tolerated \(TableOps.formatNumber(performanceJSON["tolerated_drop"]?.doubleValue ?? 0.02)).")) }
+    if performanceDrop, let tolerated = try performance?.number("tolerated_drop") {
+      report.append(.callout(level: .danger, text: "Performance drop beyond the tolerated \(TableOps.formatNumber(tolerated))."))
+    }
     report.append(.facts([.init("reference rows", TableOps.formatCount(reference.rowCount)), .init("current rows", TableOps.formatCount(current.rowCount)),
                           .init("columns tested", String(tested.count)), .init("drifted", String(drifted.count))]))
     report.append(.table(

@@ -59,7 +59,8 @@ extension ExecutionContext {
       locations[o.key] = o.value.location
     }
     // Values that came through `${…}` meet the declared constraints, as written values did at validation.
-    try cell.kind.checkResolved(values, locations: locations, cell: cell.id)
+    let nodes = Dictionary(cell.spec.options.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a })
+    try cell.kind.checkResolved(values, locations: locations, nodes: nodes, cell: cell.id)
     var defaults: [String: JSONValue] = [:]
     for spec in cell.kind.options { if let d = spec.defaultValue { defaults[spec.name] = d } }
 
@@ -79,7 +80,7 @@ extension ExecutionContext {
     let spec = Plan.canonicalSpec(of: cell)
 
     let options = CellOptions(values: values, locations: locations, cellLocation: cell.spec.location, defaults: defaults,
-                              nodes: Dictionary(cell.spec.options.map { ($0.key, $0.value) }, uniquingKeysWith: { a, _ in a }))
+                              nodes: nodes, specs: cell.kind.options)
     var tools = Dictionary(uniqueKeysWithValues: cell.kind.tools.map { ($0, engine.tools.version(of: $0)) })
     if let environment = engine.registry.implementations[cell.kind.name]?.environment {
       tools.merge(try environment(options, FingerprintMemo(state: state, projectRoot: engine.layout.root))) { _, new in new }

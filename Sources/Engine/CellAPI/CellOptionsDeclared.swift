@@ -18,7 +18,7 @@ extension CellOptions {
     let items = value.arrayValue ?? [value]
     return try items.map { item in
       guard let x = item.doubleValue ?? item.stringValue.flatMap(Double.init) else {
-        throw CellError("option `\(name)` must be a list of numbers, got `\(item.displayText)`", at: location(of: name))
+        throw CellError("option `\(qualified(name))` must be a list of numbers, got `\(item.displayText)`", at: location(of: name))
       }
       return x
     }
@@ -28,7 +28,7 @@ extension CellOptions {
   public func choice<Choice: RawRepresentable>(_ name: String, as: Choice.Type) throws -> Choice where Choice.RawValue == String {
     let raw = try text(name)
     guard let value = Choice(rawValue: raw) else {
-      throw CellError("`\(raw)` is not a valid value for `\(name)`", at: location(of: name))
+      throw CellError("`\(raw)` is not a valid value for `\(qualified(name))`", at: location(of: name))
     }
     return value
   }
@@ -37,14 +37,15 @@ extension CellOptions {
   public func duration(_ name: String) throws -> Duration {
     let seconds = try number(name)
     guard seconds.isFinite, seconds >= 0 else {
-      throw CellError("`\(name)` must be a number of seconds ≥ 0, got \(seconds)", at: location(of: name))
+      throw CellError("`\(qualified(name))` must be a number of seconds ≥ 0, got \(seconds)", at: location(of: name))
     }
     return .milliseconds(Int64((seconds * 1000).rounded()))
   }
 
   func declared<Value>(_ name: String, _ value: Value?) throws -> Value {
     guard let value else {
-      throw CellError("missing option `\(name)`", at: cellLocation, hint: "set `\(name):` in the cell")
+      throw CellError("missing option `\(qualified(name))`", at: cellLocation,
+                      hint: path.map { "set `\(name):` in `\($0)`" } ?? "set `\(name):` in the cell")
     }
     return value
   }

@@ -27,26 +27,27 @@ public final class StateDatabase: Sendable {
     db = opened
   }
 
-  /// Switches to WAL. The switch needs a moment alone with the file, and SQLite reports `SQLITE_BUSY` at once
-  /// (without its busy handler) when several processes open a fresh database together: retry for up to ~10 s.
+  /// Switches to WAL. When several processes open a fresh database together, the switch of one of them can meet
+  /// another's switch in progress: SQLite then answers `SQLITE_BUSY` at once, without its busy handler (waiting
+  /// would deadlock, as this connection holds a read lock). The retry needs no sleep of its own: its read lock waits
+  /// in SQLite's busy handler (`sqlite3_busy_timeout`, ``SQLiteDatabase``) until the other switch commits, and then
+  /// finds the database in WAL. The attempts are bounded, so a database that stays busy is an error, not a hang.
   static func enableWAL(_ db: SQLiteDatabase) throws {
-    var delay: UInt32 = 2_000
-    var waited: UInt32 = 0
+    var attempt = 1
     while true {
-      let failure: SQLiteError
       do {
         if try db.query("PRAGMA journal_mode").first?.first?.text?.lowercased() == "wal" { return }
         try db.execute("PRAGMA journal_mode=WAL")
         return
       } catch {
-        failure = error
+        guard error.isBusy && attempt < walSwitchAttempts else { throw error }
+        attempt += 1
       }
-      guard failure.isBusy && waited < 10_000_000 else { throw failure }
-      usleep(delay)
-      waited += delay
-      delay = min(delay * 2, 200_000)
     }
   }
+
+  /// How many times the switch to WAL is tried before a persistent `SQLITE_BUSY` is reported.
+  static let walSwitchAttempts = 64
 
   /// Creates the tables, or brings an older layout up to date (in one transaction, so concurrent openers agree).
   static func migrate(_ db: SQLiteDatabase) throws {
