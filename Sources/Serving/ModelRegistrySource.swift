@@ -49,9 +49,13 @@ public struct LoadedModel: Sendable {
   public var workbook: String?
   /// Seconds since the epoch at which this process loaded it.
   public var loadedAt: Double
+  /// Whether requests may carry raw rows for this model (the transform chain above its training cell).
+  public var rawInput: RawInputStatus
 
   public init(model: ServableModel, name: String, version: Int, runId: String, trainingCell: String?, cacheKey: String?,
-              workbook: String?, loadedAt: Double) {
+              workbook: String?, loadedAt: Double,
+              rawInput: RawInputStatus = .unavailable("the server was started without a workbook")) {
+    self.rawInput = rawInput
     self.model = model
     self.name = name
     self.version = version
@@ -69,6 +73,7 @@ public struct LoadedModel: Sendable {
       "model_sha256": .string(model.sha256), "workbook": workbook.map { .string($0) } ?? .null,
       "training_cell": trainingCell.map { .string($0) } ?? .null, "cache_key": cacheKey.map { .string($0) } ?? .null,
       "features": .array(model.features.map { .string($0) }), "workbench_version": .string(workbenchVersion),
+      "raw_input": rawInput.document,
     ])
   }
 }
@@ -79,12 +84,16 @@ public struct ModelRegistrySource: Sendable {
   public let selector: ModelSelector
   /// Finds the cache key of the training cell's entry whose `model.wbm` has this SHA-256 (nil when not cached).
   public let cacheKey: @Sendable (_ cell: String, _ modelSHA256: String) -> String?
+  /// The raw input of a model trained by a cell (``RawInput/resolve(engine:workbook:trainingCell:entry:)``).
+  public let rawInput: @Sendable (_ trainingCell: String?) -> RawInputStatus
 
   public init(store: any TrackingStore, selector: ModelSelector,
-              cacheKey: @escaping @Sendable (String, String) -> String? = { _, _ in nil }) {
+              cacheKey: @escaping @Sendable (String, String) -> String? = { _, _ in nil },
+              rawInput: @escaping @Sendable (String?) -> RawInputStatus = { _ in .unavailable("the server was started without a workbook") }) {
     self.store = store
     self.selector = selector
     self.cacheKey = cacheKey
+    self.rawInput = rawInput
   }
 
   /// The version the selector names now (one small registry read: the alias).
@@ -120,7 +129,7 @@ public struct ModelRegistrySource: Sendable {
     return LoadedModel(
       model: model, name: version.name, version: version.version, runId: version.runId, trainingCell: cell,
       cacheKey: cell.flatMap { cacheKey($0, model.sha256) }, workbook: run?.tags["workbench.workbook"],
-      loadedAt: Date().timeIntervalSince1970)
+      loadedAt: Date().timeIntervalSince1970, rawInput: rawInput(cell))
   }
 
   /// The artifact folder of `runs:/<run>/<folder>` (default `model`).

@@ -1,3 +1,4 @@
+import Frame
 import WorkbenchCore
 
 /// The OpenAPI 3.1 description of the scoring server, with the served model's features in the request schemas.
@@ -28,10 +29,38 @@ enum OpenAPIDocument {
         "index": .object(["type": "array"]),
       ]),
     ])
-    let noParams: JSONValue = .object(["type": "object", "maxProperties": 0])
+    // The only inference param: which input the rows are (chosen from the columns when absent).
+    let params: JSONValue = .object([
+      "type": "object", "additionalProperties": false,
+      "properties": .object(["input": .object(["type": "string", "enum": ["features", "raw"]])]),
+    ])
     func body(_ key: String, _ schema: JSONValue) -> JSONValue {
       .object(["type": "object", "required": .array([.string(key)]), "additionalProperties": false,
-               "properties": .object([key: schema, "params": noParams])])
+               "properties": .object([key: schema, "params": params])])
+    }
+    var bodies = [
+      body("dataframe_split", split), body("dataframe_records", records), body("instances", records),
+      body("inputs", records), body("instances", positional), body("inputs", positional),
+    ]
+    var schemas: [String: JSONValue] = [:]
+    if let raw = served.rawInput.raw {
+      // Raw rows: the entry cell's columns, turned into features by the workbook's transform cells (docs/serving.md).
+      let rawValue: (DataType) -> JSONValue = { type in
+        switch type {
+        case .int: .object(["type": ["integer", "null"]])
+        case .float: .object(["type": ["number", "null"]])
+        case .bool: .object(["type": ["boolean", "null"]])
+        case .string: .object(["type": ["string", "number", "null"]])
+        }
+      }
+      schemas["RawRow"] = .object([
+        "type": "object", "additionalProperties": false,
+        "description": .string("A row of cell `\(raw.entryCell)`'s output, turned into the model's features by transform cell(s) \(raw.transforms.map(\.cell).joined(separator: ", ")). The target column, when listed, is optional."),
+        "required": .array(raw.columns.filter(\.required).map { .string($0.name) }),
+        "properties": .object(Dictionary(uniqueKeysWithValues: raw.columns.map { ($0.name, rawValue($0.type)) })),
+      ])
+      let rawRecords: JSONValue = .object(["type": "array", "items": .object(["$ref": "#/components/schemas/RawRow"])])
+      bodies += [body("dataframe_records", rawRecords), body("instances", rawRecords), body("inputs", rawRecords)]
     }
     let error: JSONValue = .object([
       "description": "The request was refused; the message names the column and row at fault.",
@@ -48,7 +77,7 @@ enum OpenAPIDocument {
         "description": .string("MLflow-compatible scoring of registered model \(served.name) (version \(served.version), \(model.family)). Predictions are P(1) for a classifier, the predicted value for a regressor."),
       ]),
       "components": .object([
-        "schemas": .object([
+        "schemas": .object(schemas.merging([
           "Error": .object([
             "type": "object", "required": ["error_code", "message"],
             "properties": .object(["error_code": .object(["type": "string"]), "message": .object(["type": "string"])]),
@@ -57,17 +86,14 @@ enum OpenAPIDocument {
             "type": "object", "required": ["predictions"],
             "properties": .object(["predictions": .object(["type": "array", "items": .object(["type": .array(["number", "null"])])])]),
           ]),
-        ]),
+        ]) { a, _ in a }),
         "securitySchemes": .object(["bearer": .object(["type": "http", "scheme": "bearer"])]),
       ]),
       "paths": .object([
         "/invocations": .object(["post": .object([
           "summary": "Score rows (MLflow scoring protocol)", "security": secured,
           "requestBody": .object(["required": true, "content": .object([
-            "application/json": .object(["schema": .object(["oneOf": .array([
-              body("dataframe_split", split), body("dataframe_records", records), body("instances", records),
-              body("inputs", records), body("instances", positional), body("inputs", positional),
-            ])])]),
+            "application/json": .object(["schema": .object(["oneOf": .array(bodies)])]),
             "text/csv": .object(["schema": .object(["type": "string"])]),
           ])]),
           "responses": .object([

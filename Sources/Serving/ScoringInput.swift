@@ -68,20 +68,68 @@ public enum ScoringInput {
 
   /// Decodes a body into a table of `features` (in that order); `categorical[j]` allows text in feature `j`.
   public static func table(_ body: [UInt8], format: Format, features: [String], categorical: [Bool]) throws(ScoringError) -> Frame {
-    let columns: [String: [JSONValue]]
-    let rowCount: Int
-    switch format {
-    case .json: (columns, rowCount) = try jsonColumns(body, features: features)
-    case .csv: (columns, rowCount) = try csvColumns(body)
+    let decoded = try decode(body, format: format) { _ in features }
+    if decoded.requested == .raw { throw ScoringError("raw rows are not accepted here (`params.input: raw`); send the model's features") }
+    return try frame(decoded.columns, rowCount: decoded.rowCount, features: features, categorical: categorical)
+  }
+
+  /// What a request carries: the model's features, or raw rows that the workbook's transform cells turn into them.
+  public enum InputPath: String, Sendable { case features, raw }
+
+  /// Decodes a body into the model's feature table, from features or from raw rows (``RawInput``). The path is
+  /// `params.input` when given; otherwise features when the columns are exactly the model's features, raw rows when
+  /// they are raw columns including every required one; else 400 naming what is missing relative to both.
+  public static func table(_ body: [UInt8], format: Format, served: LoadedModel) throws(ScoringError) -> (features: Frame, path: InputPath) {
+    let model = served.model
+    let raw = served.rawInput.raw
+    let decoded = try decode(body, format: format) { $0 == .raw ? raw?.columnNames ?? model.features : model.features }
+    let names = Set(decoded.columns.keys)
+    func rawTable() throws(ScoringError) -> (features: Frame, path: InputPath) {
+      guard let raw else {
+        let why: String = if case .unavailable(let reason) = served.rawInput { reason } else { "" }
+        throw ScoringError("raw rows are not accepted by this server: \(why); send the model's features (\(model.features.joined(separator: ", ")))")
+      }
+      return (try raw.features(decoded.columns, rowCount: decoded.rowCount, model: model), .raw)
     }
-    return try frame(columns, rowCount: rowCount, features: features, categorical: categorical)
+    switch decoded.requested {
+    case .raw: return try rawTable()
+    case .features: break
+    case nil:
+      if names != Set(model.features), let raw, raw.accepts(names) { return try rawTable() }
+      if names != Set(model.features), let raw {
+        do throws(ScoringError) {
+          return (try frame(decoded.columns, rowCount: decoded.rowCount, features: model.features, categorical: model.categorical), .features)
+        } catch {
+          throw ScoringError("\(error.message); or, as raw rows of cell `\(raw.entryCell)` (turned into features by cell(s) "
+                             + "\(raw.transforms.map(\.cell).joined(separator: ", "))): \(raw.mismatch(names))")
+        }
+      }
+    }
+    return (try frame(decoded.columns, rowCount: decoded.rowCount, features: model.features, categorical: model.categorical), .features)
+  }
+
+  /// A body's columns and row count, and the input path `params.input` names (nil when not given).
+  struct Decoded {
+    var columns: [String: [JSONValue]]
+    var rowCount: Int
+    var requested: InputPath?
+  }
+
+  /// Decodes a body; `positional(path)` names the columns of rows sent as lists of values.
+  static func decode(_ body: [UInt8], format: Format, positional: (InputPath?) -> [String]) throws(ScoringError) -> Decoded {
+    switch format {
+    case .json: return try jsonColumns(body, positional: positional)
+    case .csv:
+      let (columns, rowCount) = try csvColumns(body)
+      return Decoded(columns: columns, rowCount: rowCount, requested: nil)
+    }
   }
 
   // MARK: JSON
 
   static let inputKeys = ["dataframe_split", "dataframe_records", "instances", "inputs"]
 
-  static func jsonColumns(_ body: [UInt8], features: [String]) throws(ScoringError) -> ([String: [JSONValue]], Int) {
+  static func jsonColumns(_ body: [UInt8], positional: (InputPath?) -> [String]) throws(ScoringError) -> Decoded {
     let document: JSONValue
     do { document = try JSONValue.parse(body) } catch {
       throw ScoringError("the body is not valid JSON: \(error)")
@@ -99,17 +147,26 @@ public enum ScoringInput {
         ? "the JSON body has none of the keys \(inputKeys.joined(separator: ", ")); send e.g. {\"dataframe_split\": {\"columns\": [...], \"data\": [[...]]}}"
         : "the JSON body has several input keys (\(present.joined(separator: ", "))); send exactly one")
     }
+    var requested: InputPath?
     if let params = fields["params"] {
       guard case .object(let p) = params else { throw ScoringError("`params` must be an object, got \(kindName(params))") }
-      if let name = p.keys.sorted().first {
-        throw ScoringError("unknown param `\(name)`: this model takes no inference params (remove `params`)")
+      if let name = p.keys.sorted().first(where: { $0 != "input" }) {
+        throw ScoringError("unknown param `\(name)`: the only inference param is `input` (\"features\" or \"raw\"; remove the others)")
+      }
+      if let value = p["input"] {
+        guard case .string(let text) = value, let path = InputPath(rawValue: text) else {
+          throw ScoringError("`params.input` must be \"features\" (the model's features) or \"raw\" (raw rows the workbook's transform cells turn into features), got \(kindName(value))")
+        }
+        requested = path
       }
     }
+    let columns: ([String: [JSONValue]], Int)
     switch key {
-    case "dataframe_split": return try split(input)
-    case "dataframe_records": return try records(input, key: key)
-    default: return try tensorInput(input, key: key, features: features)
+    case "dataframe_split": columns = try split(input)
+    case "dataframe_records": columns = try records(input, key: key)
+    default: columns = try tensorInput(input, key: key, features: positional(requested))
     }
+    return Decoded(columns: columns.0, rowCount: columns.1, requested: requested)
   }
 
   /// pandas' split orient: `{"columns": [...], "data": [[...], ...], "index": [...]}`.

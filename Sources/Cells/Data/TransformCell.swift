@@ -43,16 +43,8 @@ enum TransformCell {
     let o = context.options
     let input = try o.requiredString("input")
     var table = try context.table(input)
-    guard let stepValues = o["steps"]?.arrayValue else {
-      throw CellError("`steps` must be a list of one-key mappings", at: o.location(of: "steps"))
-    }
-    let nodes = o.nodes["steps"]?.list
     let listed = Set(try o.texts("tables"))
-    var steps: [TransformStep] = []
-    for (i, value) in stepValues.enumerated() {
-      let node = nodes.flatMap { i < $0.count ? $0[i] : nil }
-      steps.append(try TransformStep.parse(LocatedValue(value: value, node: node, fallback: o.location(of: "steps"))))
-    }
+    let steps = try parseSteps(o)
 
     var rows: [[String]] = []
     var perStep: [JSONValue] = []
@@ -95,6 +87,20 @@ enum TransformCell {
       TableOps.previewBlock(table, rows: 5),
     ]
     return CellOutput(result: result, tables: [("table", table)], report: report, warnings: warnings)
+  }
+
+  /// The `steps` option parsed, in order (nodes as written give mapping key order and locations).
+  static func parseSteps(_ o: CellOptions) throws -> [TransformStep] {
+    guard let stepValues = o["steps"]?.arrayValue else {
+      throw CellError("`steps` must be a list of one-key mappings", at: o.location(of: "steps"))
+    }
+    let nodes = o.nodes["steps"]?.list
+    var steps: [TransformStep] = []
+    for (i, value) in stepValues.enumerated() {
+      let node = nodes.flatMap { i < $0.count ? $0[i] : nil }
+      steps.append(try TransformStep.parse(LocatedValue(value: value, node: node, fallback: o.location(of: "steps"))))
+    }
+    return steps
   }
 }
 
