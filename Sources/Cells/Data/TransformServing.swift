@@ -190,7 +190,8 @@ public struct ServingTransform: @unchecked Sendable {  // immutable after init; 
             throw TransformRefusal(message: "row \(dropped) is dropped by \(where_)" + (step.kind == "filter" ? ": \(step.summary)" : "")
                                    + "; the model was trained only on rows that pass it, so it is not scored (fix or remove that row)")
           }
-          let repeated = rows.first { r in rows.filter { $0 == r }.count > 1 } ?? 0
+          var seen = Set<Int64>()
+          let repeated = rows.first { !seen.insert($0).inserted } ?? 0
           throw TransformRefusal(message: "row \(repeated) matches several rows of the joined table in \(where_); one prediction per row is returned, so it is not scored")
         }
         table = try TableOperations.drop(out, [Self.rowColumn])
