@@ -22,6 +22,9 @@ public struct ReportsApp: Sendable {
   public func register(on router: Router<BasicRequestContext>) {
     router.get("/") { _, _ in Self.html(listingPage()) }
     router.get("/reports/**") { request, _ in file(atRequestPath: request.uri.path) }
+    // HEAD (link checkers, `curl -I`): the GET answer's status and headers, without its body.
+    router.head("/") { _, _ in Self.headersOnly(Self.html(listingPage())) }
+    router.head("/reports/**") { request, _ in Self.headersOnly(file(atRequestPath: request.uri.path)) }
     if let events {
       router.get("/events") { _, _ in
         var headers = HTTPFields()
@@ -209,6 +212,13 @@ public struct ReportsApp: Sendable {
     var allowed = CharacterSet.urlPathAllowed
     allowed.remove(charactersIn: "/?#;")
     return name.addingPercentEncoding(withAllowedCharacters: allowed) ?? name
+  }
+
+  /// `response` without its body, its length kept in `Content-Length` (the answer to a HEAD request).
+  static func headersOnly(_ response: Response) -> Response {
+    var headers = response.headers
+    if let length = response.body.contentLength { headers[.contentLength] = String(length) }
+    return Response(status: response.status, headers: headers)
   }
 
   static func html(_ page: String) -> Response {

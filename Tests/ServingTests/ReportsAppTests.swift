@@ -60,6 +60,30 @@ import WorkbenchCore
     return Application(router: router)
   }
 
+  /// HEAD over real HTTP (link checkers, `curl -I`): GET's status, type and length, no body; refusals alike.
+  @Test func headAnswersLikeGetWithoutABody() async throws {
+    let outputs = try Outputs()
+    defer { try? FileManager.default.removeItem(at: outputs.root) }
+    try await application(outputs).test(.live) { client in
+      try await client.execute(uri: "/reports/good/cells/plot/table.csv", method: .head) { r in
+        #expect(r.status == .ok)
+        #expect(r.headers[.contentType] == "text/csv; charset=utf-8")
+        #expect(r.headers[.contentLength] == "8")
+        #expect(r.body.readableBytes == 0)
+      }
+      try await client.execute(uri: "/", method: .head) { r in
+        #expect(r.status == .ok && r.body.readableBytes == 0)
+      }
+      try await client.execute(uri: "/reports/good/..%2f..%2fsecret.txt", method: .head) { r in
+        #expect(r.status == .badRequest || r.status == .notFound)
+        #expect(r.body.readableBytes == 0)
+      }
+      try await client.execute(uri: "/reports/good/missing.png", method: .head) { r in
+        #expect(r.status == .notFound)
+      }
+    }
+  }
+
   @Test func listingShowsPublishedRunsEscapedWithTheirCountsAndLinks() async throws {
     let outputs = try Outputs()
     defer { try? FileManager.default.removeItem(at: outputs.root) }

@@ -73,6 +73,10 @@ extension ExecutionContext {
       for p in paths where !p.contains("://") {
         for file in try InputFiles.expand(p, root: engine.layout.root, location: node.location) {
           files[Engine.displayPath(file, root: engine.layout.root)] = try state.digest(ofFile: file)
+          // A SQLite database in WAL mode keeps its latest commits in `<file>-wal` until a checkpoint: the file alone
+          // would not change with them (the serve request log appends this way).
+          let wal = file + "-wal"
+          if FileSystem.exists(wal) { files[Engine.displayPath(wal, root: engine.layout.root)] = try state.digest(ofFile: wal) }
         }
       }
     }
