@@ -2,7 +2,7 @@
 # Serving benchmark (issue 14): `workbench serve` vs `mlflow models serve` of the same registered model (a gradient
 # boosting champion trained on the bundled shot sample; MLflow loads it through the model's python_function flavour),
 # with wrk on 127.0.0.1: single-row and 100-row `dataframe_split` requests. Prints a Markdown table (requests/s,
-# p50/p99 latency, errors, RSS after the runs).
+# p50/p99 latency, errors, RSS after the runs). `workbench serve` runs with its request log (the default) and without.
 #   bench/serve/run.sh     WORKBENCH=path picks the executable (default: a release build); DURATION=seconds (default 15)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -91,6 +91,12 @@ measure() {  # name port pid
 wb=$!
 wait_ready 5101 || { cat "$work/serve.log" >&2; kill "$wb"; exit 1; }
 measure "workbench serve" 5101 "$wb"
+kill -TERM "$wb"; wait "$wb" || true
+# The same without the request log (every scored row is appended to SQLite by default), to show what logging costs.
+(cd "$work" && exec "$WORKBENCH" serve bench.yaml --port 5103 --poll 0 --request-log none > serve-nolog.log 2>&1) &
+wb=$!
+wait_ready 5103 || { cat "$work/serve-nolog.log" >&2; kill "$wb"; exit 1; }
+measure "workbench serve, no request log" 5103 "$wb"
 kill -TERM "$wb"; wait "$wb" || true
 
 (cd "$work" && PATH="$root/.build-py/mlflow3/bin:$PATH" MLFLOW_ALLOW_FILE_STORE=true MLFLOW_TRACKING_URI="file://$work/mlruns" exec "$root/.build-py/mlflow3/bin/mlflow" \
