@@ -25,10 +25,10 @@ enum ScriptCell {
                    doc: "Name → upstream table (`cell`, `cell.table`) or upstream file (`cell.file-name`, e.g. `train.model.wbm`)."),
         OptionSpec("files", .dictionary(.inputPath), doc: "Name → input file outside the workbook (its content digest is in the key)."),
         OptionSpec("outputs", .object([
-          OptionSpec("tables", .list(.string), doc: "Tables the code saves (`wb.save_table`)."),
-          OptionSpec("figures", .list(.string), doc: "Figure files (`.svg`, `.png`) the code writes at `wb.figure(name)`."),
-          OptionSpec("metrics", .list(.string), doc: "Metrics the code records (`wb.metric`)."),
-          OptionSpec("files", .list(.string), doc: "Other files the code writes at `wb.output(name)`."),
+          OptionSpec("tables", .list(.string), default: [], doc: "Tables the code saves (`wb.save_table`)."),
+          OptionSpec("figures", .list(.string), default: [], doc: "Figure files (`.svg`, `.png`) the code writes at `wb.figure(name)`."),
+          OptionSpec("metrics", .list(.string), default: [], doc: "Metrics the code records (`wb.metric`)."),
+          OptionSpec("files", .list(.string), default: [], doc: "Other files the code writes at `wb.output(name)`."),
         ]), doc: "Declared outputs; a missing one, or any other file in the output folder, is an error."),
         OptionSpec("params", .dictionary(.any), doc: "Values the code sees as `wb.params` (typed; `${param}` references keep their type)."),
         OptionSpec("track", .list(.inputPath), doc: "Files the code reads (helper modules, configs), as paths or globs: in the cache key."),
@@ -220,13 +220,13 @@ enum ScriptCell {
       inputs.append(.init(name: name, kind: .file, path: context.resolvePath(p).path))
     }
 
-    let outputs = o["outputs"]?.objectValue ?? [:]
-    func names(_ group: String) -> [String] { outputs[group]?.arrayValue?.compactMap(\.stringValue) ?? outputs[group]?.stringValue.map { [$0] } ?? [] }
+    let outputs = try o.mapping("outputs")
+    func names(_ group: String) throws -> [String] { try outputs?.texts(group) ?? [] }  // no `outputs:`: none declared
     let seed = try o.integer("seed")
     let params = (o["params"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, scriptValue($0.value)) }
     let scriptContext = ScriptContext(
       cell: context.cellId, workbook: context.workbookName, seed: seed, params: params, inputs: inputs,
-      tables: names("tables"), figures: names("figures"), files: names("files"), metrics: names("metrics"),
+      tables: try names("tables"), figures: try names("figures"), files: try names("files"), metrics: try names("metrics"),
       tableFormat: format, codePath: codePath, codeDisplayName: display,
       searchPath: [URL(fileURLWithPath: codePath).deletingLastPathComponent().path, context.projectRoot.path],
       directory: directory)
