@@ -356,3 +356,36 @@ struct ServingTransformTests {
     }
   }
 }
+
+/// The shipped PariVision workbook: its raw chain (bronze → conformed → silver, through the `contract` expect cell)
+/// turns the bundled bronze sample into exactly the silver table the run cached.
+struct ParivisionRawChainTests {
+  @Test func bronzeThroughTheChainIsTheCachedSilverTable() throws {
+    let root = try makeTemporaryDirectory("wb-raw-parivision")
+    try FileManager.default.createDirectory(at: root.appendingPathComponent(".workbench"), withIntermediateDirectories: true)
+    // A copy inside the throwaway project, so that the run's cache and outputs are the project's, not the repository's.
+    let workbook = root.appendingPathComponent("parivision.yaml").path
+    try FileManager.default.copyItem(at: TestPaths.repositoryRoot.appendingPathComponent("Workbooks/parivision.yaml"),
+                                     to: URL(fileURLWithPath: workbook))
+    let sample = TestPaths.repositoryRoot.appendingPathComponent("datasets/nba_shots_sample.csv").path
+    let out = try runProcess(TestPaths.workbenchExecutable, ["run", "parivision.yaml", "--cell", "silver", "--param", "shots=\(sample)"],
+                             currentDirectory: root, environment: ["NO_COLOR": "1"])
+    try #require(out.status == 0, "\(out.stdout)\n\(out.stderr)")
+
+    let engine = try Engine(layout: ProjectLayout(root: root), registry: CellRegistry.standard)
+    let wb = try engine.load(workbookAt: workbook, overrides: [ParamOverride(name: "shots", rawValue: sample)])
+    let status = RawInput.resolve(engine: engine, workbook: wb, trainingCell: "sweep", entry: nil)
+    let raw = try #require(status.raw, "\(status.logLine)")
+    #expect(raw.entryCell == "bronze")
+    #expect(raw.transforms.map(\.cell) == ["conformed", "silver"])
+    #expect(raw.contracts == ["contract"])
+    #expect(raw.columns.filter { !$0.required }.map(\.name) == ["Shot Made Flag"])
+
+    let plan = engine.plan(wb)
+    var table = try engine.cachedTable("table", of: try #require(plan.cell("bronze")?.manifest))
+    for transform in raw.transforms { table = try transform.apply(table) }
+    let silver = try engine.cachedTable("table", of: try #require(plan.cell("silver")?.manifest))
+    #expect(table.rowCount == silver.rowCount)
+    #expect(table == silver)
+  }
+}
