@@ -170,29 +170,33 @@ public final class ServedDrift: Sendable {
     return try Frame(columns: out)
   }
 
-  /// The training table of the model's training cell, from the workbook's cache: the `train` table of the split
-  /// its `input` names (or the table `input`/`train` names). Requires the cache entry of that cell to hold these
-  /// exact model bytes (``LoadedModel/cacheKey``), so the reference is the data this model was trained on.
-  public static func trainingTable(of model: LoadedModel, plan: Plan, engine: Engine) throws -> Frame {
-    guard let cell = model.trainingCell else {
-      throw ServedDriftError("the registered run has no `workbench.upstream_cell` tag naming its training cell")
+  /// The training table of the model's training cell, from the project's cache: the cell's last good execution in
+  /// the workbook that logged the model (its run's `workbench.workbook` and `workbench.upstream_cell` tags) must
+  /// hold these exact model bytes; the table is then the `train` table of the split its `input` names (or the table
+  /// `input`/`train` names) in the upstream entry that execution read. Any workbook of the project qualifies (the
+  /// served one, or the loop's retraining workbook).
+  public static func trainingTable(of model: LoadedModel, engine: Engine) throws -> Frame {
+    guard let cell = model.trainingCell, let workbook = model.workbook else {
+      throw ServedDriftError("the registered run has no `workbench.upstream_cell`/`workbench.workbook` tags naming the cell that trained it")
     }
-    guard model.cacheKey != nil else {
-      throw ServedDriftError("this project's cache has no entry of `\(cell)` holding these model bytes for the given params (run the workbook that trained it, with the same --param values)")
+    guard let entry = engine.lastGoodEntry(workbook: workbook, cell: cell),
+          entry.artifacts.contains(where: { $0.name == "model.wbm" && $0.digest == model.model.sha256 })
+    else {
+      throw ServedDriftError("the last good run of `\(cell)` (workbook \(workbook)) in this project's cache did not produce these model bytes; run that workbook with the params that trained this version")
     }
-    guard let planned = plan.cell(cell), let options = planned.options else {
-      throw ServedDriftError("training cell `\(cell)` is not in workbook \(plan.workbook)")
-    }
-    guard let text = options["train"]?.stringValue ?? options["input"]?.stringValue else {
+    let options = entry.components.spec["options"]
+    guard let text = options?["train"]?.stringValue ?? options?["input"]?.stringValue else {
       throw ServedDriftError("training cell `\(cell)` names no `input` or `train` table")
     }
     let named = try CellReference.table(text)
-    guard let manifest = plan.cell(named.cell)?.manifest else {
-      throw ServedDriftError("`\(named.cell)` (the training input of `\(cell)`) is not cached for the given params")
+    guard let upstream = engine.lastGoodEntry(workbook: workbook, cell: named.cell),
+          entry.components.upstream[named.cell] == upstream.outputDigest
+    else {
+      throw ServedDriftError("the cache entry of `\(named.cell)` that `\(cell)` was trained on is no longer the last good one (workbook \(workbook)); rerun that workbook")
     }
-    let tables = manifest.tables.map { String($0.name.dropLast(OutputNames.tableSuffix.count)) }
-    let table = options["train"] == nil && tables.contains("train") ? "train" : (named.table ?? tables.first ?? "")
-    return try engine.cachedTable(table, of: manifest)
+    let tables = upstream.tables.map { String($0.name.dropLast(OutputNames.tableSuffix.count)) }
+    let table = options?["train"] == nil && tables.contains("train") ? "train" : (named.table ?? tables.first ?? "")
+    return try engine.cachedTable(table, of: upstream)
   }
 }
 

@@ -8,4 +8,9 @@ extension Engine {
     }
     return try FrameCodec.decode(try store.blob(artifact.digest))
   }
+
+  /// The cache entry of a cell's last good execution in `workbook` (nil when it never ran or the entry is gone).
+  public func lastGoodEntry(workbook: String, cell: String) -> Manifest? {
+    recordedState(workbook: workbook)[cell].flatMap { manifest(forKey: $0.key) }
+  }
 }
