@@ -133,7 +133,7 @@ public final class ServedDrift: Sendable {
               + ", \(verdict.driftedColumns) of \(verdict.testedColumns) features drifted")
         }
       } catch {
-        log("drift check of served traffic failed (\(error)); the next check retries")
+        log("drift check of served traffic failed (\(error)); the next check with new rows retries")
       }
     }
   }
