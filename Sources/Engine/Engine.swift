@@ -93,7 +93,7 @@ public final class Engine: Sendable {
                   observer: any RunObserver = SilentObserver()) async throws -> RunSummary {
     let name = workbook.workbook.name
     try OutputWriter(engine: self).checkDestination(workbook: name)  // before executing anything
-    let lock = try WorkbookLock(path: layout.lockPath(workbook: name)) { holder in
+    let lock = try await WorkbookLock.acquire(path: layout.lockPath(workbook: name)) { holder in
       observer.waitingForLock(workbook: name, holder: holder)
     }
     defer { withExtendedLifetime(lock) {} }

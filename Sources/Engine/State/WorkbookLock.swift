@@ -38,6 +38,15 @@ public final class WorkbookLock: Sendable {
     self.fd = fd
   }
 
+  /// Acquires the lock from async code. The wait for another run's lock is a blocking `flock`, so it happens on a
+  /// thread of its own: it never holds a thread of the cooperative pool (two on a 2-core machine) for the whole of
+  /// the other run.
+  public static func acquire(path: String, onWait: @escaping @Sendable (Int32?) -> Void) async throws -> WorkbookLock {
+    try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<WorkbookLock, any Error>) in
+      Thread { continuation.resume(with: Result { try WorkbookLock(path: path, onWait: onWait) }) }.start()
+    }
+  }
+
   deinit {
     _ = ftruncate(fd, 0)
     flock(fd, LOCK_UN)
