@@ -63,10 +63,10 @@ final class InProcessHTTPServer: Sendable {
   /// The paths requested so far, in order.
   var requests: [String] { requested.withLock { $0 } }
 
-  /// Stops accepting (the serving thread ends) and closes the socket.
+  /// Stops accepting: the serving thread's `accept` fails, and the thread closes the socket and ends (closing it
+  /// here could let the thread's next `accept` meet a reused descriptor number).
   func stop() {
     shutdown(listener, Int32(SHUT_RDWR))
-    close(listener)
   }
 
   private func serve() {
@@ -74,7 +74,8 @@ final class InProcessHTTPServer: Sendable {
       let client = accept(listener, nil, nil)
       if client < 0 {
         if errno == EINTR { continue }
-        return  // stopped
+        close(listener)  // stopped
+        return
       }
       var timeout = timeval(tv_sec: 10, tv_usec: 0)  // a silent client cannot hold the thread forever
       setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
