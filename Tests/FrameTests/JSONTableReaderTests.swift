@@ -61,6 +61,54 @@ import Testing
     #expect(columnValues(f, "a") == [.string("1"), .string("x"), .string("1.50"), .string("true")])
   }
 
+  /// Errors inside a nested value kept as text name the path down to the bad token (the scanner's path).
+  @Test func errorsInsideNestedTextNameTheFullPath() throws {
+    let json = "[{\"a\": 1},\n {\"stats\": {\"x\": [1, tru], \"y\": 2}}]"
+    do {
+      _ = try JSONTableReader.readArray(bytes: Array(json.utf8), options: JSONReadOptions(nestedAsJSONText: true))
+      Issue.record("expected an error")
+    } catch let e {
+      #expect(e.jsonPath == "$[1].stats.x[1]")
+      #expect(e.message == "invalid literal, expected `true`")
+      #expect(e.line == 2 && e.column == 22)
+    }
+  }
+
+  @Test func nestedTextDepthIsBounded() throws {
+    func record(_ depth: Int) -> [UInt8] {
+      Array(("[{\"a\": " + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}]").utf8)
+    }
+    let options = JSONReadOptions(nestedAsJSONText: true)
+    let f = try JSONTableReader.readArray(bytes: record(511), options: options)
+    #expect(f.column(named: "a")?.value(at: 0) == .string(String(repeating: "[", count: 511) + String(repeating: "]", count: 511)))
+    #expect(throws: ReadError.self) { try JSONTableReader.readArray(bytes: record(512), options: options) }
+    #expect(throws: ReadError.self) { try JSONTableReader.readLines(bytes: Array(("{\"a\": " + String(repeating: "[", count: 100_000)).utf8), options: options) }
+  }
+
+  @Test func tokenErrorsNameTheFieldPath() {
+    let cases = [
+      (#"[{"s": "\ud83d"}]"#, "$[0].s", "unpaired surrogate in \\u escape"),
+      (#"[{"s": "\ud83d\u0041"}]"#, "$[0].s", "invalid low surrogate in \\u escape"),
+      (#"[{"s": "\u00"}]"#, "$[0].s", "invalid hex digit in \\u escape"),
+      (#"[{"s": "\x"}]"#, "$[0].s", "invalid escape `\\x`"),
+      (#"[{"a b": 1e}]"#, #"$[0]["a b"]"#, "invalid number (exponent digits expected)"),
+      (#"[{"a": -}]"#, "$[0].a", "invalid number"),
+      (#"[{"a": 1.}]"#, "$[0].a", "invalid number (digit expected after `.`)"),
+      (#"[{"a": x}]"#, "$[0].a", "unexpected character `x`, expected a value"),
+    ]
+    for (json, path, message) in cases {
+      let error = #expect(throws: ReadError.self) { try JSONTableReader.readArray(bytes: Array(json.utf8)) }
+      #expect(error?.jsonPath == path && error?.message == message && error?.line == 1, "\(json): \(String(describing: error))")
+    }
+  }
+
+  @Test func numbersKeepTheirTypingRules() throws {
+    let f = try JSONTableReader.readLines(bytes: Array("{\"z\": -0, \"big\": 99999999999999999999, \"e\": 1E2}\n".utf8))
+    #expect(columnValues(f, "z") == [.float(-0.0)])
+    #expect(columnValues(f, "big") == [.float(1e20)])
+    #expect(columnValues(f, "e") == [.float(100)])
+  }
+
   @Test func fuzzNeverTraps() throws {
     var g = FrameTestRandom(state: 4)
     let pieces = ["[", "]", "{", "}", "\"a\"", ":", ",", "1", "-2.5e3", "true", "null", "\"\\u12", "\n", " ", "\"x\""]
