@@ -20,12 +20,8 @@ public enum JSONTableReader {
   public static func readArray(bytes: [UInt8], source: String = "<memory>", options: JSONReadOptions = JSONReadOptions())
     throws(ReadError) -> Frame
   {
-    let text = Gzip.isGzip(bytes) ? try Gzip.inflate(bytes, source: source, limits: options.limits) : bytes
-    if text.count > options.limits.maximumBytes { throw options.limits.tooManyBytes(source, "holds") }
-    try requireUTF8(text, source: source)
+    var parser = try recordParser(bytes: bytes, source: source, options: options)
     var builder = RecordTableBuilder()
-    var parser = JSONRecordParser(bytes: text, source: source, nestedAsText: options.nestedAsJSONText)
-    parser.scanner.skipByteOrderMark()
     parser.scanner.skipWhitespace()
     guard parser.scanner.peek() == UInt8(ascii: "[") else {
       throw parser.readError("expected a JSON array of records `[ {...}, ... ]`")
@@ -52,6 +48,16 @@ public enum JSONTableReader {
     return try builder.frame(source: source)
   }
 
+  /// A parser at the start of the text: gzip inflated, size checked, UTF-8 checked, BOM skipped.
+  static func recordParser(bytes: [UInt8], source: String, options: JSONReadOptions) throws(ReadError) -> JSONRecordParser {
+    let text = Gzip.isGzip(bytes) ? try Gzip.inflate(bytes, source: source, limits: options.limits) : bytes
+    if text.count > options.limits.maximumBytes { throw options.limits.tooManyBytes(source, "holds") }
+    try requireUTF8(text, source: source)
+    var parser = JSONRecordParser(bytes: text, source: source, nestedAsText: options.nestedAsJSONText)
+    parser.scanner.skipByteOrderMark()
+    return parser
+  }
+
   /// JSON text must be UTF-8 (RFC 8259): other bytes are an error naming the first, not silent U+FFFD characters.
   static func requireUTF8(_ text: [UInt8], source: String) throws(ReadError) {
     guard let invalid = text.withUnsafeBufferPointer({ TextEncodingCheck.invalidUTF8($0) }) else { return }
@@ -64,12 +70,8 @@ public enum JSONTableReader {
   public static func readLines(bytes: [UInt8], source: String = "<memory>", options: JSONReadOptions = JSONReadOptions())
     throws(ReadError) -> Frame
   {
-    let text = Gzip.isGzip(bytes) ? try Gzip.inflate(bytes, source: source, limits: options.limits) : bytes
-    if text.count > options.limits.maximumBytes { throw options.limits.tooManyBytes(source, "holds") }
-    try requireUTF8(text, source: source)
+    var parser = try recordParser(bytes: bytes, source: source, options: options)
     var builder = RecordTableBuilder()
-    var parser = JSONRecordParser(bytes: text, source: source, nestedAsText: options.nestedAsJSONText)
-    parser.scanner.skipByteOrderMark()
     var line = 1
     var records = 0
     while !parser.scanner.isAtEnd {
