@@ -236,13 +236,10 @@ public struct JSONScanner: Sendable {
   /// `closing` byte, `]` or `}` (false: the container ends).
   @inlinable public mutating func nextMember(closing: UInt8) throws(JSONParseError) -> Bool {
     skipWhitespace()
-    let kind = closing == 93 ? "array" : "object"
-    guard let c = peek() else { throw error("unterminated \(kind)") }
+    guard let c = peek() else { throw error(closing == 93 ? "unterminated array" : "unterminated object") }
+    guard c == 44 || c == closing else { throw error("expected `,` or `\(Character(Unicode.Scalar(closing)))`") }
     index += 1
-    if c == 44 { return true }
-    if c == closing { return false }
-    index -= 1
-    throw error("expected `,` or `\(Character(Unicode.Scalar(closing)))`")
+    return c == 44
   }
 
   /// Reads the opening `[` or `{` and following whitespace; true when the container is empty (its closing byte
