@@ -16,6 +16,8 @@ public struct ServeSettings: Sendable {
   public var requestLog: RequestLog?
   /// The reports app (`/`, `/reports/...`, `/events` when watching); nil: scoring routes only.
   public var reports: ReportsApp?
+  /// The drift check over served traffic (nil: off).
+  public var servedDrift: ServedDrift?
   public init() {}
 }
 
@@ -88,10 +90,11 @@ public struct ScoringServer: Sendable {
       do { buffer = try await request.body.collect(upTo: settings.maximumBodyBytes) } catch {
         throw ScoringError(status: 413, "the request body is larger than \(settings.maximumBodyBytes) bytes (--max-body-bytes); send fewer rows per request")
       }
-      let table = try ScoringInput.table(Array(buffer.readableBytesView), format: format, model: served.model)
+      let table = try ScoringInput.table(Array(buffer.readableBytesView), format: format, served: served).features
       let scores: [Double]
       do { scores = try served.model.predict(table) } catch { throw ScoringError(Self.plain(error)) }
       metrics.predictions(scores, model: served)
+      settings.servedDrift?.record(table, model: served)
       if let log = settings.requestLog {
         do { try log.append(table, scores: scores, model: served) } catch { metrics.requestLogFailure(rows: scores.count) }
       }

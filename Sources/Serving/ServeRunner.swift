@@ -11,6 +11,8 @@ public enum ServeRunner {
     let first = try await source.load(try await source.currentVersion())
     let server = ScoringServer(slot: ModelSlot(first), settings: settings)
     log("serving \(first.name) version \(first.version) (run \(first.runId), \(first.model.family)) — selected by \(source.selector)")
+    log(first.rawInput.logLine)
+    if let drift = settings.servedDrift { log(drift.startLine(for: first)) }
     let app = server.application { port in
       log("listening on http://\(settings.host):\(port) — POST /invocations, GET /ping /health /version /metrics /openapi.json"
           + (settings.reports == nil ? "" : "; reports at /") + (settings.token == nil ? "" : " (bearer token required)"))
@@ -18,6 +20,9 @@ public enum ServeRunner {
     try await withThrowingTaskGroup(of: Void.self) { group in
       group.addTask { try await app.runService() }
       if let rerunLoop { group.addTask { await rerunLoop() } }
+      if let drift = settings.servedDrift {
+        group.addTask { await drift.run(slot: server.slot, metrics: server.metrics, log: log) }
+      }
       if let poll = settings.pollSeconds, source.selector.version == nil {
         group.addTask { await watch(source: source, server: server, every: poll, log: log) }
       }
@@ -67,8 +72,10 @@ public enum ServeRunner {
         let next = try await source.load(target)
         server.slot.swap(next)
         server.metrics.modelLoaded(next, replacing: current)
+        server.metrics.driftReset()
         failedVersion = nil
         log("\(source.selector) moved: now serving version \(next.version) (run \(next.runId)); was version \(current.version)")
+        log(next.rawInput.logLine)
       } catch {
         failedVersion = target.version
         log("\(source.selector) moved to version \(target.version) but it cannot be loaded (\(error)); still serving version \(current.version)")

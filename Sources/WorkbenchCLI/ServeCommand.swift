@@ -50,11 +50,26 @@ struct Serve: AsyncParsableCommand {
   @Option(name: .customLong("request-log-rows"), help: "Rows the request log keeps (the oldest are deleted beyond).")
   var requestLogRows = 1_000_000
 
+  @Option(name: .customLong("raw-input"), help: "Cell whose output rows /invocations also accepts (turned into features by the transform cells below it). Default: the first cell above the training table that is not a transform.")
+  var rawInput: String?
+
+  @Option(name: .customLong("drift-window"), help: "Drift of served traffic: the last this many scored rows are compared with the training table.")
+  var driftWindow = 5000
+
+  @Option(name: .customLong("drift-every"), help: "Seconds between two drift checks of served traffic (0: no check).")
+  var driftEvery = 30.0
+
+  @Option(name: .customLong("drift-min-rows"), help: "Scored rows needed before the first drift verdict.")
+  var driftMinRows = 500
+
   func validate() throws {
     guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
     guard maxBodyBytes >= 1 else { throw ValidationError("--max-body-bytes must be at least 1") }
     guard poll.isFinite, poll >= 0 else { throw ValidationError("--poll must be ≥ 0 seconds") }
     guard requestLogRows >= 1 else { throw ValidationError("--request-log-rows must be at least 1") }
+    guard driftWindow >= 1 else { throw ValidationError("--drift-window must be at least 1 row") }
+    guard driftEvery.isFinite, driftEvery >= 0 else { throw ValidationError("--drift-every must be ≥ 0 seconds") }
+    guard driftMinRows >= 1, driftMinRows <= driftWindow else { throw ValidationError("--drift-min-rows must be from 1 to --drift-window") }
     if let uri, TrackingSupport.hasUserInfo(uri) {
       throw ValidationError("--uri must not contain credentials: set MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD or MLFLOW_TRACKING_TOKEN")
     }
@@ -98,9 +113,12 @@ struct Serve: AsyncParsableCommand {
       throw TrackingCommandError("no MLflow file store at \(folder): run the workbook first (its track and promote cells register the model), or pass --uri")
     }
     let store = try TrackingSupport.open(uri: resolved, environment: env, offlineRoot: nil)
-    let source = ModelRegistrySource(store: store, selector: selector) { cell, digest in
+    let rawEntry = rawInput
+    let source = ModelRegistrySource(store: store, selector: selector, cacheKey: { cell, digest in
       Self.cacheKey(of: cell, modelSHA256: digest, engine: engine, workbook: wb)
-    }
+    }, rawInput: { trainingCell in
+      RawInput.resolve(engine: engine, workbook: wb, trainingCell: trainingCell, entry: rawEntry)
+    })
     var settings = ServeSettings()
     settings.host = host
     settings.port = port
@@ -115,6 +133,15 @@ struct Serve: AsyncParsableCommand {
         throw TrackingCommandError("cannot open the request log \(path): \(error) (pass --request-log PATH, or --request-log none)")
       }
       printError("request log: \(shownPath(URL(fileURLWithPath: path))) (table requests, at most \(requestLogRows) rows)")
+    }
+    if driftEvery > 0 {
+      var drift = ServedDriftSettings()
+      drift.windowRows = driftWindow
+      drift.everySeconds = driftEvery
+      drift.minimumRows = driftMinRows
+      settings.servedDrift = ServedDrift(settings: drift) { model in
+        try ServedDrift.trainingTable(of: model, engine: engine)
+      }
     }
     if host != "127.0.0.1", host != "localhost", host != "::1" {
       printError(Terminal.standardError.yellow("serving on \(host): reachable from the network\(settings.token == nil ? " without a token (set \(tokenEnvironmentVariable))" : "")"))
