@@ -56,7 +56,6 @@ enum DriftCell {
     var referenceRows: Int
     var currentRows: Int
     var categorical: Bool
-    var error: String?
 
     /// How far past its threshold the score is (> 1 = drifted), comparable across tests.
     var severity: Double {
@@ -118,45 +117,39 @@ enum DriftCell {
     }
     let globalThreshold = try o.double("threshold")
 
-    // Per-column tests (in parallel inside Stats), skipping columns below `min_rows`.
-    var outcomes: [ColumnOutcome] = []
-    var pairs: [Drift.ColumnPair] = []
-    var pairIndex: [Int] = []
-    for name in names {
-      guard let rc = reference.column(named: name), let cc = current.column(named: name) else { continue }
-      let isCategorical = categorical.contains(name) || rc.type == .string || cc.type == .string || rc.type == .bool
-      if (rc.type == .string) != (cc.type == .string) {
-        throw CellError("column `\(name)` holds text in one table and numbers in the other", at: o.location(of: "current"),
-                        hint: "cast it to the same type in both tables (a `transform` with `cast:`)")
-      }
-      let r = DriftColumns.sample(rc, categorical: isCategorical), c = DriftColumns.sample(cc, categorical: isCategorical)
-      let test = perColumnTests[name]?.stringValue.flatMap(DriftTest.init(rawValue:)) ?? method
-      if let test, isCategorical, test == .ks || test == .wasserstein {
-        throw CellError("test `\(test.rawValue)` needs a numerical column, but `\(name)` is categorical",
-                        at: o.location(of: perColumnTests[name] != nil ? "tests" : "method"), hint: "use chisquare, z, jensenshannon or psi")
-      }
-      let threshold = thresholds[name]?.doubleValue ?? globalThreshold
-      let outcome = ColumnOutcome(name: name, test: test, result: nil, referenceRows: DriftColumns.nonMissingCount(r),
-                                  currentRows: DriftColumns.nonMissingCount(c), categorical: isCategorical, error: nil)
-      if outcome.referenceRows >= minRows, outcome.currentRows >= minRows {
-        pairs.append(Drift.ColumnPair(name: name, reference: r, current: c, test: test, threshold: threshold))
-        pairIndex.append(outcomes.count)
-      }
-      outcomes.append(outcome)
+    // Per-column tests (DatasetDrift, shared with `workbench serve`'s check), skipping columns below `min_rows`.
+    let columns = names.map { name in
+      DatasetDrift.Column(name, categorical: categorical.contains(name),
+                          test: perColumnTests[name]?.stringValue.flatMap(DriftTest.init(rawValue:)) ?? method,
+                          threshold: thresholds[name]?.doubleValue ?? globalThreshold)
     }
-    context.progress(0.1, "testing \(pairs.count) columns")
-    let results: [DriftResult]
-    do { results = try Drift.evaluateAll(pairs) } catch {
+    context.progress(0.1, "testing \(names.count) columns")
+    let datasetVerdict: DatasetDrift.Verdict
+    do {
+      datasetVerdict = try DatasetDrift.compare(reference: reference, current: current, columns: columns, minRows: minRows, driftShare: driftShare)
+    } catch let error as DatasetDrift.ColumnError {
+      switch error {
+      case .missing: throw CellError(error.description, at: o.location(of: "columns"))
+      case .mixedTypes:
+        throw CellError(error.description, at: o.location(of: "current"), hint: "cast it to the same type in both tables (a `transform` with `cast:`)")
+      case .testNeedsNumbers(let column, _):
+        throw CellError(error.description, at: o.location(of: perColumnTests[column] != nil ? "tests" : "method"),
+                        hint: "use chisquare, z, jensenshannon or psi")
+      }
+    } catch {
       throw CellError("drift test failed: \(error)", hint: "check the column types, or name a test that fits the column in `tests`")
     }
-    for (k, i) in pairIndex.enumerated() { outcomes[i].result = results[k] }
+    let outcomes = datasetVerdict.features.map { f in
+      ColumnOutcome(name: f.name, test: f.requestedTest, result: f.result, referenceRows: f.referenceRows,
+                    currentRows: f.currentRows, categorical: f.categorical)
+    }
 
     let tested = outcomes.filter { $0.result != nil }
     let insufficient = outcomes.filter { $0.result == nil }
     let drifted = tested.filter { $0.result?.drifted == true }
-    let share = tested.isEmpty ? 0 : Double(drifted.count) / Double(tested.count)
-    let datasetStatus = tested.isEmpty ? "insufficient_data" : "ok"
-    let datasetDrift = !tested.isEmpty && share >= driftShare
+    let share = datasetVerdict.share
+    let datasetStatus = datasetVerdict.status
+    let datasetDrift = datasetVerdict.datasetDrift
     if !insufficient.isEmpty {
       warnings.append("insufficient data (fewer than \(minRows) non-missing values in a table) for \(insufficient.count) column(s): \(insufficient.map { "`\($0.name)`" }.joined(separator: ", ")); no verdict for them")
     }
