@@ -145,6 +145,13 @@ public indirect enum JSONValue: Sendable, Hashable, Codable {
 
   public static func writeString(_ s: String, into out: inout String) {
     out += "\""
+    // Most strings (ids, column names, numbers as text) need no escape: appended whole, not scalar by scalar. A byte
+    // that may need one: a control character, `"`, `\\`, `<`, `>`, `&`, or 0xE2 (the lead byte of U+2028/U+2029).
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0x3E || $0 == 0x26 || $0 == 0xE2 }) {
+      out += s
+      out += "\""
+      return
+    }
     for u in s.unicodeScalars {
       switch u {
       case "\"": out += "\\\""

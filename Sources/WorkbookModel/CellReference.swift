@@ -28,7 +28,7 @@ public struct CellReference: Sendable, Hashable, CustomStringConvertible {
                           hint: "write \(example): a cell id, then names separated by dots")])
     }
     let chars = Array(text)
-    guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { throw malformed("it is empty", at: location) }
+    guard chars.contains(where: { !($0 == " " || $0 == "\t") }) else { throw malformed("it is empty", at: location) }
     let positions = ScalarPositions(text: text, location: location ?? SourceLocation(file: "", line: 0, column: 0), quoted: quoted)
     var parser = ValuePathParser(chars: chars, start: 0, end: chars.count, positions: positions, allowsFormat: false)
     parser.bare = true

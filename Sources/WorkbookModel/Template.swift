@@ -249,7 +249,9 @@ struct ValuePathParser {
   }
 
   mutating func parse() throws(Diagnostics) -> (path: [String], format: String?) {
-    let whole = String(chars[i..<end]).trimmingCharacters(in: .whitespaces)
+    // The whole reference, for messages only (built when one is needed: this runs for every reference of a workbook).
+    let first = i
+    var whole: String { String(chars[first..<end]).trimmingCharacters(in: .whitespaces) }
     skipSpaces()
     let rootStart = i
     let root = identifier()

@@ -127,4 +127,22 @@ import WorkbenchCore
     #expect(try JSONValue.parse(v.serializedBytes()) == ["b": [1, 2.5, nil, true], "a": "x<y", "c": ["nested": 0.0]])
     #expect(throws: JSONParseError.self) { try JSONValue.parse(Array("[1,".utf8)) }
   }
+
+  /// Strings without a character to escape are written whole (the fast path); every escaped character still is.
+  @Test func stringsAreEscapedExactlyWhereNeeded() throws {
+    let cases: [(String, String)] = [
+      ("plain id_1 é 🏀 — …", #""plain id_1 é 🏀 — …""#),
+      ("q\"b\\", #""q\"b\\""#),
+      ("<a>&", #""\u003ca\u003e\u0026""#),
+      ("l1\nl2\r\t\u{01}", #""l1\nl2\r\t\u0001""#),
+      ("sep\u{2028}para\u{2029}", #""sep\u2028para\u2029""#),
+      ("", #""""#),
+    ]
+    for (input, expected) in cases {
+      var out = ""
+      JSONValue.writeString(input, into: &out)
+      #expect(out == expected, "\(input.debugDescription)")
+      #expect(try JSONValue.parse(Array(out.utf8)) == .string(input))
+    }
+  }
 }

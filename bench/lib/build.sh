@@ -29,8 +29,8 @@ driver_binary() {
   for module in "${all[@]}"; do
     ln -sfn "$root/Sources/$module" "$pkg/Sources/$module"
     # The modules this one imports, among those of the package (CZlib is a system library target).
-    deps=$(grep -rhoE '^import (WorkbenchCore|CZlib|Frame|Stats|Learn)$' "$root/Sources/$module" | awk '{print $2}' | sort -u \
-           | grep -vx "$module" | sed 's/.*/"&"/' | paste -sd, -)
+    deps=$({ grep -rhoE '^import (WorkbenchCore|CZlib|Frame|Stats|Learn)$' "$root/Sources/$module" || true; } | awk '{print $2}' | sort -u \
+           | { grep -vx "$module" || true; } | sed 's/.*/"&"/' | paste -sd, -)
     targets+="    .target(name: \"$module\", dependencies: [${deps}], swiftSettings: strict),"$'\n'
   done
   local zlib=""
