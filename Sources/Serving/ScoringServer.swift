@@ -33,6 +33,8 @@ public struct ScoringServer: Sendable {
     self.metrics = metrics
     self.settings = settings
     metrics.modelLoaded(slot.model, replacing: nil)
+    settings.requestLog?.observe(committed: { [metrics] in metrics.requestLogCommitted(rows: $0) },
+                                 failed: { [metrics] in metrics.requestLogFailure(rows: $0) })
   }
 
   /// The routes.
@@ -95,9 +97,7 @@ public struct ScoringServer: Sendable {
       do { scores = try served.model.predict(table) } catch { throw ScoringError(Self.plain(error)) }
       metrics.predictions(scores, model: served)
       settings.servedDrift?.record(table, model: served)
-      if let log = settings.requestLog {
-        do { try log.append(table, scores: scores, model: served) } catch { metrics.requestLogFailure(rows: scores.count) }
-      }
+      settings.requestLog?.append(table, scores: scores, model: served)  // queued: written off the request path
       let body = JSONValue.object(["predictions": .array(scores.map { $0.isFinite ? .double($0) : .null })])
       return Self.json(body)
     } catch let e as ScoringError {

@@ -45,6 +45,14 @@ public final class ServeMetrics: Sendable {
     for s in scores where s.isFinite { histogram.record(s) }
   }
 
+  /// Scored rows committed to the request log.
+  public func requestLogCommitted(rows: Int) {
+    registry.makeCounter(
+      descriptor: .init(namespace: "workbench", metricName: "request_log_rows", unitName: "total", helpText: "Scored rows committed to the request log."),
+      labels: []
+    ).increment(by: Int64(rows))
+  }
+
   /// Scored rows the request log could not store (the answer was still sent).
   public func requestLogFailure(rows: Int) {
     registry.makeCounter(

@@ -17,20 +17,37 @@ public enum ServeRunner {
       log("listening on http://\(settings.host):\(port) — POST /invocations, GET /ping /health /version /metrics /openapi.json"
           + (settings.reports == nil ? "" : "; reports at /") + (settings.token == nil ? "" : " (bearer token required)"))
     }
-    try await withThrowingTaskGroup(of: Void.self) { group in
-      group.addTask { try await app.runService() }
-      if let rerunLoop { group.addTask { await rerunLoop() } }
-      if let drift = settings.servedDrift {
-        group.addTask { await drift.run(slot: server.slot, metrics: server.metrics, log: log) }
+    do {
+      try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask { try await app.runService() }
+        if let rerunLoop { group.addTask { await rerunLoop() } }
+        if let drift = settings.servedDrift {
+          group.addTask { await drift.run(slot: server.slot, metrics: server.metrics, log: log) }
+        }
+        if let poll = settings.pollSeconds, source.selector.version == nil {
+          group.addTask { await watch(source: source, server: server, every: poll, log: log) }
+        }
+        // The server ends on SIGTERM/SIGINT after draining; the watcher is then cancelled.
+        try await group.next()
+        group.cancelAll()
       }
-      if let poll = settings.pollSeconds, source.selector.version == nil {
-        group.addTask { await watch(source: source, server: server, every: poll, log: log) }
-      }
-      // The server ends on SIGTERM/SIGINT after draining; the watcher is then cancelled.
-      try await group.next()
-      group.cancelAll()
+    } catch {
+      await closeRequestLog(settings)
+      throw error
     }
+    await closeRequestLog(settings)  // the drained requests' rows are committed before the process ends
     log("stopped")
+  }
+
+  /// Flushes and closes the request log, waiting on a thread of its own (not on the cooperative pool).
+  static func closeRequestLog(_ settings: ServeSettings) async {
+    guard let requestLog = settings.requestLog else { return }
+    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+      Thread {
+        requestLog.close()
+        done.resume()
+      }.start()
+    }
   }
 
   /// Serves only the reports app (the workbook registers no model) until SIGTERM/SIGINT, with `rerunLoop` beside it.

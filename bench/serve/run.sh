@@ -105,6 +105,13 @@ ml=$!
 wait_ready 5102 || { cat "$work/mlflow.log" >&2; kill "$ml"; exit 1; }
 measure "mlflow models serve" 5102 "$ml"
 kill -TERM "$ml"; wait "$ml" || true
+# MLflow's default is one uvicorn worker; with one per core it may use the machine as workbench serve does.
+(cd "$work" && PATH="$root/.build-py/mlflow3/bin:$PATH" MLFLOW_ALLOW_FILE_STORE=true MLFLOW_TRACKING_URI="file://$work/mlruns" exec "$root/.build-py/mlflow3/bin/mlflow" \
+  models serve -m "models:/bench@champion" --env-manager local -h 127.0.0.1 -p 5104 -w "$(nproc)" > mlflow-workers.log 2>&1) &
+ml=$!
+wait_ready 5104 || { cat "$work/mlflow-workers.log" >&2; kill "$ml"; exit 1; }
+measure "mlflow models serve -w $(nproc)" 5104 "$ml"
+kill -TERM "$ml"; wait "$ml" || true
 
 echo "workbench: $WORKBENCH; wrk -t2 -c8 -d${duration}s on $(nproc) cores" >> "$results"
 cat "$results"
