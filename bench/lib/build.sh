@@ -13,8 +13,9 @@
 workbench_binary() {
   local root="$1"
   if [ -n "${WORKBENCH:-}" ]; then echo "$WORKBENCH"; return; fi
+  mkdir -p "$root/.build-rel"
   (cd "$root" && swift build -c release --static-swift-stdlib --product workbench --scratch-path "$root/.build-rel" \
-     > "$root/.build-rel.log" 2>&1) || { tail -20 "$root/.build-rel.log" >&2; return 1; }
+     > "$root/.build-rel/workbench-build.log" 2>&1) || { tail -20 "$root/.build-rel/workbench-build.log" >&2; return 1; }
   echo "$root/.build-rel/release/workbench"
 }
 
