@@ -70,7 +70,7 @@ public final class ProjectLock: Sendable {
   /// Pids holding a `flock` on the same file as `fd`, from `/proc/locks` (empty where that is unavailable).
   static func holders(of fd: Int32) -> [Int32] {
     var st = stat()
-    guard fstat(fd, &st) == 0, let text = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return [] }
+    guard fstat(fd, &st) == 0, let text = procLocksSnapshot() else { return [] }
     let inode = ":\(st.st_ino)"
     var pids: [Int32] = []
     for line in text.split(separator: "\n") where !line.contains("->") {
@@ -79,6 +79,24 @@ public final class ProjectLock: Sendable {
       if !pids.contains(pid) { pids.append(pid) }
     }
     return pids
+  }
+
+  /// `/proc/locks` read in one `read` call. The kernel lists the locks under its own lock for the length of one call,
+  /// so the text is one snapshot; read in pieces (as a file reader does), entries shift between the pieces while other
+  /// processes lock and unlock, and a holder can be skipped.
+  static func procLocksSnapshot() -> String? {
+    var capacity = 1 << 16
+    while capacity <= 1 << 26 {
+      let fd = open("/proc/locks", O_RDONLY | O_CLOEXEC)
+      guard fd >= 0 else { return nil }
+      defer { close(fd) }
+      var buffer = [UInt8](repeating: 0, count: capacity)
+      let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      guard count >= 0 else { return nil }
+      if count < capacity { return String(decoding: buffer[..<count], as: UTF8.self) }
+      capacity *= 4  // it may not have fit: read it again, whole, with a larger buffer
+    }
+    return nil
   }
 }
 
