@@ -110,7 +110,7 @@ public final class Engine: Sendable {
       }
     } else {
       // The run executes from its plan: cells the plan finds cached are taken as they are, the others run.
-      let plan = options.force ? nil : self.plan(workbook)
+      let plan = options.force ? nil : self.plan(workbook, definitions: false)  // executed here, not handed on
       records = try await Self.interruptible { try await context.execute(selected: selected, jobs: max(1, options.jobs), plan: plan) }
     }
     if Interruption.shared.signal != nil {

@@ -15,7 +15,7 @@ struct Status: AsyncParsableCommand {
   func run() async throws {
     let engine = try workbook.engine(cache: cache)
     let wb = try workbook.load(engine)
-    let plan = engine.plan(wb)
+    let plan = engine.plan(wb, definitions: false)  // status shows no definition digests
     if json {
       let value: JSONValue = .object([
         "workbook": .string(wb.workbook.name),
@@ -96,7 +96,7 @@ struct Explain: AsyncParsableCommand {
     guard wb.cell(cell) != nil else {
       throw Diagnostics([.error("no cell `\(cell)` in \(wb.workbook.file)", hint: Suggest.hint(for: cell, in: wb.cells.map(\.id)))])
     }
-    guard let f = engine.plan(wb).cell(cell) else { return }
+    guard let f = engine.plan(wb, definitions: false).cell(cell) else { return }
     if json {
       printOut(JSONValue.object([
         "id": .string(f.id), "kind": .string(f.kind), "state": .string(f.statusLabel),

@@ -181,16 +181,19 @@ extension Plan {
 extension Engine {
   /// Computes, without executing anything, what a run of `workbook` would do with each cell. Reads the cache
   /// (manifests, blob signatures) and the recorded state; hashes input files (remembered by stat signature).
-  public func plan(_ workbook: ValidatedWorkbook) -> Plan {
-    plan(workbook, store: store)
+  /// `definitions: false` leaves each cell's ``Plan/Cell/definition`` empty: only a plan handed to an executor
+  /// (`cell run --expect-definition`) or printed by `workbench plan` needs it, and it costs a canonical text and a
+  /// hash per cell (about a fifth of `status` on a large workbook).
+  public func plan(_ workbook: ValidatedWorkbook, definitions: Bool = true) -> Plan {
+    plan(workbook, store: store, definitions: definitions)
   }
 
-  func plan(_ workbook: ValidatedWorkbook, store: CacheStore) -> Plan {
+  func plan(_ workbook: ValidatedWorkbook, store: CacheStore, definitions withDefinitions: Bool = true) -> Plan {
     let recorded = state.state(workbook: workbook.workbook.name)
     let context = ExecutionContext(engine: self, workbook: workbook, store: store, state: state, force: false,
                                    verification: false, environment: ProcessInfo.processInfo.environment, runId: nil,
                                    observer: SilentObserver())
-    let definitions = Plan.definitions(of: workbook)
+    let definitions = withDefinitions ? Plan.definitions(of: workbook) : [:]
     // What a run would record so far, as the upstream of the next cells (cached cells carry their manifest).
     var records: [String: CellRecord] = [:]
     var planned: [String: Plan.Cell] = [:]
