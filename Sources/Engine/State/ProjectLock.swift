@@ -70,33 +70,36 @@ public final class ProjectLock: Sendable {
   /// Pids holding a `flock` on the same file as `fd`, from `/proc/locks` (empty where that is unavailable).
   static func holders(of fd: Int32) -> [Int32] {
     var st = stat()
-    guard fstat(fd, &st) == 0, let text = procLocksSnapshot() else { return [] }
+    guard fstat(fd, &st) == 0 else { return [] }
     let inode = ":\(st.st_ino)"
     var pids: [Int32] = []
-    for line in text.split(separator: "\n") where !line.contains("->") {
-      let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-      guard fields.count >= 6, fields[1] == "FLOCK", fields[5].hasSuffix(inode), let pid = Int32(fields[4]) else { continue }
-      if !pids.contains(pid) { pids.append(pid) }
+    // The kernel lists /proc/locks a page at a time: between two reads, entries shift as other processes lock and
+    // unlock, and one can be skipped. A holder is skipped by all three readings only if it is at the same moment in
+    // each; a pid that let go in between may be named (only a message uses these).
+    for _ in 0..<3 {
+      guard let text = readProcLocks() else { return pids }
+      for line in text.split(separator: "\n") where !line.contains("->") {
+        let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+        guard fields.count >= 6, fields[1] == "FLOCK", fields[5].hasSuffix(inode), let pid = Int32(fields[4]) else { continue }
+        if !pids.contains(pid) { pids.append(pid) }
+      }
     }
     return pids
   }
 
-  /// `/proc/locks` read in one `read` call. The kernel lists the locks under its own lock for the length of one call,
-  /// so the text is one snapshot; read in pieces (as a file reader does), entries shift between the pieces while other
-  /// processes lock and unlock, and a holder can be skipped.
-  static func procLocksSnapshot() -> String? {
-    var capacity = 1 << 16
-    while capacity <= 1 << 26 {
-      let fd = open("/proc/locks", O_RDONLY | O_CLOEXEC)
-      guard fd >= 0 else { return nil }
-      defer { close(fd) }
-      var buffer = [UInt8](repeating: 0, count: capacity)
-      let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-      guard count >= 0 else { return nil }
-      if count < capacity { return String(decoding: buffer[..<count], as: UTF8.self) }
-      capacity *= 4  // it may not have fit: read it again, whole, with a larger buffer
+  /// The whole of `/proc/locks` (nil where it cannot be read).
+  static func readProcLocks() -> String? {
+    let fd = open("/proc/locks", O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      if count < 0 { if errno == EINTR { continue }; return nil }
+      if count == 0 { return String(decoding: bytes, as: UTF8.self) }
+      bytes += chunk[..<count]
     }
-    return nil
   }
 }
 
