@@ -26,21 +26,12 @@ import WorkbenchCore
       let table = try String(contentsOf: fixture.root.appendingPathComponent("outputs/\(folder)/cells/served/table.csv"), encoding: .utf8)
       return table.split(separator: "\n").count - 1
     }
-    /// The log is written off the request path: waits (bounded) until /metrics counts `rows` committed rows.
-    func waitForCommittedRows(_ rows: Int) throws {
-      for _ in 0..<200 {
-        let metrics = try server.request("GET", "/metrics").body
-        if metrics.contains("workbench_request_log_rows_total \(rows)\n") { return }
-        Thread.sleep(forTimeInterval: 0.05)
-      }
-      Issue.record("the request log did not report \(rows) committed rows")
-    }
     #expect(try server.request("POST", "/invocations", body: #"{"instances": [[1, 20, 100, 150], [2, 3, 4, 5]]}"#).status == 200)
-    try waitForCommittedRows(2)
+    try RunningServer.Client(port: server.port).waitForLoggedRows(2)
     #expect(try rowsLoaded() == 2)
     #expect(FileManager.default.fileExists(atPath: fixture.root.appendingPathComponent(name + "-wal").path))
     #expect(try server.request("POST", "/invocations", body: #"{"instances": [[3, 25, -200, 80]]}"#).status == 200)
-    try waitForCommittedRows(3)
+    try RunningServer.Client(port: server.port).waitForLoggedRows(3)
     #expect(try rowsLoaded() == 3)
     #expect(try rowsLoaded() == 3)  // nothing new: the same rows again (from the cache or not, never fewer)
   }

@@ -217,6 +217,18 @@ final class RunningServer: @unchecked Sendable {
     }
     return (code, String(text[..<newline]))
   }
+
+    /// The request log is written off the request path: waits (bounded) until `/metrics` counts at least `rows`
+    /// committed rows.
+    func waitForLoggedRows(_ rows: Int) throws {
+      for _ in 0..<400 {
+        let text = try request("GET", "/metrics").body
+        let line = text.split(separator: "\n").first { $0.hasPrefix("workbench_request_log_rows_total ") }
+        if let line, let n = Int(line.split(separator: " ").last ?? ""), n >= rows { return }
+        usleep(50_000)
+      }
+      Issue.record("the request log did not commit \(rows) rows")
+    }
   }
 
   /// SIGTERM, then waits for the process; returns how it ended.

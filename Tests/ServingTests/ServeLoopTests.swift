@@ -106,16 +106,6 @@ import WorkbenchCore
       }
       return text
     }
-    /// The request log is written off the request path: waits (bounded) until it has committed `rows` rows.
-    func waitForLoggedRows(_ rows: Int) throws {
-      for _ in 0..<400 {
-        let text = try client.request("GET", "/metrics").body
-        let line = text.split(separator: "\n").first { $0.hasPrefix("workbench_request_log_rows_total ") }
-        if let line, let n = Int(line.split(separator: " ").last ?? ""), n >= rows { return }
-        usleep(50_000)
-      }
-      Issue.record("the request log did not commit \(rows) rows")
-    }
     func servedVersion() throws -> Int? {
       try JSONValue.parse(Array(try client.request("GET", "/version").body.utf8))["version"]?.intValue
     }
@@ -134,7 +124,7 @@ import WorkbenchCore
     // 3. Traffic like the training data: no drift in /metrics, and the loop workbook does not retrain.
     try send(try Self.rows(shifted: false, labelled: false, range: 4000..<4600))
     #expect(try metrics(whenDrift: 0, version: 1).contains(#"workbench_drift_detected{model="looptest",version="1"} 0"#))
-    try waitForLoggedRows(600)
+    try client.waitForLoggedRows(600)
     let calm = try workbench(loop)
     #expect(calm.status == 0, "\(calm.stdout)\n\(calm.stderr)")
     #expect((calm.stdout + calm.stderr).contains("skipped promote"), "\(calm.stdout)\n\(calm.stderr)")
@@ -145,7 +135,7 @@ import WorkbenchCore
     let drifted = try metrics(whenDrift: 1, version: 1)
     #expect(drifted.contains(#"workbench_drift_detected{model="looptest",version="1"} 1"#), "\(drifted)")
     #expect(drifted.contains(#"workbench_feature_drift_detected{model="looptest",version="1",feature="Shot Distance"} 1"#))
-    try waitForLoggedRows(1600)
+    try client.waitForLoggedRows(1600)
     let retrained = try workbench(loop)
     #expect(retrained.status == 0, "\(retrained.stdout)\n\(retrained.stderr)")
     #expect((retrained.stdout + retrained.stderr).contains("ran     promote"), "\(retrained.stdout)\n\(retrained.stderr)")
